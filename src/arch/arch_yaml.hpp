@@ -1,0 +1,17 @@
+#pragma once
+// Reads Timeloop architecture YAML: the legacy flat form (`arch:`/`architecture:` with
+// `arithmetic` and a `storage` list, innermost first) and the Accelergy v0.2/v0.3 tree form
+// (`architecture: {version, subtree, local}` with `name[0..N]` replication).
+
+#include <string>
+
+#include "arch/architecture.hpp"
+#include "common/yaml_util.hpp"
+
+namespace cosa {
+
+// `root` is a whole document (holding `arch:` or `architecture:`). Throws InputError.
+Architecture parseArchitecture(const YamlView& root);
+Architecture loadArchitecture(const std::string& path);
+
+}  // namespace cosa
