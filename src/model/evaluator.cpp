@@ -1,0 +1,378 @@
+#include "model/evaluator.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <stdexcept>
+
+namespace cosa {
+
+namespace {
+constexpr int kMaxAxes = 16;
+
+std::int64_t ceilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
+}  // namespace
+
+Evaluator::Evaluator(Architecture arch, Workload workload)
+    : Evaluator(arch, std::move(workload), builtinEnergyTable(arch)) {}
+
+Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
+    : arch_(std::move(arch)), workload_(std::move(workload)), energy_(std::move(energy)) {
+  num_levels_ = arch_.numLevels();
+  num_dims_ = workload_.numDims();
+  if (num_levels_ == 0) throw std::invalid_argument("architecture has no storage levels");
+  if (static_cast<int>(energy_.levels.size()) != num_levels_)
+    throw std::invalid_argument("energy table does not match the architecture's levels");
+  for (const DataSpace& ds : workload_.data_spaces) {
+    if (static_cast<int>(ds.axes.size()) > kMaxAxes)
+      throw std::invalid_argument(fmt::format("data space {} has more than {} axes", ds.name, kMaxAxes));
+    std::vector<Axis> axes;
+    for (const ProjectionAxis& axis : ds.axes) {
+      Axis a;
+      for (const ProjectionTerm& term : axis)
+        if (term.coefficient != 0) a.terms.push_back({term.dim, term.coefficient});
+      axes.push_back(std::move(a));
+    }
+    axes_.push_back(std::move(axes));
+  }
+  extents_.resize(static_cast<std::size_t>(num_levels_ * num_dims_));
+  instances_.resize(num_levels_);
+  size_.resize(num_levels_);
+  fills_raw_.resize(num_levels_);
+  distinct_.resize(num_levels_);
+  partition_.resize(num_levels_);
+  content_.resize(num_levels_);
+  cumulative_.resize(num_dims_);
+  siblings_.resize(num_dims_);
+}
+
+std::int64_t Evaluator::tileSize(int ds, const std::int64_t* extents) const {
+  std::int64_t size = 1;
+  for (const Axis& axis : axes_[ds]) {
+    std::int64_t extent = 1;
+    for (const AxisTerm& term : axis.terms) extent += term.coefficient * (extents[term.dim] - 1);
+    size *= extent;
+  }
+  return size;
+}
+
+void Evaluator::axisExtents(int ds, const std::int64_t* extents, std::int64_t* out) const {
+  int a = 0;
+  for (const Axis& axis : axes_[ds]) {
+    std::int64_t extent = 1;
+    for (const AxisTerm& term : axis.terms) extent += term.coefficient * (extents[term.dim] - 1);
+    out[a++] = extent;
+  }
+}
+
+void Evaluator::computeExtents(const Mapping& mapping) {
+  for (int d = 0; d < num_dims_; ++d) {
+    std::int64_t running = 1;
+    for (int l = 0; l < num_levels_; ++l) {
+      running *= mapping.levels[l].temporal[d] * mapping.levels[l].spatial[d];
+      extents_[static_cast<std::size_t>(l * num_dims_ + d)] = running;
+    }
+  }
+  std::int64_t above = 1;
+  for (int l = num_levels_ - 1; l >= 0; --l) {
+    instances_[l] = above;
+    for (int d = 0; d < num_dims_; ++d) above *= mapping.levels[l].spatial[d];
+  }
+}
+
+std::string Evaluator::checkValidity(const Mapping& mapping) {
+  if (static_cast<int>(mapping.levels.size()) != num_levels_)
+    return fmt::format("mapping has {} levels but the architecture has {}", mapping.levels.size(), num_levels_);
+  for (int l = 0; l < num_levels_; ++l) {
+    const LevelMapping& level = mapping.levels[l];
+    if (static_cast<int>(level.temporal.size()) != num_dims_ || static_cast<int>(level.spatial.size()) != num_dims_ ||
+        static_cast<int>(level.keep.size()) != workload_.numDataSpaces())
+      return fmt::format("mapping of level {} does not match the workload's dimensions or data spaces",
+                         arch_.levels[l].name);
+    for (int d = 0; d < num_dims_; ++d)
+      if (level.temporal[d] < 1 || level.spatial[d] < 1)
+        return fmt::format("level {}: factor of dimension {} must be >= 1", arch_.levels[l].name,
+                           workload_.dimensions[d]);
+  }
+  for (int d = 0; d < num_dims_; ++d) {
+    std::int64_t product = 1;
+    for (const LevelMapping& level : mapping.levels) product *= level.temporal[d] * level.spatial[d];
+    if (product != workload_.bounds[d])
+      return fmt::format(
+          "product of all factors of dimension {} is {}, which is not equal to the dimension size of the "
+          "workload {}.",
+          workload_.dimensions[d], product, workload_.bounds[d]);
+  }
+  computeExtents(mapping);
+
+  // Timeloop's checks: the arithmetic level, then storage innermost first; capacity before instances.
+  const std::int64_t mac_instances = instances_[0] * [&] {
+    std::int64_t p = 1;
+    for (int d = 0; d < num_dims_; ++d) p *= mapping.levels[0].spatial[d];
+    return p;
+  }();
+  if (mac_instances > arch_.arithmetic.instances)
+    return fmt::format("couldn't map level {}: mapped max Arithmetic instances {} exceeds hardware instances {}",
+                       arch_.arithmetic.name, mac_instances, arch_.arithmetic.instances);
+  for (int l = 0; l < num_levels_; ++l) {
+    const StorageLevel& spec = arch_.levels[l];
+    if (spec.entries) {
+      std::int64_t used = 0;
+      for (int ds = 0; ds < workload_.numDataSpaces(); ++ds)
+        if (mapping.levels[l].keep[ds]) used += tileSize(ds, &extents_[static_cast<std::size_t>(l * num_dims_)]);
+      const auto capacity = static_cast<std::int64_t>(static_cast<double>(*spec.entries) * spec.multiple_buffering);
+      if (used > capacity)
+        return fmt::format("couldn't map level {}: mapped tile size {} exceeds buffer capacity {}", spec.name, used,
+                           capacity);
+    }
+    if (instances_[l] > spec.instances)
+      return fmt::format("couldn't map level {}: mapped instances {} exceeds available hardware instances {}",
+                         spec.name, instances_[l], spec.instances);
+  }
+  // Stricter than Timeloop: each level reaches only its own children.
+  for (int l = 0; l < num_levels_; ++l) {
+    const LevelMapping& level = mapping.levels[l];
+    std::int64_t used = 1, used_x = 1;
+    for (int d = 0; d < num_dims_; ++d) used *= level.spatial[d];
+    const int split = level.spatial_split < 0 ? num_dims_ : level.spatial_split;
+    for (int i = 0; i < static_cast<int>(level.spatial_order.size()) && i < split; ++i)
+      used_x *= level.spatial[level.spatial_order[i]];
+    const std::int64_t used_y = used / used_x;
+    const std::int64_t fanout = arch_.fanout(l);
+    if (used > fanout)
+      return fmt::format("couldn't map level {}: spatial factors use a fan-out of {}, but each instance has {} children",
+                         arch_.levels[l].name, used, fanout);
+    if (used_x > arch_.fanoutX(l) || used_y > arch_.fanoutY(l))
+      return fmt::format("couldn't map level {}: spatial factors use {}x{} (X x Y) children, but the mesh is {}x{}",
+                         arch_.levels[l].name, used_x, used_y, arch_.fanoutX(l), arch_.fanoutY(l));
+  }
+  return {};
+}
+
+// Spatial children whose tiles differ in this data space; children with identical tiles share
+// one multicast (read-only data) or are reduced together (read-write data).
+std::int64_t Evaluator::distinctChildren(int ds, const Mapping& mapping, int level) const {
+  const LevelMapping& lm = mapping.levels[level];
+  std::int64_t distinct = 1;
+  for (const Axis& axis : axes_[ds]) {
+    int spatial_terms = 0;
+    std::int64_t single = 1;
+    for (const AxisTerm& term : axis.terms)
+      if (lm.spatial[term.dim] > 1) {
+        ++spatial_terms;
+        single = lm.spatial[term.dim];
+      }
+    if (spatial_terms <= 1) {
+      distinct *= single;
+      continue;
+    }
+    // Several spatial dimensions feed one axis (e.g. P and R): count distinct offsets.
+    std::vector<std::int64_t> offsets{0};
+    for (const AxisTerm& term : axis.terms) {
+      const std::int64_t n = lm.spatial[term.dim];
+      if (n <= 1) continue;
+      const std::int64_t step =
+          term.coefficient * (level == 0 ? 1 : extents_[static_cast<std::size_t>((level - 1) * num_dims_ + term.dim)]);
+      std::vector<std::int64_t> next;
+      next.reserve(offsets.size() * static_cast<std::size_t>(n));
+      for (std::int64_t o : offsets)
+        for (std::int64_t i = 0; i < n; ++i) next.push_back(o + i * step);
+      std::sort(next.begin(), next.end());
+      next.erase(std::unique(next.begin(), next.end()), next.end());
+      offsets.swap(next);
+    }
+    distinct *= static_cast<std::int64_t>(offsets.size());
+  }
+  return distinct;
+}
+
+std::int64_t Evaluator::fillsPerInstance(int ds, const Mapping& mapping, int level) {
+  const std::int64_t* ext = &extents_[static_cast<std::size_t>(level * num_dims_)];
+  const auto& axes = axes_[ds];
+  const int num_axes = static_cast<int>(axes.size());
+  std::int64_t axis_extent[kMaxAxes];
+  axisExtents(ds, ext, axis_extent);
+  const std::int64_t size = tileSize(ds, ext);
+
+  std::copy(ext, ext + num_dims_, cumulative_.begin());
+  steps_.clear();
+  translations_.clear();
+  std::int64_t reset[kMaxAxes] = {};  // translation from undoing every inner step
+  for (int k = level + 1; k < num_levels_; ++k) {
+    const LevelMapping& lm = mapping.levels[k];
+    for (int d = 0; d < num_dims_; ++d) cumulative_[d] *= lm.spatial[d];  // spatial loops sit inside
+    for (int d : lm.temporal_order) {
+      const std::int64_t trips = lm.temporal[d];
+      if (trips <= 1) continue;
+      const std::int64_t stride = cumulative_[d];
+      std::int64_t forward[kMaxAxes];
+      std::int64_t translation[kMaxAxes];
+      for (int a = 0; a < num_axes; ++a) {
+        std::int64_t coefficient = 0;
+        for (const AxisTerm& term : axes[a].terms)
+          if (term.dim == d) coefficient += term.coefficient;
+        forward[a] = coefficient * stride;
+        translation[a] = forward[a] + reset[a];
+        reset[a] -= forward[a];
+      }
+      // Identify equal translations so the walk can compare directions by id.
+      int id = static_cast<int>(steps_.size());
+      for (int s = 0; s < static_cast<int>(steps_.size()); ++s) {
+        if (std::equal(translation, translation + num_axes, &translations_[static_cast<std::size_t>(s * num_axes)])) {
+          id = steps_[s].translation;
+          break;
+        }
+      }
+      translations_.insert(translations_.end(), translation, translation + num_axes);
+      steps_.push_back({trips, id,
+                        subtractedDelta({axis_extent, static_cast<std::size_t>(num_axes)},
+                                        {translation, static_cast<std::size_t>(num_axes)}, size)});
+      cumulative_[d] *= trips;
+    }
+  }
+  return walk_.fills(size, steps_);
+}
+
+void Evaluator::analyseDataSpace(int ds, const Mapping& mapping, Evaluation& out) {
+  const bool read_write = workload_.data_spaces[ds].read_write;
+  std::int64_t temporal_iterations = 1;
+  for (const LevelMapping& lm : mapping.levels)
+    for (int d = 0; d < num_dims_; ++d) temporal_iterations *= lm.temporal[d];
+
+  for (int l = 0; l < num_levels_; ++l) {
+    size_[l] = tileSize(ds, &extents_[static_cast<std::size_t>(l * num_dims_)]);
+    distinct_[l] = distinctChildren(ds, mapping, l);
+    fills_raw_[l] = l + 1 < num_levels_ ? fillsPerInstance(ds, mapping, l) : 0;
+  }
+  // Partition: each instance's share of its parent's partition, in proportion to its tile's share
+  // of the tile spanning all its siblings (Timeloop's integer arithmetic).
+  partition_[num_levels_ - 1] = size_[num_levels_ - 1];
+  for (int l = num_levels_ - 2; l >= 0; --l) {
+    const std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
+    bool fans_out = false;
+    for (int d = 0; d < num_dims_; ++d) {
+      siblings_[d] = ext[d] * mapping.levels[l + 1].spatial[d];
+      fans_out = fans_out || mapping.levels[l + 1].spatial[d] > 1;
+    }
+    const std::int64_t denominator = fans_out ? tileSize(ds, siblings_.data()) : size_[l];
+    partition_[l] = partition_[l + 1] * size_[l] / denominator;
+  }
+  // Accesses arriving at each level from below; a bypassed level passes them on to its parent,
+  // which sees them through its own fan-out as well.
+  content_[0] = temporal_iterations * distinct_[0];
+  for (int l = 1; l < num_levels_; ++l) content_[l] = fills_raw_[l - 1] * distinct_[l];
+  int outermost_kept = -1;
+  for (int l = 0; l < num_levels_; ++l)
+    if (mapping.levels[l].keep[ds]) outermost_kept = l;
+  for (int l = 0; l + 1 < num_levels_ && l < outermost_kept; ++l)
+    if (!mapping.levels[l].keep[ds]) content_[l + 1] = content_[l] * distinct_[l + 1];
+
+  for (int l = 0; l < num_levels_; ++l) {
+    DataSpaceStats& s = out.levels[l].data_spaces[ds];
+    s = DataSpaceStats{};
+    if (!mapping.levels[l].keep[ds]) continue;
+    const StorageLevel& spec = arch_.levels[l];
+    s.kept = true;
+    s.partition_size = partition_[l];
+    s.utilized_capacity = size_[l];
+    s.utilized_instances = instances_[l];
+    s.utilized_clusters = std::min(instances_[l], spec.instances / std::max(1, spec.cluster_size));
+    s.fills = l == outermost_kept ? 0 : fills_raw_[l];
+    if (read_write) {
+      s.updates = content_[l];
+      s.reads = content_[l] - partition_[l];  // the first update of each word needs no read
+      s.temporal_reductions = s.reads;
+      s.address_generations = s.updates + s.fills;
+    } else {
+      s.reads = content_[l];
+      s.address_generations = s.reads + s.fills;
+    }
+  }
+}
+
+void Evaluator::computeCyclesAndEnergy(Evaluation& out) const {
+  const double compute = static_cast<double>(out.compute_cycles);
+  out.cycles = out.compute_cycles;
+  double storage_energy = 0;
+  for (int l = 0; l < num_levels_; ++l) {
+    const StorageLevel& spec = arch_.levels[l];
+    LevelStats& level = out.levels[l];
+    // Bandwidth demand at full speed, summed over data spaces in order (as Timeloop does).
+    double read_demand = 0, write_demand = 0;
+    for (const DataSpaceStats& s : level.data_spaces) {
+      if (!s.kept) continue;
+      read_demand += static_cast<double>(s.reads) / compute;
+      write_demand += static_cast<double>(s.fills + s.updates) / compute;
+    }
+    double throttle = 1.0;
+    if (spec.read_bandwidth && read_demand > *spec.read_bandwidth)
+      throttle = std::min(throttle, *spec.read_bandwidth / read_demand);
+    if (spec.write_bandwidth && write_demand > *spec.write_bandwidth)
+      throttle = std::min(throttle, *spec.write_bandwidth / write_demand);
+    level.bandwidth_throttling = throttle;
+    level.cycles = static_cast<std::int64_t>(std::ceil(compute / throttle));
+    out.cycles = std::max(out.cycles, level.cycles);
+
+    const LevelEnergy& energy = energy_.levels[l];
+    const std::int64_t block = std::max(1, spec.block_size);
+    level.energy_total_pJ = 0;
+    for (DataSpaceStats& s : level.data_spaces) {
+      if (!s.kept) continue;
+      // Charged per vector access; a cluster's access is shared by the instances in use.
+      const double cluster_energy = energy.read_pJ * static_cast<double>(ceilDiv(s.reads, block)) +
+                                    energy.update_pJ * static_cast<double>(ceilDiv(s.updates, block)) +
+                                    energy.fill_pJ * static_cast<double>(ceilDiv(s.fills, block));
+      const double sharing = s.utilized_clusters > 0 ? static_cast<double>(s.utilized_instances) /
+                                                           static_cast<double>(s.utilized_clusters)
+                                                     : 1.0;
+      s.energy_per_instance_pJ = cluster_energy / sharing;
+      s.energy_total_pJ = s.energy_per_instance_pJ * static_cast<double>(s.utilized_instances);
+      const std::int64_t accesses = s.reads + s.updates + s.fills;
+      s.energy_per_access_pJ = accesses > 0 ? s.energy_per_instance_pJ / static_cast<double>(accesses) : 0;
+      s.read_bandwidth = static_cast<double>(s.reads) / compute * throttle;
+      s.write_bandwidth = static_cast<double>(s.fills + s.updates) / compute * throttle;
+      level.energy_total_pJ += s.energy_total_pJ;
+    }
+    storage_energy += level.energy_total_pJ;
+  }
+  out.arithmetic_energy_pJ = energy_.mac_pJ * static_cast<double>(out.macs);
+  out.energy_pJ = out.arithmetic_energy_pJ + storage_energy;
+  out.utilization = static_cast<double>(out.macs) /
+                    (static_cast<double>(arch_.arithmetic.instances) * static_cast<double>(out.cycles));
+}
+
+void Evaluator::evaluate(const Mapping& mapping, Evaluation& out) {
+  out.error = checkValidity(mapping);
+  out.valid = out.error.empty();
+  out.macs = workload_.macs();
+  if (!out.valid) {
+    out.levels.clear();
+    out.cycles = out.compute_cycles = 0;
+    out.energy_pJ = out.arithmetic_energy_pJ = out.utilization = 0;
+    return;
+  }
+  out.levels.resize(num_levels_);
+  for (int l = 0; l < num_levels_; ++l) {
+    out.levels[l].name = arch_.levels[l].name;
+    out.levels[l].data_spaces.resize(workload_.numDataSpaces());
+  }
+  std::int64_t temporal = 1, spatial = 1;
+  for (const LevelMapping& lm : mapping.levels)
+    for (int d = 0; d < num_dims_; ++d) {
+      temporal *= lm.temporal[d];
+      spatial *= lm.spatial[d];
+    }
+  out.compute_cycles = temporal;
+  out.utilized_mac_instances = spatial;
+  for (int ds = 0; ds < workload_.numDataSpaces(); ++ds) analyseDataSpace(ds, mapping, out);
+  computeCyclesAndEnergy(out);
+}
+
+Evaluation Evaluator::evaluate(const Mapping& mapping) {
+  Evaluation out;
+  evaluate(mapping, out);
+  return out;
+}
+
+}  // namespace cosa

@@ -1,0 +1,100 @@
+#include "workload/problem_yaml.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "workload/shapes.hpp"
+
+namespace cosa {
+
+namespace {
+
+bool endsWith(const std::string& text, std::string_view suffix) {
+  return text.size() >= suffix.size() &&
+         text.compare(text.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
+
+// The shape named or described by `problem.shape`. Like Timeloop, a missing shape means cnn-layer
+// (Timeloop prints a warning; we do not). A name ending in .yaml/.yml is a shape file, relative to
+// the problem file's folder.
+WorkloadShape resolveShape(const YamlView& problem) {
+  auto node = problem.find("shape");
+  if (!node) return builtinShape("cnn-layer");
+  if (node->isMap()) return parseShape(*node);
+  const std::string name = node->asString();
+  if (endsWith(name, ".yaml") || endsWith(name, ".yml")) {
+    std::filesystem::path path(name);
+    if (path.is_relative() && !problem.file().empty())
+      path = std::filesystem::path(problem.file()).parent_path() / path;
+    if (!std::filesystem::exists(path)) node->fail(fmt::format("shape file '{}' not found", path.string()));
+    return parseShape(YamlView::loadFile(path.string()).get("shape"));
+  }
+  if (const WorkloadShape* shape = findBuiltinShape(name)) return *shape;
+  std::string known;
+  for (const auto& n : builtinShapeNames()) known += (known.empty() ? "" : ", ") + n;
+  node->fail(fmt::format("unknown problem shape '{}' (built-in shapes: {}; or give a shape description)",
+                         name, known));
+}
+
+}  // namespace
+
+Workload parseProblemNode(const YamlView& problem) {
+  problem.expectMap();
+  const WorkloadShape shape = resolveShape(problem);
+
+  std::vector<std::string> instance_keys = shape.dimensions;
+  for (const auto& c : shape.coefficients) instance_keys.push_back(c.name);
+
+  // Bounds sit under `instance:` (Timeloop's newer form) or directly under `problem:` (CoSA).
+  const auto instance_node = problem.find("instance");
+  if (instance_node) {
+    problem.checkKeys({"shape", "instance", "name"});
+    instance_node->expectMap();
+    instance_node->checkKeys(instance_keys);
+  } else {
+    std::vector<std::string> allowed = instance_keys;
+    allowed.insert(allowed.end(), {"shape", "name"});
+    problem.checkKeys(allowed);
+  }
+  const YamlView& instance = instance_node ? *instance_node : problem;
+
+  // Missing dimensions default to 1 (Timeloop asserts on them; CoSA's files list all seven).
+  std::vector<std::int64_t> bounds;
+  for (const auto& dim : shape.dimensions) {
+    std::int64_t bound = 1;
+    if (auto node = instance.find(dim)) {
+      bound = node->asInt();
+      if (bound < 1) node->fail(fmt::format("bound {} must be >= 1", bound));
+    }
+    bounds.push_back(bound);
+  }
+  // Coefficients default per the shape. 0 is accepted as Timeloop takes it (CoSA's DeepBench
+  // files carry dilation 0: the kernel then does not widen the input window); negatives are not.
+  std::vector<std::int64_t> coefficients;
+  for (const auto& c : shape.coefficients) {
+    std::int64_t value = c.default_value;
+    if (auto node = instance.find(c.name)) {
+      value = node->asInt();
+      if (value < 0) node->fail(fmt::format("coefficient {} must be >= 0", value));
+    }
+    coefficients.push_back(value);
+  }
+
+  Workload workload = instantiate(shape, bounds, coefficients);
+  if (auto name = problem.optString("name")) workload.name = *name;
+  return workload;
+}
+
+Workload parseProblem(const YamlView& root) {
+  root.expectMap();
+  return parseProblemNode(root.get("problem"));
+}
+
+Workload loadProblem(const std::string& path) {
+  Workload workload = parseProblem(YamlView::loadFile(path));
+  if (workload.name.empty()) workload.name = std::filesystem::path(path).stem().string();
+  return workload;
+}
+
+}  // namespace cosa
