@@ -17,7 +17,7 @@ using ::testing::Not;
 
 constexpr const char* kProductMessage =
     "product of all factors of dimension Q is 28, which is not equal to the dimension size of the workload "
-    "14";
+    "14.";
 
 Mapping parseText(const std::string& text, const Architecture& arch, const Workload& workload) {
   return parseMapping(YamlView::loadString(text, "test.yaml"), arch, workload);

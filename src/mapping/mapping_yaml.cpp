@@ -320,13 +320,13 @@ Mapping parseMapping(const YamlView& root, const Architecture& arch, const Workl
     if (overflow) {
       mismatch += fmt::format(
           "{}product of all factors of dimension {} overflows, so it is not equal to the "
-          "dimension size of the workload {}",
-          mismatch.empty() ? "" : "; ", workload.dimensions[d], workload.bounds[d]);
+          "dimension size of the workload {}.",
+          mismatch.empty() ? "" : " ", workload.dimensions[d], workload.bounds[d]);
     } else if (product != workload.bounds[d]) {
       mismatch += fmt::format(
           "{}product of all factors of dimension {} is {}, which is not equal to the "
-          "dimension size of the workload {}",
-          mismatch.empty() ? "" : "; ", workload.dimensions[d], product, workload.bounds[d]);
+          "dimension size of the workload {}.",
+          mismatch.empty() ? "" : " ", workload.dimensions[d], product, workload.bounds[d]);
     }
   }
   if (!mismatch.empty()) throw MappingError(list.location(), list.path(), mismatch);
