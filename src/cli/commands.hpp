@@ -15,5 +15,6 @@ inline constexpr int kExitBadInput = 2;
 using Action = std::function<int()>;
 
 Action registerEvaluate(CLI::App& app);
+Action registerSchedule(CLI::App& app);
 
 }  // namespace cosa::cli

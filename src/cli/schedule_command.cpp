@@ -1,0 +1,104 @@
+#include <fmt/format.h>
+
+#include <filesystem>
+#include <iostream>
+
+#include "arch/arch_yaml.hpp"
+#include "cli/commands.hpp"
+#include "common/atomic_file.hpp"
+#include "mapping/constraints_yaml.hpp"
+#include "mapping/loop_nest.hpp"
+#include "mapping/mapping_yaml.hpp"
+#include "mappers/cosa_scheduler.hpp"
+#include "report/evaluation_report.hpp"
+#include "workload/problem_yaml.hpp"
+
+namespace cosa::cli {
+
+namespace {
+
+struct ScheduleCliOptions {
+  std::string arch;
+  std::string problem;
+  std::string mapspace;
+  std::string out;
+  std::string objective = "latency";
+  std::string backend = "cbc";
+  double time_limit = 10.0;
+  int threads = 1;
+  int seed = 0;
+  bool no_polish = false;
+};
+
+int runSchedule(const ScheduleCliOptions& o) {
+  const Architecture arch = loadArchitecture(o.arch);
+  const Workload workload = loadProblem(o.problem);
+  const Constraints constraints = o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
+  const EnergyTable energy = builtinEnergyTable(arch);
+  ScheduleOptions options;
+  options.objective = parseObjective(o.objective);
+  options.backend = o.backend;
+  options.time_limit_s = o.time_limit;
+  options.threads = o.threads;
+  options.seed = o.seed;
+  options.polish = !o.no_polish;
+
+  const ScheduleResult result = scheduleLayer(arch, workload, constraints, energy, options);
+  if (!result.found) {
+    std::cerr << "cosa schedule: " << result.message << "\n";
+    return kExitInvalidMapping;
+  }
+  nlohmann::json stats = evaluationToJson(result.evaluation, arch, workload, energy);
+  stats["solver"] = {{"backend", o.backend},
+                     {"status", solver::toString(result.status)},
+                     {"objective", result.objective},
+                     {"bound", result.bound},
+                     {"gap", result.gap},
+                     {"time_s", result.solve_time_s},
+                     {"variables", result.variables},
+                     {"constraints", result.constraints},
+                     {"objective_kind", toString(options.objective)},
+                     {"repaired", result.repaired},
+                     {"polish_evaluations", result.polish_evaluations},
+                     {"unpolished_cycles", result.unpolished.cycles},
+                     {"unpolished_energy_pJ", result.unpolished.energy_pJ},
+                     {"total_time_s", result.total_time_s}};
+  stats["roofline_cycles"] = result.roofline_cycles;
+  const std::filesystem::path dir(o.out);
+  writeMapping((dir / "mapping.yaml").string(), result.mapping, arch, workload);
+  writeFileAtomically((dir / "stats.json").string(), stats.dump(2) + "\n");
+  writeFileAtomically((dir / "loopnest.txt").string(), formatLoopNest(result.mapping, arch, workload));
+
+  const double over_bound = static_cast<double>(result.evaluation.cycles) / static_cast<double>(result.roofline_cycles);
+  std::cout << fmt::format(
+      "{}: {} cycles ({:.2f}x the roofline bound {}), {:.2f} uJ ({:.3f} pJ/MAC), utilization {:.2f}\n"
+      "solver {} {} in {:.3f} s (gap {:.2g}, {} variables, {} constraints); total {:.3f} s\n"
+      "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
+      workload.name, result.evaluation.cycles, over_bound, result.roofline_cycles, result.evaluation.energy_pJ / 1e6,
+      result.evaluation.energyPerMac(), result.evaluation.utilization, o.backend, solver::toString(result.status),
+      result.solve_time_s, result.gap, result.variables, result.constraints, result.total_time_s, o.out);
+  return kExitOk;
+}
+
+}  // namespace
+
+Action registerSchedule(CLI::App& app) {
+  auto o = std::make_shared<ScheduleCliOptions>();
+  CLI::App* sub = app.add_subcommand("schedule", "Schedule one layer with the CoSA MIP");
+  sub->add_option("--arch", o->arch, "Architecture YAML")->required();
+  sub->add_option("--problem", o->problem, "Problem (layer) YAML")->required();
+  sub->add_option("--mapspace", o->mapspace, "Mapspace constraints YAML (bypass pattern, fixed factors/orders)");
+  sub->add_option("--out", o->out, "Output folder")->required();
+  sub->add_option("--objective", o->objective, "latency | energy | edp | cosa-paper")->capture_default_str();
+  sub->add_option("--backend", o->backend, "MIP solver backend")->capture_default_str();
+  sub->add_option("--time-limit", o->time_limit, "Solver time limit in seconds")->capture_default_str();
+  sub->add_option("--threads", o->threads, "Solver threads")->capture_default_str();
+  sub->add_option("--seed", o->seed, "Solver random seed")->capture_default_str();
+  sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");
+  return [sub, o]() -> int {
+    if (!sub->parsed()) return -1;
+    return runSchedule(*o);
+  };
+}
+
+}  // namespace cosa::cli

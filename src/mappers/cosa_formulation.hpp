@@ -1,0 +1,70 @@
+#pragma once
+// The CoSA mixed-integer program, generated from the architecture, workload and constraints.
+//
+// Encoding (why: the published one-binary-per-prime-factor encoding is symmetric — the six 2s of
+// 64 are interchangeable — and CBC cannot close its gap; counting exponents removes the symmetry
+// and shrinks the model ~25x with the same optimum): one integer per (dimension, prime, level,
+// temporal|spatial) counting how many copies of that prime are placed there. Every size that
+// matters is a product of factors, so its log2 is linear in these counts.
+//
+// Constraints: exact factor products; spatial fan-out per level; capacity per level for the data
+// spaces it keeps (several data spaces share a level through a chosen split of its capacity);
+// sliding-window (halo) axes bounded conservatively (extent <= k * max_i(coef_i * n_i) for k
+// terms), never optimistically; fixed factors from the user's constraints.
+//
+// Loop order: per level, a choice of which data space the level's innermost loops leave
+// stationary (its irrelevant dimensions go innermost), which lets the traffic terms credit reuse.
+
+#include <string>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "mapping/constraints.hpp"
+#include "mapping/mapping.hpp"
+#include "solver/mip.hpp"
+#include "workload/workload.hpp"
+
+namespace cosa {
+
+enum class ScheduleObjective { Latency, Energy, Edp, CosaPaper };
+ScheduleObjective parseObjective(const std::string& name);  // throws std::invalid_argument
+std::string toString(ScheduleObjective objective);
+
+class CosaFormulation {
+ public:
+  CosaFormulation(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                  ScheduleObjective objective);
+
+  const solver::Model& model() const { return model_; }
+  // Decodes a solver solution into a mapping (factors, loop orders, keep pattern).
+  Mapping decode(const std::vector<double>& values) const;
+  // Which data spaces each level keeps (from the constraints; everything otherwise).
+  const std::vector<std::vector<bool>>& keep() const { return keep_; }
+
+ private:
+  struct FactorVar {
+    int dim;
+    std::int64_t prime;
+    int exponent;
+    std::vector<int> temporal;  // per level: variable index
+    std::vector<int> spatial;   // per level: variable index or -1 (no fan-out)
+  };
+
+  void addFactorVariables(const Constraints& constraints);
+  void addFanoutRows();
+  std::vector<solver::Term> logExtent(int dim, int level) const;           // log2 of the dim's extent at level
+  std::vector<solver::Term> logTileUpperBound(int ds, int level);          // may add helper variables
+  void addCapacityRows();
+  void addObjective(ScheduleObjective objective);
+
+  const Architecture& arch_;
+  const Workload& workload_;
+  solver::Model model_;
+  std::vector<FactorVar> factors_;
+  std::vector<std::vector<bool>> keep_;          // [level][ds]
+  std::vector<std::vector<int>> stationary_;     // [level][ds]: binary, -1 for the innermost level
+  std::vector<std::vector<std::vector<solver::Term>>> tile_terms_;  // [level][ds]
+  std::vector<std::vector<int>> permutation_constraint_;            // [level]: dims fixed innermost
+};
+
+}  // namespace cosa

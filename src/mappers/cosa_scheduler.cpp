@@ -1,0 +1,122 @@
+#include "mappers/cosa_scheduler.hpp"
+
+#include <chrono>
+
+#include "mappers/local_search.hpp"
+#include "model/evaluator.hpp"
+#include "model/roofline.hpp"
+
+namespace cosa {
+
+namespace {
+
+double secondsSince(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+// Pushes factors outward, one prime at a time, from the innermost level the model rejects, until
+// the mapping is valid. The MIP's capacity rows are conservative, so this is a safety net.
+bool repair(Evaluator& evaluator, Mapping& mapping) {
+  const int levels = static_cast<int>(mapping.levels.size());
+  const int dims = evaluator.workload().numDims();
+  for (int attempt = 0; attempt < 256; ++attempt) {
+    const std::string error = evaluator.checkValidity(mapping);
+    if (error.empty()) return true;
+    bool moved = false;
+    for (int l = 0; l + 1 < levels && !moved; ++l) {
+      if (error.find("level " + evaluator.arch().levels[l].name + ":") == std::string::npos) continue;
+      for (int d = 0; d < dims && !moved; ++d) {
+        for (std::int64_t* factor : {&mapping.levels[l].spatial[d], &mapping.levels[l].temporal[d]}) {
+          if (*factor == 1) continue;
+          std::int64_t p = 2;
+          while (*factor % p != 0) ++p;
+          *factor /= p;
+          mapping.levels[l + 1].temporal[d] *= p;
+          moved = true;
+          break;
+        }
+      }
+    }
+    if (!moved) return false;
+  }
+  return false;
+}
+
+}  // namespace
+
+double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
+  const double cycles = static_cast<double>(e.cycles);
+  switch (objective) {
+    case ScheduleObjective::Energy: return e.energy_pJ * (1 + 1e-9 * cycles);
+    case ScheduleObjective::Edp: return e.energy_pJ * cycles;
+    case ScheduleObjective::Latency:
+    case ScheduleObjective::CosaPaper: return cycles * (1 + 1e-12 * e.energy_pJ);
+  }
+  return cycles;
+}
+
+ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                             const EnergyTable& energy, const ScheduleOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  ScheduleResult result;
+  result.roofline_cycles = rooflineCycles(arch, workload);
+
+  CosaFormulation formulation(arch, workload, constraints, options.objective);
+  result.variables = formulation.model().numVariables();
+  result.constraints = formulation.model().numRows();
+  auto backend = solver::makeBackend(options.backend);
+  solver::SolveOptions solve_options;
+  solve_options.time_limit_s = options.time_limit_s;
+  solve_options.threads = options.threads;
+  solve_options.seed = options.seed;
+  const solver::Solution solution = backend->solve(formulation.model(), solve_options);
+  result.status = solution.status;
+  result.objective = solution.objective;
+  result.bound = solution.bound;
+  result.gap = solution.gap;
+  result.solve_time_s = solution.time_s;
+  if (!solution.hasSolution()) {
+    result.message = solution.status == solver::Status::Infeasible
+                         ? "no mapping satisfies the constraints (the MIP is infeasible): " + solution.message
+                         : "the solver found no schedule within the time limit: " + solution.message;
+    result.total_time_s = secondsSince(start);
+    return result;
+  }
+
+  Evaluator evaluator(arch, workload, energy);
+  result.mapping = formulation.decode(solution.values);
+  if (!evaluator.checkValidity(result.mapping).empty()) {
+    result.repaired = repair(evaluator, result.mapping);
+    if (!result.repaired) {
+      result.message = "the decoded schedule is invalid and could not be repaired: " +
+                       evaluator.checkValidity(result.mapping);
+      result.total_time_s = secondsSince(start);
+      return result;
+    }
+  }
+  result.unpolished = evaluator.evaluate(result.mapping);
+  result.evaluation = result.unpolished;
+  if (options.polish) {
+    FrozenParts frozen{std::vector<bool>(arch.numLevels(), false),
+                       std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
+                       std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false))};
+    for (const LevelConstraint& c : constraints.items) {
+      if (c.kind == ConstraintKind::Bypass) continue;
+      if (!c.permutation.empty()) frozen.permutation[c.level] = true;
+      for (const auto& [dim, factor] : c.factors)
+        (c.kind == ConstraintKind::Spatial ? frozen.spatial : frozen.temporal)[c.level][dim] = true;
+    }
+    const ScheduleObjective kind = options.objective;
+    LocalSearchResult polished = polishMapping(
+        evaluator, result.mapping, [kind](const Evaluation& e) { return scheduleScore(kind, e); },
+        options.polish_evaluations, frozen);
+    result.mapping = polished.mapping;
+    result.evaluation = polished.evaluation;
+    result.polish_evaluations = polished.evaluations;
+  }
+  result.found = result.evaluation.valid;
+  result.total_time_s = secondsSince(start);
+  return result;
+}
+
+}  // namespace cosa

@@ -1,0 +1,55 @@
+#pragma once
+// The CoSA scheduler: build the MIP, solve it, decode a mapping, make sure the exact cost model
+// accepts it, and polish it on the exact model.
+
+#include <cstdint>
+#include <string>
+
+#include "arch/architecture.hpp"
+#include "mapping/constraints.hpp"
+#include "mapping/mapping.hpp"
+#include "mappers/cosa_formulation.hpp"
+#include "model/energy.hpp"
+#include "model/evaluation.hpp"
+#include "solver/mip.hpp"
+#include "workload/workload.hpp"
+
+namespace cosa {
+
+struct ScheduleOptions {
+  ScheduleObjective objective = ScheduleObjective::Latency;
+  std::string backend = "cbc";
+  double time_limit_s = 10.0;
+  int threads = 1;
+  int seed = 0;
+  bool polish = true;
+  std::int64_t polish_evaluations = 20000;
+};
+
+struct ScheduleResult {
+  bool found = false;  // false: no valid mapping (see `message`)
+  std::string message;
+  Mapping mapping;
+  Evaluation evaluation;
+  Evaluation unpolished;  // the decoded MIP schedule, before polishing
+  solver::Status status = solver::Status::Error;
+  double objective = 0;
+  double bound = 0;
+  double gap = 0;
+  double solve_time_s = 0;
+  double total_time_s = 0;
+  int variables = 0;
+  int constraints = 0;
+  bool repaired = false;
+  std::int64_t polish_evaluations = 0;
+  std::int64_t roofline_cycles = 0;
+};
+
+ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                             const EnergyTable& energy, const ScheduleOptions& options);
+
+// The score polishing minimises for an objective (cycles first for latency, energy for energy,
+// their product for EDP).
+double scheduleScore(ScheduleObjective objective, const Evaluation& evaluation);
+
+}  // namespace cosa

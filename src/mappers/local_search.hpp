@@ -1,0 +1,35 @@
+#pragma once
+// Polishing on the exact cost model: the MIP optimises a proxy, so a short first-improvement local
+// search moves single prime factors between levels (and between temporal and spatial) and brings single loops innermost, keeping only valid improving mappings.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "mapping/mapping.hpp"
+#include "model/evaluator.hpp"
+
+namespace cosa {
+
+// Smaller is better.
+using MappingScore = std::function<double(const Evaluation&)>;
+
+struct LocalSearchResult {
+  Mapping mapping;
+  Evaluation evaluation;
+  std::int64_t evaluations = 0;
+  int improvements = 0;
+};
+
+// `start` must be valid. Stops at a local optimum or after `max_evaluations`.
+// What polishing must leave alone (the user's constraints).
+struct FrozenParts {
+  std::vector<bool> permutation;                // [level]: loop order fixed
+  std::vector<std::vector<bool>> temporal;      // [level][dim]: factor fixed
+  std::vector<std::vector<bool>> spatial;       // [level][dim]: factor fixed
+};
+
+LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, const MappingScore& score,
+                                std::int64_t max_evaluations, const FrozenParts& frozen);
+
+}  // namespace cosa
