@@ -72,18 +72,15 @@ class MappingGenerator {
     }
     std::shuffle(primes_.begin(), primes_.end(), rng_);
     for (const auto& [dim, prime] : primes_) {
-      // A third of the factors stay outermost on purpose; the rest try spatial first when drawn.
+      // A few factors stay outermost on purpose; the rest try a spatial slot first when drawn,
+      // then temporal slots from a random level outward, keeping the first move that fits.
       const double draw = coin_(rng_);
-      if (draw < 0.33) continue;
-      const bool spatial = draw < 0.6 && !spatial_levels_.empty();
-      const int level = spatial ? spatial_levels_[pick(spatial_levels_.size())] : static_cast<int>(pick(outer));
-      std::int64_t& factor = spatial ? m.levels[level].spatial[dim] : m.levels[level].temporal[dim];
-      m.levels[outer].temporal[dim] /= prime;
-      factor *= prime;
-      if (!evaluator_.checkValidity(m).empty()) {  // undo
-        factor /= prime;
-        m.levels[outer].temporal[dim] *= prime;
-      }
+      if (draw < 0.1) continue;
+      if (draw < 0.45 && !spatial_levels_.empty() &&
+          tryMove(m, dim, prime, spatial_levels_[pick(spatial_levels_.size())], true))
+        continue;
+      for (int level = static_cast<int>(pick(outer)); level < outer; ++level)
+        if (tryMove(m, dim, prime, level, false)) break;
     }
     return m;
   }
@@ -98,7 +95,8 @@ class MappingGenerator {
       const Prime& p = primes_[pick(primes_.size())];
       if (m.levels[outer].temporal[p.dim] % p.value != 0) continue;
       const bool spatial = coin_(rng_) < 0.3 && !spatial_levels_.empty();
-      const int level = spatial ? spatial_levels_[pick(spatial_levels_.size())] : static_cast<int>(pick(outer));
+      const int level =
+          spatial ? spatial_levels_[pick(spatial_levels_.size())] : static_cast<int>(pick(outer));
       m.levels[outer].temporal[p.dim] /= p.value;
       (spatial ? m.levels[level].spatial[p.dim] : m.levels[level].temporal[p.dim]) *= p.value;
     }
@@ -110,6 +108,18 @@ class MappingGenerator {
     int dim;
     std::int64_t value;
   };
+  // Moves `prime` of `dim` from the outermost level's temporal factor to `level`; undone unless
+  // the mapping stays valid.
+  bool tryMove(Mapping& m, int dim, std::int64_t prime, int level, bool spatial) {
+    std::int64_t& outermost = m.levels.back().temporal[dim];
+    std::int64_t& factor = spatial ? m.levels[level].spatial[dim] : m.levels[level].temporal[dim];
+    outermost /= prime;
+    factor *= prime;
+    if (evaluator_.checkValidity(m).empty()) return true;
+    factor /= prime;
+    outermost *= prime;
+    return false;
+  }
   std::size_t pick(std::size_t n) { return std::uniform_int_distribution<std::size_t>(0, n - 1)(rng_); }
 
   Evaluator& evaluator_;

@@ -25,7 +25,8 @@ constexpr std::uint64_t kSeed = 20240601;
 
 // simba_bypass.yaml's keep pattern, DRAM keeping everything.
 const KeepPattern kSimbaKeep = {
-    {"Weights"}, {"Outputs"}, {"Weights"}, {"Inputs"}, {"Inputs", "Outputs"}, {"Weights", "Inputs", "Outputs"},
+    {"Weights"}, {"Outputs"},           {"Weights"},
+    {"Inputs"},  {"Inputs", "Outputs"}, {"Weights", "Inputs", "Outputs"},
 };
 
 struct LayerCase {

@@ -25,6 +25,7 @@ struct ScheduleCliOptions {
   std::string objective = "latency";
   std::string backend = "cbc";
   double time_limit = 10.0;
+  double gap = 0.01;
   int threads = 1;
   int seed = 0;
   bool no_polish = false;
@@ -39,6 +40,7 @@ int runSchedule(const ScheduleCliOptions& o) {
   options.objective = parseObjective(o.objective);
   options.backend = o.backend;
   options.time_limit_s = o.time_limit;
+  options.relative_gap = o.gap;
   options.threads = o.threads;
   options.seed = o.seed;
   options.polish = !o.no_polish;
@@ -92,6 +94,7 @@ Action registerSchedule(CLI::App& app) {
   sub->add_option("--objective", o->objective, "latency | energy | edp | cosa-paper")->capture_default_str();
   sub->add_option("--backend", o->backend, "MIP solver backend")->capture_default_str();
   sub->add_option("--time-limit", o->time_limit, "Solver time limit in seconds")->capture_default_str();
+  sub->add_option("--gap", o->gap, "Relative MIP gap at which the solver stops")->capture_default_str();
   sub->add_option("--threads", o->threads, "Solver threads")->capture_default_str();
   sub->add_option("--seed", o->seed, "Solver random seed")->capture_default_str();
   sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");

@@ -17,6 +17,10 @@ using solver::VarType;
 namespace {
 
 constexpr double kLogSlack = 1e-7;  // absorbs floating error in log2 of exact integer products
+// Finite bounds for log-valued helper variables (all real values lie far inside): infinite bounds
+// on free columns upset Clp's pricing on some layers.
+constexpr double kLogLower = -256.0;
+constexpr double kLogUpper = 256.0;
 
 // All ways to split `total` grid units among `parts` data spaces, every part at least one unit.
 void compositions(int total, int parts, std::vector<int>& prefix, std::vector<std::vector<int>>& out) {
@@ -162,7 +166,7 @@ std::vector<Term> CosaFormulation::logTileUpperBound(int ds, int level) {
     }
     // Sliding window: 1 + sum c_i (n_i - 1) <= k * max_i c_i n_i, bounded from above by omega.
     const int omega = model_.addVariable(fmt::format("window_{}_{}_{}", workload_.data_spaces[ds].name, a, level), 0,
-                                         solver::kInfinity, VarType::Continuous);
+                                         kLogUpper, VarType::Continuous);
     for (const ProjectionTerm* term : live) {
       std::vector<Term> row{{omega, 1}};
       row = plus(row, logExtent(term->dim, level), -1.0);
@@ -225,7 +229,6 @@ void CosaFormulation::addCapacityRows() {
 void CosaFormulation::addObjective(ScheduleObjective objective) {
   const int levels = arch_.numLevels();
   const int num_ds = workload_.numDataSpaces();
-  constexpr double kBigM = 64.0;  // larger than the log2 of any loop-count product
 
   std::vector<Term> log_compute;
   for (const FactorVar& f : factors_)
@@ -257,7 +260,7 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
     return w;
   }();
 
-  const int T = model_.addVariable("log_latency", -solver::kInfinity, solver::kInfinity, VarType::Continuous);
+  const int T = model_.addVariable("log_latency", kLogLower, kLogUpper, VarType::Continuous);
   model_.addGreaterEqual("latency_compute", plus({{T, 1}}, log_compute, -1.0), 0);
 
   std::vector<Term> traffic_sum;   // weighted log traffic (energy proxy)
@@ -272,17 +275,21 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
       const int parent = keepers[i + 1];
       // Reuse credited when the level above leaves this data space stationary.
       const int reuse = model_.addVariable(fmt::format("reuse_{}_{}", workload_.data_spaces[ds].name, l), 0,
-                                           solver::kInfinity, VarType::Continuous);
+                                           kLogUpper, VarType::Continuous);
       std::vector<Term> reuse_row{{reuse, 1}};
       for (const FactorVar& f : factors_)
         if (!workload_.isRelevant(ds, f.dim))
           reuse_row.push_back({f.temporal[l + 1], -std::log2(static_cast<double>(f.prime))});
       model_.addLessEqual(fmt::format("reuse_loops_{}_{}", workload_.data_spaces[ds].name, l), reuse_row, 0);
+      // Tight big-M: the most reuse possible is the product of all dimensions irrelevant to ds.
+      double max_reuse = 0;
+      for (int d = 0; d < workload_.numDims(); ++d)
+        if (!workload_.isRelevant(ds, d)) max_reuse += std::log2(static_cast<double>(workload_.bounds[d]));
       model_.addLessEqual(fmt::format("reuse_choice_{}_{}", workload_.data_spaces[ds].name, l),
-                          {{reuse, 1}, {stationary_[l + 1][ds], -kBigM}}, 0);
+                          {{reuse, 1}, {stationary_[l + 1][ds], -max_reuse}}, 0);
       // log traffic from parent into all children of one parent instance.
       const int traffic = model_.addVariable(fmt::format("traffic_{}_{}", workload_.data_spaces[ds].name, l),
-                                             -solver::kInfinity, solver::kInfinity, VarType::Continuous);
+                                             kLogLower, kLogUpper, VarType::Continuous);
       std::vector<Term> row{{traffic, 1}, {reuse, 1}};
       row = plus(row, tile_terms_[l][ds], -1.0);
       for (const FactorVar& f : factors_) {

@@ -67,6 +67,7 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
   auto backend = solver::makeBackend(options.backend);
   solver::SolveOptions solve_options;
   solve_options.time_limit_s = options.time_limit_s;
+  solve_options.relative_gap = options.relative_gap;
   solve_options.threads = options.threads;
   solve_options.seed = options.seed;
   const solver::Solution solution = backend->solve(formulation.model(), solve_options);

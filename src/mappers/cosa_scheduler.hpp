@@ -20,6 +20,9 @@ struct ScheduleOptions {
   ScheduleObjective objective = ScheduleObjective::Latency;
   std::string backend = "cbc";
   double time_limit_s = 10.0;
+  // The MIP optimises a proxy that polishing refines, so proving the last fraction of a percent
+  // is wasted time.
+  double relative_gap = 0.01;
   int threads = 1;
   int seed = 0;
   bool polish = true;

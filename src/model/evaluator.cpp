@@ -4,6 +4,8 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstddef>
+#include <span>
 #include <stdexcept>
 
 namespace cosa {
@@ -27,23 +29,47 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
   for (const DataSpace& ds : workload_.data_spaces) {
     if (static_cast<int>(ds.axes.size()) > kMaxAxes)
       throw std::invalid_argument(fmt::format("data space {} has more than {} axes", ds.name, kMaxAxes));
+    const int num_axes = static_cast<int>(ds.axes.size());
     std::vector<Axis> axes;
-    for (const ProjectionAxis& axis : ds.axes) {
-      Axis a;
-      for (const ProjectionTerm& term : axis)
-        if (term.coefficient != 0) a.terms.push_back({term.dim, term.coefficient});
-      axes.push_back(std::move(a));
+    std::vector<std::int64_t> dim_to_axis(static_cast<std::size_t>(num_dims_ * num_axes), 0);
+    for (int a = 0; a < num_axes; ++a) {
+      Axis axis;
+      for (const ProjectionTerm& term : ds.axes[a]) {
+        if (term.coefficient == 0) continue;
+        axis.terms.push_back({term.dim, term.coefficient});
+        dim_to_axis[static_cast<std::size_t>(term.dim * num_axes + a)] += term.coefficient;
+      }
+      axes.push_back(std::move(axis));
     }
     axes_.push_back(std::move(axes));
+    dim_to_axis_.push_back(std::move(dim_to_axis));
+  }
+  for (int l = 0; l < num_levels_; ++l) {
+    const StorageLevel& spec = arch_.levels[l];
+    LevelLimits limits;
+    if (spec.entries)
+      limits.capacity =
+          static_cast<std::int64_t>(static_cast<double>(*spec.entries) * spec.multiple_buffering);
+    limits.instances = spec.instances;
+    limits.clusters = spec.instances / std::max(1, spec.cluster_size);
+    limits.fanout = arch_.fanout(l);
+    limits.fanout_x = arch_.fanoutX(l);
+    // Architecture::fanoutY divides by fanoutX; a zero X extent leaves no Y (and fails anyway).
+    limits.fanout_y = limits.fanout_x > 0 ? limits.fanout / limits.fanout_x : 0;
+    limits.block = std::max(1, spec.block_size);
+    limits_.push_back(limits);
   }
   extents_.resize(static_cast<std::size_t>(num_levels_ * num_dims_));
   instances_.resize(num_levels_);
+  fanout_used_.resize(num_levels_);
+  loops_.reserve(static_cast<std::size_t>(num_levels_ * num_dims_));
+  loops_above_.resize(num_levels_);
+  axis_extents_.resize(static_cast<std::size_t>(num_levels_ * kMaxAxes));
   size_.resize(num_levels_);
   fills_raw_.resize(num_levels_);
   distinct_.resize(num_levels_);
   partition_.resize(num_levels_);
   content_.resize(num_levels_);
-  cumulative_.resize(num_dims_);
   siblings_.resize(num_dims_);
 }
 
@@ -57,13 +83,17 @@ std::int64_t Evaluator::tileSize(int ds, const std::int64_t* extents) const {
   return size;
 }
 
-void Evaluator::axisExtents(int ds, const std::int64_t* extents, std::int64_t* out) const {
+// Per-axis extents of the tile into `out`; returns the tile size (their product).
+std::int64_t Evaluator::axisExtents(int ds, const std::int64_t* extents, std::int64_t* out) const {
+  std::int64_t size = 1;
   int a = 0;
   for (const Axis& axis : axes_[ds]) {
     std::int64_t extent = 1;
     for (const AxisTerm& term : axis.terms) extent += term.coefficient * (extents[term.dim] - 1);
     out[a++] = extent;
+    size *= extent;
   }
+  return size;
 }
 
 void Evaluator::computeExtents(const Mapping& mapping) {
@@ -77,16 +107,37 @@ void Evaluator::computeExtents(const Mapping& mapping) {
   std::int64_t above = 1;
   for (int l = num_levels_ - 1; l >= 0; --l) {
     instances_[l] = above;
-    for (int d = 0; d < num_dims_; ++d) above *= mapping.levels[l].spatial[d];
+    std::int64_t used = 1;
+    for (int d = 0; d < num_dims_; ++d) used *= mapping.levels[l].spatial[d];
+    fanout_used_[l] = used;
+    above *= used;
   }
+}
+
+// The temporal loops of every level, innermost first. A loop of level k moves the tiles of every
+// level below k by its stride: the extent of its dimension below k times k's spatial factor
+// (spatial loops sit inside temporal ones).
+void Evaluator::collectLoops(const Mapping& mapping) {
+  loops_.clear();
+  loops_above_[0] = 0;
+  for (int k = 1; k < num_levels_; ++k) {
+    loops_above_[k - 1] = static_cast<int>(loops_.size());
+    const LevelMapping& lm = mapping.levels[k];
+    const std::int64_t* below = &extents_[static_cast<std::size_t>((k - 1) * num_dims_)];
+    for (int d : lm.temporal_order)
+      if (lm.temporal[d] > 1) loops_.push_back({d, lm.temporal[d], below[d] * lm.spatial[d]});
+  }
+  loops_above_[num_levels_ - 1] = static_cast<int>(loops_.size());
 }
 
 std::string Evaluator::checkValidity(const Mapping& mapping) {
   if (static_cast<int>(mapping.levels.size()) != num_levels_)
-    return fmt::format("mapping has {} levels but the architecture has {}", mapping.levels.size(), num_levels_);
+    return fmt::format("mapping has {} levels but the architecture has {}", mapping.levels.size(),
+                       num_levels_);
   for (int l = 0; l < num_levels_; ++l) {
     const LevelMapping& level = mapping.levels[l];
-    if (static_cast<int>(level.temporal.size()) != num_dims_ || static_cast<int>(level.spatial.size()) != num_dims_ ||
+    if (static_cast<int>(level.temporal.size()) != num_dims_ ||
+        static_cast<int>(level.spatial.size()) != num_dims_ ||
         static_cast<int>(level.keep.size()) != workload_.numDataSpaces())
       return fmt::format("mapping of level {} does not match the workload's dimensions or data spaces",
                          arch_.levels[l].name);
@@ -107,52 +158,52 @@ std::string Evaluator::checkValidity(const Mapping& mapping) {
   computeExtents(mapping);
 
   // Timeloop's checks: the arithmetic level, then storage innermost first; capacity before instances.
-  const std::int64_t mac_instances = instances_[0] * [&] {
-    std::int64_t p = 1;
-    for (int d = 0; d < num_dims_; ++d) p *= mapping.levels[0].spatial[d];
-    return p;
-  }();
+  const std::int64_t mac_instances = instances_[0] * fanout_used_[0];
   if (mac_instances > arch_.arithmetic.instances)
-    return fmt::format("couldn't map level {}: mapped max Arithmetic instances {} exceeds hardware instances {}",
-                       arch_.arithmetic.name, mac_instances, arch_.arithmetic.instances);
+    return fmt::format(
+        "couldn't map level {}: mapped max Arithmetic instances {} exceeds hardware instances {}",
+        arch_.arithmetic.name, mac_instances, arch_.arithmetic.instances);
   for (int l = 0; l < num_levels_; ++l) {
-    const StorageLevel& spec = arch_.levels[l];
-    if (spec.entries) {
+    const LevelLimits& limits = limits_[l];
+    if (limits.capacity >= 0) {
       std::int64_t used = 0;
       for (int ds = 0; ds < workload_.numDataSpaces(); ++ds)
-        if (mapping.levels[l].keep[ds]) used += tileSize(ds, &extents_[static_cast<std::size_t>(l * num_dims_)]);
-      const auto capacity = static_cast<std::int64_t>(static_cast<double>(*spec.entries) * spec.multiple_buffering);
-      if (used > capacity)
-        return fmt::format("couldn't map level {}: mapped tile size {} exceeds buffer capacity {}", spec.name, used,
-                           capacity);
+        if (mapping.levels[l].keep[ds])
+          used += tileSize(ds, &extents_[static_cast<std::size_t>(l * num_dims_)]);
+      if (used > limits.capacity)
+        return fmt::format("couldn't map level {}: mapped tile size {} exceeds buffer capacity {}",
+                           arch_.levels[l].name, used, limits.capacity);
     }
-    if (instances_[l] > spec.instances)
+    if (instances_[l] > limits.instances)
       return fmt::format("couldn't map level {}: mapped instances {} exceeds available hardware instances {}",
-                         spec.name, instances_[l], spec.instances);
+                         arch_.levels[l].name, instances_[l], limits.instances);
   }
   // Stricter than Timeloop: each level reaches only its own children.
   for (int l = 0; l < num_levels_; ++l) {
     const LevelMapping& level = mapping.levels[l];
-    std::int64_t used = 1, used_x = 1;
-    for (int d = 0; d < num_dims_; ++d) used *= level.spatial[d];
+    const LevelLimits& limits = limits_[l];
+    const std::int64_t used = fanout_used_[l];
+    if (used > limits.fanout)
+      return fmt::format(
+          "couldn't map level {}: spatial factors use a fan-out of {}, but each instance has {} children",
+          arch_.levels[l].name, used, limits.fanout);
+    std::int64_t used_x = 1;
     const int split = level.spatial_split < 0 ? num_dims_ : level.spatial_split;
     for (int i = 0; i < static_cast<int>(level.spatial_order.size()) && i < split; ++i)
       used_x *= level.spatial[level.spatial_order[i]];
     const std::int64_t used_y = used / used_x;
-    const std::int64_t fanout = arch_.fanout(l);
-    if (used > fanout)
-      return fmt::format("couldn't map level {}: spatial factors use a fan-out of {}, but each instance has {} children",
-                         arch_.levels[l].name, used, fanout);
-    if (used_x > arch_.fanoutX(l) || used_y > arch_.fanoutY(l))
-      return fmt::format("couldn't map level {}: spatial factors use {}x{} (X x Y) children, but the mesh is {}x{}",
-                         arch_.levels[l].name, used_x, used_y, arch_.fanoutX(l), arch_.fanoutY(l));
+    if (used_x > limits.fanout_x || used_y > limits.fanout_y)
+      return fmt::format(
+          "couldn't map level {}: spatial factors use {}x{} (X x Y) children, but the mesh is {}x{}",
+          arch_.levels[l].name, used_x, used_y, limits.fanout_x, limits.fanout_y);
   }
   return {};
 }
 
 // Spatial children whose tiles differ in this data space; children with identical tiles share
 // one multicast (read-only data) or are reduced together (read-write data).
-std::int64_t Evaluator::distinctChildren(int ds, const Mapping& mapping, int level) const {
+std::int64_t Evaluator::distinctChildren(int ds, const Mapping& mapping, int level) {
+  if (fanout_used_[level] == 1) return 1;
   const LevelMapping& lm = mapping.levels[level];
   std::int64_t distinct = 1;
   for (const Axis& axis : axes_[ds]) {
@@ -167,95 +218,81 @@ std::int64_t Evaluator::distinctChildren(int ds, const Mapping& mapping, int lev
       distinct *= single;
       continue;
     }
-    // Several spatial dimensions feed one axis (e.g. P and R): count distinct offsets.
-    std::vector<std::int64_t> offsets{0};
+    // Several spatial dimensions feed one axis (e.g. P and R): count distinct offsets. The
+    // buffers are members so that this allocates only while they grow to the largest fan-out.
+    offsets_.assign(1, 0);
     for (const AxisTerm& term : axis.terms) {
       const std::int64_t n = lm.spatial[term.dim];
       if (n <= 1) continue;
       const std::int64_t step =
-          term.coefficient * (level == 0 ? 1 : extents_[static_cast<std::size_t>((level - 1) * num_dims_ + term.dim)]);
-      std::vector<std::int64_t> next;
-      next.reserve(offsets.size() * static_cast<std::size_t>(n));
-      for (std::int64_t o : offsets)
-        for (std::int64_t i = 0; i < n; ++i) next.push_back(o + i * step);
-      std::sort(next.begin(), next.end());
-      next.erase(std::unique(next.begin(), next.end()), next.end());
-      offsets.swap(next);
+          term.coefficient *
+          (level == 0 ? 1 : extents_[static_cast<std::size_t>((level - 1) * num_dims_ + term.dim)]);
+      next_offsets_.clear();
+      for (std::int64_t o : offsets_)
+        for (std::int64_t i = 0; i < n; ++i) next_offsets_.push_back(o + i * step);
+      std::sort(next_offsets_.begin(), next_offsets_.end());
+      next_offsets_.erase(std::unique(next_offsets_.begin(), next_offsets_.end()), next_offsets_.end());
+      offsets_.swap(next_offsets_);
     }
-    distinct *= static_cast<std::int64_t>(offsets.size());
+    distinct *= static_cast<std::int64_t>(offsets_.size());
   }
   return distinct;
 }
 
-std::int64_t Evaluator::fillsPerInstance(int ds, const Mapping& mapping, int level) {
-  const std::int64_t* ext = &extents_[static_cast<std::size_t>(level * num_dims_)];
-  const auto& axes = axes_[ds];
-  const int num_axes = static_cast<int>(axes.size());
-  std::int64_t axis_extent[kMaxAxes];
-  axisExtents(ds, ext, axis_extent);
-  const std::int64_t size = tileSize(ds, ext);
-
-  std::copy(ext, ext + num_dims_, cumulative_.begin());
-  steps_.clear();
-  translations_.clear();
-  std::int64_t reset[kMaxAxes] = {};  // translation from undoing every inner step
-  for (int k = level + 1; k < num_levels_; ++k) {
-    const LevelMapping& lm = mapping.levels[k];
-    for (int d = 0; d < num_dims_; ++d) cumulative_[d] *= lm.spatial[d];  // spatial loops sit inside
-    for (int d : lm.temporal_order) {
-      const std::int64_t trips = lm.temporal[d];
-      if (trips <= 1) continue;
-      const std::int64_t stride = cumulative_[d];
-      std::int64_t forward[kMaxAxes];
-      std::int64_t translation[kMaxAxes];
-      for (int a = 0; a < num_axes; ++a) {
-        std::int64_t coefficient = 0;
-        for (const AxisTerm& term : axes[a].terms)
-          if (term.dim == d) coefficient += term.coefficient;
-        forward[a] = coefficient * stride;
-        translation[a] = forward[a] + reset[a];
-        reset[a] -= forward[a];
-      }
-      // Identify equal translations so the walk can compare directions by id.
-      int id = static_cast<int>(steps_.size());
-      for (int s = 0; s < static_cast<int>(steps_.size()); ++s) {
-        if (std::equal(translation, translation + num_axes, &translations_[static_cast<std::size_t>(s * num_axes)])) {
-          id = steps_[s].translation;
-          break;
-        }
-      }
-      translations_.insert(translations_.end(), translation, translation + num_axes);
-      steps_.push_back({trips, id,
-                        subtractedDelta({axis_extent, static_cast<std::size_t>(num_axes)},
-                                        {translation, static_cast<std::size_t>(num_axes)}, size)});
-      cumulative_[d] *= trips;
+// Words filled into one instance of `level` (tiles and axis extents already in size_ and
+// axis_extents_), walking the loops of the levels above it.
+std::int64_t Evaluator::fillsPerInstance(int ds, int level) {
+  const int num_axes = static_cast<int>(axes_[ds].size());
+  const std::int64_t* dim_to_axis = dim_to_axis_[ds].data();
+  const std::span<const std::int64_t> extents(&axis_extents_[static_cast<std::size_t>(level * kMaxAxes)],
+                                              static_cast<std::size_t>(num_axes));
+  const std::int64_t size = size_[level];
+  // A loop's iteration moves the tile forward along its dimension and resets every loop inside
+  // it (among those above this level): the translation is the forward move minus the inner ones.
+  std::int64_t reset[kMaxAxes] = {};
+  std::int64_t innermost[kMaxAxes] = {};  // the innermost loop's translation
+  walk_.start(size);
+  const int first = loops_above_[level];
+  for (int i = first; i < static_cast<int>(loops_.size()); ++i) {
+    const Loop& loop = loops_[i];
+    const std::int64_t* coefficient = dim_to_axis + static_cast<std::ptrdiff_t>(loop.dim) * num_axes;
+    std::int64_t translation[kMaxAxes];
+    bool same_as_innermost = true;
+    for (int a = 0; a < num_axes; ++a) {
+      const std::int64_t forward = coefficient[a] * loop.stride;
+      translation[a] = forward + reset[a];
+      reset[a] -= forward;
+      if (i == first)
+        innermost[a] = translation[a];
+      else
+        same_as_innermost = same_as_innermost && translation[a] == innermost[a];
     }
+    walk_.add(loop.trips, same_as_innermost,
+              subtractedDelta(extents, {translation, static_cast<std::size_t>(num_axes)}, size));
   }
-  return walk_.fills(size, steps_);
+  return walk_.total();
 }
 
-void Evaluator::analyseDataSpace(int ds, const Mapping& mapping, Evaluation& out) {
+void Evaluator::analyseDataSpace(int ds, const Mapping& mapping, std::int64_t temporal_iterations,
+                                 Evaluation& out) {
   const bool read_write = workload_.data_spaces[ds].read_write;
-  std::int64_t temporal_iterations = 1;
-  for (const LevelMapping& lm : mapping.levels)
-    for (int d = 0; d < num_dims_; ++d) temporal_iterations *= lm.temporal[d];
-
+  for (int l = 0; l < num_levels_; ++l)
+    size_[l] = axisExtents(ds, &extents_[static_cast<std::size_t>(l * num_dims_)],
+                           &axis_extents_[static_cast<std::size_t>(l * kMaxAxes)]);
   for (int l = 0; l < num_levels_; ++l) {
-    size_[l] = tileSize(ds, &extents_[static_cast<std::size_t>(l * num_dims_)]);
     distinct_[l] = distinctChildren(ds, mapping, l);
-    fills_raw_[l] = l + 1 < num_levels_ ? fillsPerInstance(ds, mapping, l) : 0;
+    fills_raw_[l] = l + 1 < num_levels_ ? fillsPerInstance(ds, l) : 0;
   }
   // Partition: each instance's share of its parent's partition, in proportion to its tile's share
   // of the tile spanning all its siblings (Timeloop's integer arithmetic).
   partition_[num_levels_ - 1] = size_[num_levels_ - 1];
   for (int l = num_levels_ - 2; l >= 0; --l) {
-    const std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
-    bool fans_out = false;
-    for (int d = 0; d < num_dims_; ++d) {
-      siblings_[d] = ext[d] * mapping.levels[l + 1].spatial[d];
-      fans_out = fans_out || mapping.levels[l + 1].spatial[d] > 1;
+    std::int64_t denominator = size_[l];
+    if (fanout_used_[l + 1] > 1) {
+      const std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
+      for (int d = 0; d < num_dims_; ++d) siblings_[d] = ext[d] * mapping.levels[l + 1].spatial[d];
+      denominator = tileSize(ds, siblings_.data());
     }
-    const std::int64_t denominator = fans_out ? tileSize(ds, siblings_.data()) : size_[l];
     partition_[l] = partition_[l + 1] * size_[l] / denominator;
   }
   // Accesses arriving at each level from below; a bypassed level passes them on to its parent,
@@ -272,12 +309,11 @@ void Evaluator::analyseDataSpace(int ds, const Mapping& mapping, Evaluation& out
     DataSpaceStats& s = out.levels[l].data_spaces[ds];
     s = DataSpaceStats{};
     if (!mapping.levels[l].keep[ds]) continue;
-    const StorageLevel& spec = arch_.levels[l];
     s.kept = true;
     s.partition_size = partition_[l];
     s.utilized_capacity = size_[l];
     s.utilized_instances = instances_[l];
-    s.utilized_clusters = std::min(instances_[l], spec.instances / std::max(1, spec.cluster_size));
+    s.utilized_clusters = std::min(instances_[l], limits_[l].clusters);
     s.fills = l == outermost_kept ? 0 : fills_raw_[l];
     if (read_write) {
       s.updates = content_[l];
@@ -315,7 +351,7 @@ void Evaluator::computeCyclesAndEnergy(Evaluation& out) const {
     out.cycles = std::max(out.cycles, level.cycles);
 
     const LevelEnergy& energy = energy_.levels[l];
-    const std::int64_t block = std::max(1, spec.block_size);
+    const std::int64_t block = limits_[l].block;
     level.energy_total_pJ = 0;
     for (DataSpaceStats& s : level.data_spaces) {
       if (!s.kept) continue;
@@ -354,7 +390,8 @@ void Evaluator::evaluate(const Mapping& mapping, Evaluation& out) {
   }
   out.levels.resize(num_levels_);
   for (int l = 0; l < num_levels_; ++l) {
-    out.levels[l].name = arch_.levels[l].name;
+    // Reused storage usually holds the right name already: compare rather than copy.
+    if (out.levels[l].name != arch_.levels[l].name) out.levels[l].name = arch_.levels[l].name;
     out.levels[l].data_spaces.resize(workload_.numDataSpaces());
   }
   std::int64_t temporal = 1, spatial = 1;
@@ -365,7 +402,8 @@ void Evaluator::evaluate(const Mapping& mapping, Evaluation& out) {
     }
   out.compute_cycles = temporal;
   out.utilized_mac_instances = spatial;
-  for (int ds = 0; ds < workload_.numDataSpaces(); ++ds) analyseDataSpace(ds, mapping, out);
+  collectLoops(mapping);
+  for (int ds = 0; ds < workload_.numDataSpaces(); ++ds) analyseDataSpace(ds, mapping, temporal, out);
   computeCyclesAndEnergy(out);
 }
 

@@ -4,6 +4,7 @@
 // mappings; it keeps scratch space between calls, so use one per thread.
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "arch/architecture.hpp"
@@ -22,7 +23,7 @@ class Evaluator {
   Evaluator(Architecture arch, Workload workload);
 
   Evaluation evaluate(const Mapping& mapping);
-  // Same, reusing `out`'s storage (the search inner loop).
+  // Same, reusing `out`'s storage (the search inner loop: no allocation once `out` has been used).
   void evaluate(const Mapping& mapping, Evaluation& out);
 
   // Only the validity check: empty when valid, else the reason (Timeloop's wording).
@@ -40,30 +41,50 @@ class Evaluator {
   struct Axis {
     std::vector<AxisTerm> terms;
   };
+  // What the model needs of a storage level, resolved once.
+  struct LevelLimits {
+    std::int64_t capacity = -1;  // words per instance (after multiple buffering); -1 = unbounded
+    std::int64_t instances = 1;
+    std::int64_t clusters = 1;  // physical access units: instances / cluster size
+    std::int64_t fanout = 1, fanout_x = 1, fanout_y = 1;
+    std::int64_t block = 1;  // words per vector access
+  };
+  // A temporal loop with more than one trip (loops of one trip never move a tile).
+  struct Loop {
+    int dim;
+    std::int64_t trips;
+    std::int64_t stride;  // how far one iteration moves along `dim`
+  };
 
   void computeExtents(const Mapping& mapping);
+  void collectLoops(const Mapping& mapping);
   std::int64_t tileSize(int ds, const std::int64_t* extents) const;
-  void axisExtents(int ds, const std::int64_t* extents, std::int64_t* out) const;
-  std::int64_t distinctChildren(int ds, const Mapping& mapping, int level) const;
-  std::int64_t fillsPerInstance(int ds, const Mapping& mapping, int level);
-  void analyseDataSpace(int ds, const Mapping& mapping, Evaluation& out);
+  std::int64_t axisExtents(int ds, const std::int64_t* extents, std::int64_t* out) const;
+  std::int64_t distinctChildren(int ds, const Mapping& mapping, int level);
+  std::int64_t fillsPerInstance(int ds, int level);
+  void analyseDataSpace(int ds, const Mapping& mapping, std::int64_t temporal_iterations, Evaluation& out);
   void computeCyclesAndEnergy(Evaluation& out) const;
 
   Architecture arch_;
   Workload workload_;
   EnergyTable energy_;
   std::vector<std::vector<Axis>> axes_;  // per data space
+  // Per data space, [dim * num axes + axis]: how far a step of 1 along dim moves the tile.
+  std::vector<std::vector<std::int64_t>> dim_to_axis_;
+  std::vector<LevelLimits> limits_;  // per level
 
   int num_levels_ = 0;
   int num_dims_ = 0;
   // Scratch, sized once.
-  std::vector<std::int64_t> extents_;        // [level][dim]: product of factors at and below level
-  std::vector<std::int64_t> instances_;      // [level]: utilized instances (spatial product above)
+  std::vector<std::int64_t> extents_;       // [level][dim]: product of factors at and below level
+  std::vector<std::int64_t> instances_;     // [level]: utilized instances (spatial product above)
+  std::vector<std::int64_t> fanout_used_;   // [level]: product of the level's spatial factors
+  std::vector<Loop> loops_;                 // every level's loops, innermost first
+  std::vector<int> loops_above_;            // [level]: index in loops_ of the first loop above it
+  std::vector<std::int64_t> axis_extents_;  // [level][axis] of the current data space's tiles
   std::vector<std::int64_t> size_, fills_raw_, distinct_, partition_, content_;
-  std::vector<TemporalStep> steps_;
-  std::vector<std::int64_t> translations_;   // [step][axis]
-  std::vector<std::int64_t> cumulative_;
   std::vector<std::int64_t> siblings_;
+  std::vector<std::int64_t> offsets_, next_offsets_;  // distinctChildren
   FillWalk walk_;
 };
 

@@ -15,41 +15,36 @@ std::int64_t subtractedDelta(std::span<const std::int64_t> extents, std::span<co
     moved_axis = static_cast<int>(a);
     ++moved_count;
   }
-  if (moved_count == 0) return 0;              // same tile
-  if (moved_count > 1) return tile_size;       // not a hyper-rectangle: Timeloop keeps the whole tile
+  if (moved_count == 0) return 0;         // same tile
+  if (moved_count > 1) return tile_size;  // not a hyper-rectangle: Timeloop keeps the whole tile
   return tile_size / extents[moved_axis] * std::llabs(translation[moved_axis]);
 }
 
-// States: 0 = no remembered direction; k + 1 = the last translation had id k.
-FillWalk::Result FillWalk::block(int j, int state) {
-  if (j == 0) return {0, state};
-  const std::size_t stride = steps_.size() + 2;
-  Memo& memo = memo_[static_cast<std::size_t>(j) * stride + static_cast<std::size_t>(state)];
-  if (memo.known) return {memo.sum, memo.out_state};
-
-  const TemporalStep& step = steps_[j - 1];
-  const Result first = block(j - 1, state);
-  std::int64_t delta = 0;
-  int after = 0;
-  if (first.out_state == 0 || first.out_state == step.translation + 1) {
-    delta = step.subtracted_delta;
-    after = step.translation + 1;
-  } else {
-    delta = tile_size_;
-    after = 0;
+void FillWalk::add(std::int64_t trips, bool same_as_innermost, std::int64_t subtracted_delta) {
+  const std::int64_t later = trips - 1;  // iterations after the first, all like the second
+  if (steps_++ == 0) {
+    // The innermost loop alone: it subtracts unless another direction is remembered on entry.
+    block_[kCompatible] = {later * subtracted_delta, true};
+    block_[kOther] = {later * tile_size_, false};
+    return;
   }
-  const Result second = block(j - 1, after);
-  memo = {true, first.sum + (step.trips - 1) * (delta + second.sum), second.out_state};
-  return {memo.sum, memo.out_state};
+  const Block inner[2] = {block_[kCompatible], block_[kOther]};
+  for (int entry : {kCompatible, kOther}) {
+    const Block& first = inner[entry];  // this loop's first iteration
+    // Advancing this loop subtracts if no direction is remembered or it is the same one.
+    const bool subtracts = !first.leaves_innermost || same_as_innermost;
+    const std::int64_t delta = subtracts ? subtracted_delta : tile_size_;
+    // Then the inner block runs again, entered with this loop's direction (or none after a reset).
+    const Block& again = inner[subtracts && !same_as_innermost ? kOther : kCompatible];
+    block_[entry] = {first.sum + later * (delta + again.sum), again.leaves_innermost};
+  }
 }
 
 std::int64_t FillWalk::fills(std::int64_t tile_size, std::span<const TemporalStep> steps) {
-  tile_size_ = tile_size;
-  steps_ = steps;
-  const std::size_t stride = steps.size() + 2;
-  memo_.assign((steps.size() + 1) * stride, Memo{});
-  // The first tile is filled whole and leaves no direction behind.
-  return tile_size + block(static_cast<int>(steps.size()), 0).sum;
+  start(tile_size);
+  for (const TemporalStep& step : steps)
+    add(step.trips, step.translation == steps.front().translation, step.subtracted_delta);
+  return total();
 }
 
 }  // namespace cosa

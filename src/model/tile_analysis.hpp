@@ -13,39 +13,51 @@
 
 #include <cstdint>
 #include <span>
-#include <vector>
 
 namespace cosa {
 
 // One temporal loop above a storage level, innermost first, as seen by one data space.
 struct TemporalStep {
-  std::int64_t trips = 1;               // loop bound (>= 2)
-  int translation = 0;                  // id of the tile translation when this loop advances
-                                        // (equal ids <=> equal translation vectors)
-  std::int64_t subtracted_delta = 0;    // words new to the tile after that translation
+  std::int64_t trips = 1;             // loop bound (>= 2)
+  int translation = 0;                // id of the tile translation when this loop advances
+                                      // (equal ids <=> equal translation vectors; the walk only
+                                      // ever compares a step's id with the innermost step's)
+  std::int64_t subtracted_delta = 0;  // words new to the tile after that translation
 };
 
+// Words filled into one instance over the whole run: the first tile plus the delta of every later
+// tile, following Timeloop's extrapolated walk over the temporal loops (innermost first).
+//
+// Closed form of that walk. Call it "block j" for loop j with every loop inside it. The last move
+// of any block is the innermost loop's, so after a block the walk remembers either no direction
+// or the innermost loop's translation; and the direction remembered on entering a block matters
+// only to the block's first move, the innermost loop's, which subtracts iff nothing or the
+// innermost translation is remembered. So each block has two outcomes (by entry state) and the
+// walk is one pass over the loops, O(loops), with no allocation.
 class FillWalk {
  public:
-  // Words filled into one instance over the whole run: the first tile plus the delta of every
-  // later tile, following Timeloop's extrapolated walk over `steps` (innermost first).
   std::int64_t fills(std::int64_t tile_size, std::span<const TemporalStep> steps);
 
+  // The same walk fed one loop at a time, innermost first: start(), add() per loop, total().
+  // `same_as_innermost`: the loop translates the tile exactly as the first loop added does.
+  void start(std::int64_t tile_size) {
+    tile_size_ = tile_size;
+    steps_ = 0;
+  }
+  void add(std::int64_t trips, bool same_as_innermost, std::int64_t subtracted_delta);
+  std::int64_t total() const { return tile_size_ + (steps_ == 0 ? 0 : block_[kCompatible].sum); }
+
  private:
-  struct Memo {
-    bool known = false;
-    std::int64_t sum = 0;
-    int out_state = 0;
+  // Entry states of a block: nothing or the innermost translation remembered, or another one.
+  enum Entry { kCompatible = 0, kOther = 1 };
+  struct Block {
+    std::int64_t sum = 0;           // words filled after the block's first tile
+    bool leaves_innermost = false;  // remembers the innermost translation afterwards (else none)
   };
-  struct Result {
-    std::int64_t sum;
-    int out_state;
-  };
-  Result block(int j, int state);
 
   std::int64_t tile_size_ = 0;
-  std::span<const TemporalStep> steps_;
-  std::vector<Memo> memo_;
+  int steps_ = 0;
+  Block block_[2];  // the outermost block added so far, per entry state
 };
 
 // Words of the data space new to a tile of per-axis `extents` after it moved by `translation`

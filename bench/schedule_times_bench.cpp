@@ -1,0 +1,63 @@
+// Time-to-solution of the CoSA scheduler on every unique layer of the bundled networks on Simba,
+// one solver thread. Prints one line per layer, then medians and maxima per objective, and the
+// geomean of cycles over the roofline bound (a plain report, not a timed test).
+//
+// usage: schedule_times_bench [objective ...]   (default: latency cosa-paper)
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "arch/arch_yaml.hpp"
+#include "mapping/constraints_yaml.hpp"
+#include "mappers/cosa_scheduler.hpp"
+#include "workload/network.hpp"
+
+namespace {
+
+double median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  const std::size_t n = v.size();
+  return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  using namespace cosa;
+  std::vector<std::string> objectives;
+  for (int i = 1; i < argc; ++i) objectives.emplace_back(argv[i]);
+  if (objectives.empty()) objectives = {"latency", "cosa-paper"};
+  const std::string data = COSA_DATA_DIR;
+  const Architecture arch = loadArchitecture(data + "/arch/simba.yaml");
+  const EnergyTable energy = builtinEnergyTable(arch);
+  for (const std::string& objective_name : objectives) {
+    std::vector<double> times, ratios;
+    int invalid = 0;
+    for (const std::string network : {"alexnet", "resnet50", "resnext50", "deepbench"}) {
+      for (const NetworkLayer& layer : uniqueLayers(builtinNetwork(network))) {
+        const Constraints constraints = loadConstraints(data + "/mapspace/simba_bypass.yaml", arch, layer.workload);
+        ScheduleOptions options;
+        options.objective = parseObjective(objective_name);
+        options.threads = 1;
+        const ScheduleResult r = scheduleLayer(arch, layer.workload, constraints, energy, options);
+        if (!r.found) ++invalid;
+        times.push_back(r.total_time_s);
+        const double ratio = r.found ? double(r.evaluation.cycles) / double(r.roofline_cycles) : 0;
+        if (r.found) ratios.push_back(ratio);
+        fmt::print("{:<10} {:<12} {:<28} status {:<8} solve {:7.3f} s total {:7.3f} s cycles/bound {:6.3f}\n",
+                   objective_name, network, layer.name, solver::toString(r.status), r.solve_time_s, r.total_time_s,
+                   ratio);
+      }
+    }
+    double log_sum = 0;
+    for (double r : ratios) log_sum += std::log(r);
+    fmt::print("{}: {} layers, {} without a valid mapping; time-to-solution median {:.3f} s, max {:.3f} s; "
+               "geomean cycles/bound {:.3f}\n",
+               objective_name, times.size(), invalid, median(times), *std::max_element(times.begin(), times.end()),
+               std::exp(log_sum / std::max<std::size_t>(1, ratios.size())));
+  }
+  return 0;
+}

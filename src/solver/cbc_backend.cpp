@@ -1,0 +1,295 @@
+#include "solver/cbc_backend.hpp"
+
+#include <fmt/format.h>
+
+#include <CbcModel.hpp>
+#include <CbcSolver.hpp>
+#include <ClpSimplex.hpp>
+#include <CoinMessageHandler.hpp>
+#include <CoinPackedMatrix.hpp>
+#include <OsiClpSolverInterface.hpp>
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <mutex>
+#include <stdexcept>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace cosa::solver {
+namespace {
+
+double toCoin(double v) {
+  if (v >= kInfinity) return COIN_DBL_MAX;
+  if (v <= -kInfinity) return -COIN_DBL_MAX;
+  return v;
+}
+
+// The facade model in CBC's terms: column-major matrix, duplicate terms merged.
+struct CoinProblem {
+  int num_model_columns = 0;  // the Model's variables; a trailing column may hold the objective constant
+  std::vector<double> col_lower, col_upper, objective, row_lower, row_upper;
+  std::vector<bool> integer;
+  CoinPackedMatrix matrix;
+};
+
+CoinProblem buildProblem(const Model& model, bool constant_column) {
+  CoinProblem p;
+  const int n = model.numVariables();
+  p.num_model_columns = n;
+  const int columns = n + (constant_column ? 1 : 0);
+  p.col_lower.resize(columns);
+  p.col_upper.resize(columns);
+  p.objective.assign(columns, 0.0);
+  p.integer.assign(columns, false);
+  for (int j = 0; j < n; ++j) {
+    const Variable& v = model.variables()[j];
+    double lower = v.lower, upper = v.upper;
+    if (v.type == VarType::Binary) {
+      lower = std::max(lower, 0.0);
+      upper = std::min(upper, 1.0);
+    }
+    p.col_lower[j] = toCoin(lower);
+    p.col_upper[j] = toCoin(upper);
+    p.integer[j] = v.type != VarType::Continuous;
+  }
+  for (const Term& t : model.objective()) p.objective[t.var] += t.coef;
+  if (constant_column) {  // a column fixed at 1 carries the constant, so CBC's gaps and bounds include it
+    p.col_lower[n] = p.col_upper[n] = 1.0;
+    p.objective[n] = model.objectiveConstant();
+  }
+
+  std::vector<std::vector<std::pair<int, double>>> by_column(columns);
+  for (int i = 0; i < model.numRows(); ++i) {
+    const Row& row = model.rows()[i];
+    p.row_lower.push_back(toCoin(row.lower));
+    p.row_upper.push_back(toCoin(row.upper));
+    for (const Term& t : row.terms) {
+      auto& col = by_column[t.var];
+      if (!col.empty() && col.back().first == i) {
+        col.back().second += t.coef;
+      } else {
+        col.emplace_back(i, t.coef);
+      }
+    }
+  }
+  std::vector<CoinBigIndex> starts{0};
+  std::vector<int> indices;
+  std::vector<double> elements;
+  for (const auto& col : by_column) {  // rows arrive in order and repeats were merged above
+    for (const auto& [row, coef] : col) {
+      indices.push_back(row);
+      elements.push_back(coef);
+    }
+    starts.push_back(static_cast<CoinBigIndex>(indices.size()));
+  }
+  p.matrix = CoinPackedMatrix(true, model.numRows(), columns, static_cast<CoinBigIndex>(elements.size()),
+                              elements.data(), indices.data(), starts.data(), nullptr);
+  return p;
+}
+
+void loadInto(OsiClpSolverInterface& solver, const CoinProblem& p) {
+  solver.loadProblem(p.matrix, p.col_lower.data(), p.col_upper.data(), p.objective.data(), p.row_lower.data(),
+                     p.row_upper.data());
+  for (size_t j = 0; j < p.integer.size(); ++j) {
+    if (p.integer[j]) solver.setInteger(static_cast<int>(j));
+  }
+}
+
+double relativeGap(double objective, double bound) {
+  const double diff = objective - bound;
+  if (diff <= 0) return 0;
+  return diff / std::max(std::abs(objective), 1e-10);
+}
+
+// CBC and Clp read a seed of 0 as "seed from the clock"; map every int to a fixed positive seed.
+int positiveSeed(int seed) { return static_cast<int>(static_cast<unsigned>(seed) % 2147483646u) + 1; }
+
+// CbcMain1 keeps process-wide state (parameter tables, statics in the heuristics); one solve at a time.
+std::mutex& cbcMutex() {
+  static std::mutex mutex;
+  return mutex;
+}
+
+// COIN message handlers print to stdout; ours go to stderr, and only when verbose. CBC and the LP solver
+// get separate handlers: CBC turns the LP log down during heuristics, which would silence a shared one.
+struct Handlers {
+  explicit Handlers(bool verbose) : cbc(stderr), lp(stderr) {
+    cbc.setLogLevel(verbose ? 1 : 0);
+    lp.setLogLevel(verbose ? 1 : 0);
+  }
+  CoinMessageHandler cbc, lp;
+};
+
+Solution solveContinuous(const Model& model, const SolveOptions& options) {
+  Solution sol;
+  OsiClpSolverInterface solver;
+  Handlers handlers(options.verbose);
+  solver.passInMessageHandler(&handlers.lp);  // OsiClp hands it on to its ClpSimplex
+  ClpSimplex* clp = solver.getModelPtr();
+  clp->setLogLevel(options.verbose ? 1 : 0);
+  loadInto(solver, buildProblem(model, false));
+  clp->setMaximumWallSeconds(options.time_limit_s);
+  clp->setRandomSeed(positiveSeed(options.seed));
+  solver.initialSolve();
+
+  const double constant = model.objectiveConstant();
+  if (solver.isProvenOptimal()) {
+    sol.status = Status::Optimal;
+    const double* x = solver.getColSolution();
+    sol.values.assign(x, x + model.numVariables());
+    sol.objective = solver.getObjValue() + constant;
+    sol.bound = sol.objective;
+  } else if (solver.isProvenPrimalInfeasible()) {
+    sol.status = Status::Infeasible;
+    sol.message = "LP is infeasible";
+  } else if (solver.isProvenDualInfeasible()) {
+    sol.status = Status::Unbounded;
+    sol.message = "LP is unbounded (dual infeasible)";
+  } else if (clp->hitMaximumIterations() || clp->status() == 3) {
+    sol.status = Status::NoSolutionFound;
+    sol.timed_out = true;
+    sol.message = "LP stopped on the time limit";
+  } else {
+    sol.status = Status::Error;
+    sol.message =
+        fmt::format("Clp finished with status {} (secondary {})", clp->status(), clp->secondaryStatus());
+  }
+  return sol;
+}
+
+Solution solveMip(const Model& model, const SolveOptions& options) {
+  Solution sol;
+  const int n = model.numVariables();
+  const bool constant_column = model.objectiveConstant() != 0;
+  const CoinProblem problem = buildProblem(model, constant_column);
+
+  Handlers handlers(options.verbose);  // outlives `solver` and `cbc`, which keep pointers to it
+  OsiClpSolverInterface solver;
+  solver.passInMessageHandler(&handlers.lp);
+  solver.getModelPtr()->setLogLevel(options.verbose ? 1 : 0);
+  loadInto(solver, problem);
+
+  CbcModel cbc(solver);                     // copies the solver
+  cbc.passInMessageHandler(&handlers.cbc);  // hands it on to its solver as well: undo that
+  cbc.solver()->passInMessageHandler(&handlers.lp);
+  cbc.setLogLevel(options.verbose ? 1 : 0);
+
+  if (!options.warm_start.empty()) {
+    std::vector<std::pair<std::string, double>> start;
+    start.reserve(n + 1);
+    for (int j = 0; j < n; ++j) start.emplace_back(cbc.solver()->getColName(j), options.warm_start[j]);
+    if (constant_column) start.emplace_back(cbc.solver()->getColName(n), 1.0);
+    cbc.setMIPStart(start);
+  }
+
+  CbcSolverUsefulData data;
+  data.useSignalHandler_ = false;  // leave the application's SIGINT handler alone
+  data.noPrinting_ = !options.verbose;
+  CbcMain0(cbc, data);
+  cbc.setLogLevel(options.verbose ? 1 : 0);
+
+  const std::string log = options.verbose ? "1" : "0";
+  const std::string seconds = fmt::format("{}", std::max(options.time_limit_s, 0.0));
+  const std::string gap = fmt::format("{}", std::max(options.relative_gap, 0.0));
+  // CBC reads "-threads 100+n" as n threads with a repeatable (deterministic) search.
+  const std::string threads = options.threads > 1 ? fmt::format("{}", 100 + options.threads) : "1";
+  const std::string seed = fmt::format("{}", positiveSeed(options.seed));
+  std::vector<const char*> argv = {"cosa",          "-log",           log.c_str(),  "-slog",
+                                   log.c_str(),     "-timeMode",      "elapsed",    "-sec",
+                                   seconds.c_str(), "-ratioGap",      gap.c_str(),  "-threads",
+                                   threads.c_str(), "-randomCbcSeed", seed.c_str(), "-randomSeed",
+                                   seed.c_str(),    "-solve",         "-quit"};
+  auto callback = [](CbcModel*, int) { return 0; };
+  CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, callback, data);
+
+  const int status = cbc.status();
+  const int secondary = cbc.secondaryStatus();
+  const double* best = cbc.bestSolution();
+  const bool has_incumbent = best != nullptr && cbc.getObjValue() < 1e50;
+  sol.bound = cbc.getBestPossibleObjValue() + (constant_column ? 0.0 : model.objectiveConstant());
+  sol.timed_out = cbc.isSecondsLimitReached() || secondary == 4;
+  if (has_incumbent) {
+    sol.values.assign(best, best + n);
+    sol.objective = cbc.getObjValue() + (constant_column ? 0.0 : model.objectiveConstant());
+    // Integers come back as 2.9999999997; hand out exact integers.
+    for (int j = 0; j < n; ++j) {
+      if (problem.integer[j]) sol.values[j] = std::round(sol.values[j]);
+    }
+  }
+
+  if (secondary == 7 || cbc.isContinuousUnbounded()) {
+    sol.status = Status::Unbounded;
+    sol.message = "LP relaxation is unbounded";
+  } else if (status == 0 && has_incumbent) {
+    sol.status = Status::Optimal;  // search finished, possibly by closing the gap to the tolerance
+    if (secondary == 2) sol.message = "stopped on the relative gap tolerance";
+  } else if (status == 0 && (cbc.isProvenInfeasible() || secondary == 1 || !has_incumbent)) {
+    sol.status = Status::Infeasible;
+    sol.message = "proven infeasible";
+  } else if (status == 1 || status == 5) {
+    sol.status = has_incumbent ? Status::Feasible : Status::NoSolutionFound;
+    sol.message = sol.timed_out ? "stopped on the time limit"
+                                : fmt::format("stopped on a limit (CBC secondary status {})", secondary);
+  } else if (status == 2 && has_incumbent) {
+    sol.status = Status::Feasible;
+    sol.message = "search abandoned after numerical difficulties; returning the incumbent";
+  } else {
+    sol.status = Status::Error;
+    sol.message = fmt::format("CBC finished with status {} (secondary {})", status, secondary);
+  }
+  if (!has_incumbent) sol.values.clear();
+  // CBC reports +-DBL_MAX (or a bound above the incumbent when the warm start meets the cutoff) when the
+  // root LP never ran; an optimal incumbent is its own bound then.
+  if (std::abs(sol.bound) >= 1e50) sol.bound = sol.bound > 0 ? kInfinity : -kInfinity;
+  if (sol.status == Status::Optimal && (sol.bound > sol.objective || sol.bound <= -kInfinity)) {
+    sol.bound = sol.objective;
+  }
+  if (sol.status == Status::Optimal || sol.status == Status::Feasible) {
+    sol.gap = relativeGap(sol.objective, sol.bound);
+  } else {
+    sol.objective = kInfinity;
+    sol.gap = kInfinity;
+  }
+  return sol;
+}
+
+// A model without variables is decided by its rows alone.
+Solution solveEmpty(const Model& model) {
+  Solution sol;
+  const bool feasible = std::all_of(model.rows().begin(), model.rows().end(),
+                                    [](const Row& r) { return r.lower <= 1e-9 && r.upper >= -1e-9; });
+  sol.status = feasible ? Status::Optimal : Status::Infeasible;
+  sol.objective = feasible ? model.objectiveConstant() : kInfinity;
+  sol.bound = sol.objective;
+  return sol;
+}
+
+}  // namespace
+
+Solution CbcBackend::solve(const Model& model, const SolveOptions& options) {
+  model.validate();
+  if (!options.warm_start.empty() && static_cast<int>(options.warm_start.size()) != model.numVariables()) {
+    throw std::invalid_argument(fmt::format("warm start has {} values for {} variables",
+                                            options.warm_start.size(), model.numVariables()));
+  }
+  if (std::isnan(options.time_limit_s) || options.time_limit_s < 0) {
+    throw std::invalid_argument(fmt::format("time limit must be >= 0 seconds, got {}", options.time_limit_s));
+  }
+  const auto start = std::chrono::steady_clock::now();
+  Solution sol;
+  const bool has_integers = std::any_of(model.variables().begin(), model.variables().end(),
+                                        [](const Variable& v) { return v.type != VarType::Continuous; });
+  if (model.numVariables() == 0) {
+    sol = solveEmpty(model);
+  } else {
+    std::lock_guard lock(cbcMutex());
+    sol = has_integers ? solveMip(model, options) : solveContinuous(model, options);
+  }
+  sol.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return sol;
+}
+
+}  // namespace cosa::solver
