@@ -42,7 +42,22 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
       axes.push_back(std::move(axis));
     }
     axes_.push_back(std::move(axes));
-    dim_to_axis_.push_back(std::move(dim_to_axis));
+    num_axes_.push_back(num_axes);
+    std::vector<FlatTerm> terms;
+    for (int a = 0; a < num_axes; ++a)
+      for (const AxisTerm& term : axes_.back()[a].terms) terms.push_back({a, term.dim, term.coefficient});
+    terms_.push_back(std::move(terms));
+    std::vector<AxisMove> moves;
+    std::vector<int> moves_begin;
+    for (int d = 0; d < num_dims_; ++d) {
+      moves_begin.push_back(static_cast<int>(moves.size()));
+      for (int a = 0; a < num_axes; ++a)
+        if (const std::int64_t c = dim_to_axis[static_cast<std::size_t>(d * num_axes + a)]; c != 0)
+          moves.push_back({a, c});
+    }
+    moves_begin.push_back(static_cast<int>(moves.size()));
+    axis_moves_.push_back(std::move(moves));
+    axis_moves_begin_.push_back(std::move(moves_begin));
   }
   for (int l = 0; l < num_levels_; ++l) {
     const StorageLevel& spec = arch_.levels[l];
@@ -64,8 +79,10 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
   fanout_used_.resize(num_levels_);
   loops_.reserve(static_cast<std::size_t>(num_levels_ * num_dims_));
   loops_above_.resize(num_levels_);
-  axis_extents_.resize(static_cast<std::size_t>(num_levels_ * kMaxAxes));
-  size_.resize(num_levels_);
+  const auto cells = static_cast<std::size_t>(workload_.numDataSpaces() * num_levels_);
+  keep_.resize(cells);
+  tiles_.resize(cells);
+  axis_extents_.resize(cells * kMaxAxes);
   fills_raw_.resize(num_levels_);
   distinct_.resize(num_levels_);
   partition_.resize(num_levels_);
@@ -73,45 +90,15 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
   siblings_.resize(num_dims_);
 }
 
-std::int64_t Evaluator::tileSize(int ds, const std::int64_t* extents) const {
-  std::int64_t size = 1;
-  for (const Axis& axis : axes_[ds]) {
-    std::int64_t extent = 1;
-    for (const AxisTerm& term : axis.terms) extent += term.coefficient * (extents[term.dim] - 1);
-    size *= extent;
-  }
-  return size;
-}
-
-// Per-axis extents of the tile into `out`; returns the tile size (their product).
+// Per-axis extents into `out` of the data space's tile spanned by per-dimension `extents`;
+// returns the tile size (their product).
 std::int64_t Evaluator::axisExtents(int ds, const std::int64_t* extents, std::int64_t* out) const {
+  const int num_axes = num_axes_[ds];
+  std::fill_n(out, num_axes, 1);
+  for (const FlatTerm& term : terms_[ds]) out[term.axis] += term.coefficient * (extents[term.dim] - 1);
   std::int64_t size = 1;
-  int a = 0;
-  for (const Axis& axis : axes_[ds]) {
-    std::int64_t extent = 1;
-    for (const AxisTerm& term : axis.terms) extent += term.coefficient * (extents[term.dim] - 1);
-    out[a++] = extent;
-    size *= extent;
-  }
+  for (int a = 0; a < num_axes; ++a) size *= out[a];
   return size;
-}
-
-void Evaluator::computeExtents(const Mapping& mapping) {
-  for (int d = 0; d < num_dims_; ++d) {
-    std::int64_t running = 1;
-    for (int l = 0; l < num_levels_; ++l) {
-      running *= mapping.levels[l].temporal[d] * mapping.levels[l].spatial[d];
-      extents_[static_cast<std::size_t>(l * num_dims_ + d)] = running;
-    }
-  }
-  std::int64_t above = 1;
-  for (int l = num_levels_ - 1; l >= 0; --l) {
-    instances_[l] = above;
-    std::int64_t used = 1;
-    for (int d = 0; d < num_dims_; ++d) used *= mapping.levels[l].spatial[d];
-    fanout_used_[l] = used;
-    above *= used;
-  }
 }
 
 // The temporal loops of every level, innermost first. A loop of level k moves the tiles of every
@@ -134,28 +121,39 @@ std::string Evaluator::checkValidity(const Mapping& mapping) {
   if (static_cast<int>(mapping.levels.size()) != num_levels_)
     return fmt::format("mapping has {} levels but the architecture has {}", mapping.levels.size(),
                        num_levels_);
+  // Shapes and factors level by level, accumulating the extents (products of the factors at and
+  // below each level) on the way.
+  const int num_ds = workload_.numDataSpaces();
   for (int l = 0; l < num_levels_; ++l) {
     const LevelMapping& level = mapping.levels[l];
     if (static_cast<int>(level.temporal.size()) != num_dims_ ||
-        static_cast<int>(level.spatial.size()) != num_dims_ ||
-        static_cast<int>(level.keep.size()) != workload_.numDataSpaces())
+        static_cast<int>(level.spatial.size()) != num_dims_ || static_cast<int>(level.keep.size()) != num_ds)
       return fmt::format("mapping of level {} does not match the workload's dimensions or data spaces",
                          arch_.levels[l].name);
-    for (int d = 0; d < num_dims_; ++d)
+    std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
+    std::int64_t used = 1;
+    for (int d = 0; d < num_dims_; ++d) {
       if (level.temporal[d] < 1 || level.spatial[d] < 1)
         return fmt::format("level {}: factor of dimension {} must be >= 1", arch_.levels[l].name,
                            workload_.dimensions[d]);
+      ext[d] = (l == 0 ? 1 : ext[d - num_dims_]) * (level.temporal[d] * level.spatial[d]);
+      used *= level.spatial[d];
+    }
+    fanout_used_[l] = used;
+    for (int ds = 0; ds < num_ds; ++ds) keep_[static_cast<std::size_t>(l * num_ds + ds)] = level.keep[ds];
   }
-  for (int d = 0; d < num_dims_; ++d) {
-    std::int64_t product = 1;
-    for (const LevelMapping& level : mapping.levels) product *= level.temporal[d] * level.spatial[d];
-    if (product != workload_.bounds[d])
+  const std::int64_t* total = &extents_[static_cast<std::size_t>((num_levels_ - 1) * num_dims_)];
+  for (int d = 0; d < num_dims_; ++d)
+    if (total[d] != workload_.bounds[d])
       return fmt::format(
           "product of all factors of dimension {} is {}, which is not equal to the dimension size of the "
           "workload {}.",
-          workload_.dimensions[d], product, workload_.bounds[d]);
+          workload_.dimensions[d], total[d], workload_.bounds[d]);
+  std::int64_t above = 1;
+  for (int l = num_levels_ - 1; l >= 0; --l) {
+    instances_[l] = above;
+    above *= fanout_used_[l];
   }
-  computeExtents(mapping);
 
   // Timeloop's checks: the arithmetic level, then storage innermost first; capacity before instances.
   const std::int64_t mac_instances = instances_[0] * fanout_used_[0];
@@ -165,11 +163,15 @@ std::string Evaluator::checkValidity(const Mapping& mapping) {
         arch_.arithmetic.name, mac_instances, arch_.arithmetic.instances);
   for (int l = 0; l < num_levels_; ++l) {
     const LevelLimits& limits = limits_[l];
+    // Every data space's tile at this level (evaluate reuses them), and the capacity they take.
+    std::int64_t used = 0;
+    for (int ds = 0; ds < num_ds; ++ds) {
+      const std::size_t at = static_cast<std::size_t>(ds * num_levels_ + l);
+      tiles_[at] =
+          axisExtents(ds, &extents_[static_cast<std::size_t>(l * num_dims_)], &axis_extents_[at * kMaxAxes]);
+      if (keep_[static_cast<std::size_t>(l * num_ds + ds)]) used += tiles_[at];
+    }
     if (limits.capacity >= 0) {
-      std::int64_t used = 0;
-      for (int ds = 0; ds < workload_.numDataSpaces(); ++ds)
-        if (mapping.levels[l].keep[ds])
-          used += tileSize(ds, &extents_[static_cast<std::size_t>(l * num_dims_)]);
       if (used > limits.capacity)
         return fmt::format("couldn't map level {}: mapped tile size {} exceeds buffer capacity {}",
                            arch_.levels[l].name, used, limits.capacity);
@@ -239,36 +241,81 @@ std::int64_t Evaluator::distinctChildren(int ds, const Mapping& mapping, int lev
   return distinct;
 }
 
-// Words filled into one instance of `level` (tiles and axis extents already in size_ and
+// Words filled into one instance of `level` (tiles and axis extents already in tiles_ and
 // axis_extents_), walking the loops of the levels above it.
+//
+// An iteration of a loop moves the tile forward along its dimension and resets every loop inside
+// it (among those above this level): its translation is its forward move plus the sum `reset` of
+// the inner loops' backward moves. A loop's dimension feeds only a few axes, so instead of
+// rebuilding each translation and rescanning it (as subtractedDelta does), the few facts the walk
+// needs about `reset` are kept up to date axis by axis: how many axes moved, which one when only
+// one did, how many moved a whole extent or more (disjoint tiles), and on how many it differs
+// from the innermost loop's translation.
 std::int64_t Evaluator::fillsPerInstance(int ds, int level) {
-  const int num_axes = static_cast<int>(axes_[ds].size());
-  const std::int64_t* dim_to_axis = dim_to_axis_[ds].data();
-  const std::span<const std::int64_t> extents(&axis_extents_[static_cast<std::size_t>(level * kMaxAxes)],
-                                              static_cast<std::size_t>(num_axes));
-  const std::int64_t size = size_[level];
-  // A loop's iteration moves the tile forward along its dimension and resets every loop inside
-  // it (among those above this level): the translation is the forward move minus the inner ones.
-  std::int64_t reset[kMaxAxes] = {};
-  std::int64_t innermost[kMaxAxes] = {};  // the innermost loop's translation
+  const int num_axes = num_axes_[ds];
+  const std::size_t at = static_cast<std::size_t>(ds * num_levels_ + level);
+  const std::int64_t* extent = &axis_extents_[at * kMaxAxes];
+  const AxisMove* moves = axis_moves_[ds].data();
+  const int* moves_begin = axis_moves_begin_[ds].data();
+  const std::int64_t size = tiles_[at];
+
+  std::int64_t reset[kMaxAxes];
+  std::int64_t innermost[kMaxAxes];  // the innermost loop's translation
+  std::fill_n(reset, num_axes, 0);
+  std::fill_n(innermost, num_axes, 0);
+  int moved = 0;      // axes where reset != 0
+  int moved_xor = 0;  // xor of those axes: the axis itself when only one moved
+  int disjoint = 0;   // axes where |reset| >= extent
+  int differs = 0;    // axes where reset != innermost
+  auto isDisjoint = [extent](std::int64_t shift, int axis) {
+    return shift != 0 && std::llabs(shift) >= extent[axis];
+  };
+
   walk_.start(size);
   const int first = loops_above_[level];
   for (int i = first; i < static_cast<int>(loops_.size()); ++i) {
     const Loop& loop = loops_[i];
-    const std::int64_t* coefficient = dim_to_axis + static_cast<std::ptrdiff_t>(loop.dim) * num_axes;
-    std::int64_t translation[kMaxAxes];
-    bool same_as_innermost = true;
-    for (int a = 0; a < num_axes; ++a) {
-      const std::int64_t forward = coefficient[a] * loop.stride;
-      translation[a] = forward + reset[a];
-      reset[a] -= forward;
-      if (i == first)
-        innermost[a] = translation[a];
-      else
-        same_as_innermost = same_as_innermost && translation[a] == innermost[a];
+    const AxisMove* begin = moves + moves_begin[loop.dim];
+    const AxisMove* end = moves + moves_begin[loop.dim + 1];
+    if (i == first) {  // reset is 0: the translation is the forward move
+      for (const AxisMove* m = begin; m != end; ++m) {
+        innermost[m->axis] = m->coefficient * loop.stride;
+        differs += innermost[m->axis] != 0;
+      }
     }
-    walk_.add(loop.trips, same_as_innermost,
-              subtractedDelta(extents, {translation, static_cast<std::size_t>(num_axes)}, size));
+    // This loop's translation: reset plus the forward move on the loop's axes.
+    int t_moved = moved, t_xor = moved_xor, t_disjoint = disjoint, t_differs = differs;
+    for (const AxisMove* m = begin; m != end; ++m) {
+      const int a = m->axis;
+      const std::int64_t r = reset[a];
+      const std::int64_t t = r + m->coefficient * loop.stride;
+      t_moved += (t != 0) - (r != 0);
+      t_xor ^= (t != 0 ? a : 0) ^ (r != 0 ? a : 0);
+      t_disjoint += isDisjoint(t, a) - isDisjoint(r, a);
+      t_differs += (t != innermost[a]) - (r != innermost[a]);
+    }
+    // Timeloop's hyper-rectangle subtraction (see subtractedDelta).
+    std::int64_t delta = size;
+    if (t_moved == 0) {
+      delta = 0;
+    } else if (t_moved == 1 && t_disjoint == 0) {
+      std::int64_t shift = reset[t_xor];
+      for (const AxisMove* m = begin; m != end; ++m)
+        if (m->axis == t_xor) shift += m->coefficient * loop.stride;
+      delta = size / extent[t_xor] * std::llabs(shift);
+    }
+    walk_.add(loop.trips, t_differs == 0, delta);
+    // Later (outer) loops also undo this one.
+    for (const AxisMove* m = begin; m != end; ++m) {
+      const int a = m->axis;
+      const std::int64_t r = reset[a];
+      const std::int64_t n = r - m->coefficient * loop.stride;
+      moved += (n != 0) - (r != 0);
+      moved_xor ^= (n != 0 ? a : 0) ^ (r != 0 ? a : 0);
+      disjoint += isDisjoint(n, a) - isDisjoint(r, a);
+      differs += (n != innermost[a]) - (r != innermost[a]);
+      reset[a] = n;
+    }
   }
   return walk_.total();
 }
@@ -276,42 +323,45 @@ std::int64_t Evaluator::fillsPerInstance(int ds, int level) {
 void Evaluator::analyseDataSpace(int ds, const Mapping& mapping, std::int64_t temporal_iterations,
                                  Evaluation& out) {
   const bool read_write = workload_.data_spaces[ds].read_write;
+  const std::int64_t* size = &tiles_[static_cast<std::size_t>(ds * num_levels_)];  // from checkValidity
+  const int num_ds = workload_.numDataSpaces();
+  auto kept = [&](int l) { return keep_[static_cast<std::size_t>(l * num_ds + ds)] != 0; };
+  int outermost_kept = -1;
   for (int l = 0; l < num_levels_; ++l)
-    size_[l] = axisExtents(ds, &extents_[static_cast<std::size_t>(l * num_dims_)],
-                           &axis_extents_[static_cast<std::size_t>(l * kMaxAxes)]);
+    if (kept(l)) outermost_kept = l;
+  // Fills matter only where the data space is kept below its outermost level: a bypassed level's
+  // accesses are its child's, passed on, and the outermost level is never filled.
   for (int l = 0; l < num_levels_; ++l) {
     distinct_[l] = distinctChildren(ds, mapping, l);
-    fills_raw_[l] = l + 1 < num_levels_ ? fillsPerInstance(ds, l) : 0;
+    fills_raw_[l] = kept(l) && l < outermost_kept ? fillsPerInstance(ds, l) : 0;
   }
   // Partition: each instance's share of its parent's partition, in proportion to its tile's share
   // of the tile spanning all its siblings (Timeloop's integer arithmetic).
-  partition_[num_levels_ - 1] = size_[num_levels_ - 1];
+  partition_[num_levels_ - 1] = size[num_levels_ - 1];
   for (int l = num_levels_ - 2; l >= 0; --l) {
-    std::int64_t denominator = size_[l];
+    std::int64_t denominator = size[l];
     if (fanout_used_[l + 1] > 1) {
       const std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
       for (int d = 0; d < num_dims_; ++d) siblings_[d] = ext[d] * mapping.levels[l + 1].spatial[d];
-      denominator = tileSize(ds, siblings_.data());
+      std::int64_t unused[kMaxAxes];
+      denominator = axisExtents(ds, siblings_.data(), unused);
     }
-    partition_[l] = partition_[l + 1] * size_[l] / denominator;
+    partition_[l] = partition_[l + 1] * size[l] / denominator;
   }
   // Accesses arriving at each level from below; a bypassed level passes them on to its parent,
   // which sees them through its own fan-out as well.
   content_[0] = temporal_iterations * distinct_[0];
   for (int l = 1; l < num_levels_; ++l) content_[l] = fills_raw_[l - 1] * distinct_[l];
-  int outermost_kept = -1;
-  for (int l = 0; l < num_levels_; ++l)
-    if (mapping.levels[l].keep[ds]) outermost_kept = l;
   for (int l = 0; l + 1 < num_levels_ && l < outermost_kept; ++l)
-    if (!mapping.levels[l].keep[ds]) content_[l + 1] = content_[l] * distinct_[l + 1];
+    if (!kept(l)) content_[l + 1] = content_[l] * distinct_[l + 1];
 
   for (int l = 0; l < num_levels_; ++l) {
     DataSpaceStats& s = out.levels[l].data_spaces[ds];
     s = DataSpaceStats{};
-    if (!mapping.levels[l].keep[ds]) continue;
+    if (!kept(l)) continue;
     s.kept = true;
     s.partition_size = partition_[l];
-    s.utilized_capacity = size_[l];
+    s.utilized_capacity = size[l];
     s.utilized_instances = instances_[l];
     s.utilized_clusters = std::min(instances_[l], limits_[l].clusters);
     s.fills = l == outermost_kept ? 0 : fills_raw_[l];

@@ -41,6 +41,16 @@ class Evaluator {
   struct Axis {
     std::vector<AxisTerm> terms;
   };
+  struct FlatTerm {  // coefficient * dimension, added to an axis
+    int axis;
+    int dim;
+    std::int64_t coefficient;
+  };
+  // A step of 1 along a dimension moves a data space's tile by `coefficient` along `axis`.
+  struct AxisMove {
+    int axis;
+    std::int64_t coefficient;
+  };
   // What the model needs of a storage level, resolved once.
   struct LevelLimits {
     std::int64_t capacity = -1;  // words per instance (after multiple buffering); -1 = unbounded
@@ -56,9 +66,7 @@ class Evaluator {
     std::int64_t stride;  // how far one iteration moves along `dim`
   };
 
-  void computeExtents(const Mapping& mapping);
   void collectLoops(const Mapping& mapping);
-  std::int64_t tileSize(int ds, const std::int64_t* extents) const;
   std::int64_t axisExtents(int ds, const std::int64_t* extents, std::int64_t* out) const;
   std::int64_t distinctChildren(int ds, const Mapping& mapping, int level);
   std::int64_t fillsPerInstance(int ds, int level);
@@ -68,9 +76,12 @@ class Evaluator {
   Architecture arch_;
   Workload workload_;
   EnergyTable energy_;
-  std::vector<std::vector<Axis>> axes_;  // per data space
-  // Per data space, [dim * num axes + axis]: how far a step of 1 along dim moves the tile.
-  std::vector<std::vector<std::int64_t>> dim_to_axis_;
+  std::vector<std::vector<Axis>> axes_;       // per data space
+  std::vector<std::vector<FlatTerm>> terms_;  // per data space: the same terms, flat
+  std::vector<int> num_axes_;                 // per data space
+  // Per data space: the moves of dimension d are [begin[d], begin[d + 1]).
+  std::vector<std::vector<AxisMove>> axis_moves_;
+  std::vector<std::vector<int>> axis_moves_begin_;
   std::vector<LevelLimits> limits_;  // per level
 
   int num_levels_ = 0;
@@ -81,8 +92,10 @@ class Evaluator {
   std::vector<std::int64_t> fanout_used_;   // [level]: product of the level's spatial factors
   std::vector<Loop> loops_;                 // every level's loops, innermost first
   std::vector<int> loops_above_;            // [level]: index in loops_ of the first loop above it
-  std::vector<std::int64_t> axis_extents_;  // [level][axis] of the current data space's tiles
-  std::vector<std::int64_t> size_, fills_raw_, distinct_, partition_, content_;
+  std::vector<std::int64_t> axis_extents_;  // [data space][level][axis]: the tiles' extents
+  std::vector<char> keep_;                  // [level][data space]
+  std::vector<std::int64_t> tiles_;         // [data space][level]: tile size, from checkValidity
+  std::vector<std::int64_t> fills_raw_, distinct_, partition_, content_;
   std::vector<std::int64_t> siblings_;
   std::vector<std::int64_t> offsets_, next_offsets_;  // distinctChildren
   FillWalk walk_;

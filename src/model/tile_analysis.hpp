@@ -44,7 +44,7 @@ class FillWalk {
     tile_size_ = tile_size;
     steps_ = 0;
   }
-  void add(std::int64_t trips, bool same_as_innermost, std::int64_t subtracted_delta);
+  void add(std::int64_t trips, bool same_as_innermost, std::int64_t subtracted_delta);  // inline: hot
   std::int64_t total() const { return tile_size_ + (steps_ == 0 ? 0 : block_[kCompatible].sum); }
 
  private:
@@ -59,6 +59,26 @@ class FillWalk {
   int steps_ = 0;
   Block block_[2];  // the outermost block added so far, per entry state
 };
+
+inline void FillWalk::add(std::int64_t trips, bool same_as_innermost, std::int64_t subtracted_delta) {
+  const std::int64_t later = trips - 1;  // iterations after the first, all like the second
+  if (steps_++ == 0) {
+    // The innermost loop alone: it subtracts unless another direction is remembered on entry.
+    block_[kCompatible] = {later * subtracted_delta, true};
+    block_[kOther] = {later * tile_size_, false};
+    return;
+  }
+  const Block inner[2] = {block_[kCompatible], block_[kOther]};
+  for (int entry : {kCompatible, kOther}) {
+    const Block& first = inner[entry];  // this loop's first iteration
+    // Advancing this loop subtracts if no direction is remembered or it is the same one.
+    const bool subtracts = !first.leaves_innermost || same_as_innermost;
+    const std::int64_t delta = subtracts ? subtracted_delta : tile_size_;
+    // Then the inner block runs again, entered with this loop's direction (or none after a reset).
+    const Block& again = inner[subtracts && !same_as_innermost ? kOther : kCompatible];
+    block_[entry] = {first.sum + later * (delta + again.sum), again.leaves_innermost};
+  }
+}
 
 // Words of the data space new to a tile of per-axis `extents` after it moved by `translation`
 // (per axis), with Timeloop's hyper-rectangle subtraction.

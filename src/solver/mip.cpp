@@ -103,14 +103,17 @@ bool isReservedLpWord(std::string_view name) {
 }
 
 // LP names: letters, digits and _ . only (a safe subset of what CPLEX allows), not starting with a digit,
-// '.', or 'e'/'E' (which would read as an exponent), not a keyword.
+// '.', or 'e'/'E' followed by a digit or another e/E (which reads as an exponent), not a keyword.
 std::string sanitizeLpName(const std::string& name, char prefix, int index) {
   if (name.empty()) return fmt::format("{}{}", prefix, index);
   std::string out;
   out.reserve(name.size() + 1);
   for (unsigned char c : name) out.push_back(std::isalnum(c) || c == '_' || c == '.' ? char(c) : '_');
   const unsigned char first = static_cast<unsigned char>(out.front());
-  if (std::isdigit(first) || first == '.' || first == 'e' || first == 'E') out.insert(out.begin(), '_');
+  const unsigned char second = out.size() > 1 ? static_cast<unsigned char>(out[1]) : '0';
+  const bool exponent_like =
+      (first == 'e' || first == 'E') && (std::isdigit(second) || second == 'e' || second == 'E');
+  if (std::isdigit(first) || first == '.' || exponent_like) out.insert(out.begin(), '_');
   if (isReservedLpWord(out)) out.push_back('_');
   if (out.size() > 200) out.resize(200);
   return out;

@@ -36,7 +36,8 @@ struct Row {
 inline constexpr double kInfinity = 1e30;
 
 // The add*/setObjective calls reject malformed input at once (NaN or infinite coefficients, lower >
-// upper, negative variable indices, binaries whose bounds miss [0, 1]) with std::invalid_argument.
+// upper, negative variable indices, binaries whose bounds miss [0, 1], integer variables whose bounds
+// hold no integer) with std::invalid_argument.
 // Variable indices are only range-checked by validate() (so rows may name variables added later);
 // backends and the exports call validate() first.
 class Model {
@@ -81,6 +82,10 @@ struct SolveOptions {
   std::vector<double> warm_start;  // optional feasible assignment (one value per variable)
 };
 
+// Optimal: search finished, incumbent optimal within relative_gap (Solution::gap has the achieved gap).
+// Feasible: a limit stopped the search holding an incumbent (timed_out tells whether it was time).
+// Infeasible / Unbounded: proven (Unbounded = unbounded LP relaxation). NoSolutionFound: stopped by the
+// time limit before any incumbent. Error: solver trouble, see Solution::message.
 enum class Status { Optimal, Feasible, Infeasible, Unbounded, NoSolutionFound, Error };
 const char* toString(Status status);
 
