@@ -11,8 +11,8 @@
 #include <vector>
 
 #include "arch/arch_yaml.hpp"
-#include "mapping/constraints_yaml.hpp"
 #include "mappers/cosa_scheduler.hpp"
+#include "mapping/constraints_yaml.hpp"
 #include "workload/network.hpp"
 
 namespace {
@@ -38,7 +38,8 @@ int main(int argc, char** argv) {
     int invalid = 0;
     for (const std::string network : {"alexnet", "resnet50", "resnext50", "deepbench"}) {
       for (const NetworkLayer& layer : uniqueLayers(builtinNetwork(network))) {
-        const Constraints constraints = loadConstraints(data + "/mapspace/simba_bypass.yaml", arch, layer.workload);
+        const Constraints constraints =
+            loadConstraints(data + "/mapspace/simba_bypass.yaml", arch, layer.workload);
         ScheduleOptions options;
         options.objective = parseObjective(objective_name);
         options.threads = 1;
@@ -48,16 +49,17 @@ int main(int argc, char** argv) {
         const double ratio = r.found ? double(r.evaluation.cycles) / double(r.roofline_cycles) : 0;
         if (r.found) ratios.push_back(ratio);
         fmt::print("{:<10} {:<12} {:<28} status {:<8} solve {:7.3f} s total {:7.3f} s cycles/bound {:6.3f}\n",
-                   objective_name, network, layer.name, solver::toString(r.status), r.solve_time_s, r.total_time_s,
-                   ratio);
+                   objective_name, network, layer.name, solver::toString(r.status), r.solve_time_s,
+                   r.total_time_s, ratio);
       }
     }
     double log_sum = 0;
     for (double r : ratios) log_sum += std::log(r);
-    fmt::print("{}: {} layers, {} without a valid mapping; time-to-solution median {:.3f} s, max {:.3f} s; "
-               "geomean cycles/bound {:.3f}\n",
-               objective_name, times.size(), invalid, median(times), *std::max_element(times.begin(), times.end()),
-               std::exp(log_sum / std::max<std::size_t>(1, ratios.size())));
+    fmt::print(
+        "{}: {} layers, {} without a valid mapping; time-to-solution median {:.3f} s, max {:.3f} s; "
+        "geomean cycles/bound {:.3f}\n",
+        objective_name, times.size(), invalid, median(times), *std::max_element(times.begin(), times.end()),
+        std::exp(log_sum / std::max<std::size_t>(1, ratios.size())));
   }
   return 0;
 }

@@ -47,7 +47,8 @@ std::string caseArgs(const std::string& name) {
 }
 
 fs::path writeTemp(const std::string& name, const std::string& content) {
-  const fs::path path = fs::temp_directory_path() / ("cosa_cli_test_" + std::to_string(::getpid()) + "_" + name);
+  const fs::path path =
+      fs::temp_directory_path() / ("cosa_cli_test_" + std::to_string(::getpid()) + "_" + name);
   std::ofstream(path) << content;
   return path;
 }
@@ -84,9 +85,10 @@ TEST(Cli, InvalidMappingExitsOneWithReason) {
   EXPECT_EQ(r.exit_code, 1);
   const auto got = nlohmann::json::parse(r.out);
   EXPECT_FALSE(got["valid"].get<bool>());
-  EXPECT_NE(got["error"].get<std::string>().find("couldn't map level WeightBuffer: mapped tile size 18432 exceeds "
-                                                 "buffer capacity 16384"),
-            std::string::npos);
+  EXPECT_NE(
+      got["error"].get<std::string>().find("couldn't map level WeightBuffer: mapped tile size 18432 exceeds "
+                                           "buffer capacity 16384"),
+      std::string::npos);
   EXPECT_NE(r.err.find("mapped tile size 18432"), std::string::npos);
 }
 
@@ -109,8 +111,9 @@ TEST(Cli, MalformedYamlExitsTwoNamingTheFile) {
 
 TEST(Cli, UnknownKeyExitsTwoNamingTheField) {
   const fs::path bad = writeTemp("problem.yaml", "problem:\n  shape: cnn-layer\n  C: 4\n  Kay: 3\n");
-  const RunResult r = runCosa("evaluate --arch " + (kCases / "case-001" / "arch.yaml").string() + " --problem " +
-                              bad.string() + " --mapping " + (kCases / "case-001" / "map.yaml").string());
+  const RunResult r =
+      runCosa("evaluate --arch " + (kCases / "case-001" / "arch.yaml").string() + " --problem " +
+              bad.string() + " --mapping " + (kCases / "case-001" / "map.yaml").string());
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find(bad.string() + ":4:3"), std::string::npos) << r.err;
   EXPECT_NE(r.err.find("Kay"), std::string::npos) << r.err;

@@ -125,12 +125,11 @@ TEST_P(ReferenceCase, MatchesTimeloop) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Timeloop, ReferenceCase, ::testing::ValuesIn(caseNames()),
-                         [](const auto& info) {
-                           std::string name = info.param;
-                           std::replace(name.begin(), name.end(), '-', '_');
-                           return name;
-                         });
+INSTANTIATE_TEST_SUITE_P(Timeloop, ReferenceCase, ::testing::ValuesIn(caseNames()), [](const auto& info) {
+  std::string name = info.param;
+  std::replace(name.begin(), name.end(), '-', '_');
+  return name;
+});
 
 }  // namespace
 }  // namespace cosa

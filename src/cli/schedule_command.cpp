@@ -6,10 +6,10 @@
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "common/atomic_file.hpp"
+#include "mappers/cosa_scheduler.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "mapping/loop_nest.hpp"
 #include "mapping/mapping_yaml.hpp"
-#include "mappers/cosa_scheduler.hpp"
 #include "report/evaluation_report.hpp"
 #include "workload/problem_yaml.hpp"
 
@@ -34,7 +34,8 @@ struct ScheduleCliOptions {
 int runSchedule(const ScheduleCliOptions& o) {
   const Architecture arch = loadArchitecture(o.arch);
   const Workload workload = loadProblem(o.problem);
-  const Constraints constraints = o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
+  const Constraints constraints =
+      o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
   const EnergyTable energy = builtinEnergyTable(arch);
   ScheduleOptions options;
   options.objective = parseObjective(o.objective);
@@ -71,14 +72,16 @@ int runSchedule(const ScheduleCliOptions& o) {
   writeFileAtomically((dir / "stats.json").string(), stats.dump(2) + "\n");
   writeFileAtomically((dir / "loopnest.txt").string(), formatLoopNest(result.mapping, arch, workload));
 
-  const double over_bound = static_cast<double>(result.evaluation.cycles) / static_cast<double>(result.roofline_cycles);
+  const double over_bound =
+      static_cast<double>(result.evaluation.cycles) / static_cast<double>(result.roofline_cycles);
   std::cout << fmt::format(
       "{}: {} cycles ({:.2f}x the roofline bound {}), {:.2f} uJ ({:.3f} pJ/MAC), utilization {:.2f}\n"
       "solver {} {} in {:.3f} s (gap {:.2g}, {} variables, {} constraints); total {:.3f} s\n"
       "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
-      workload.name, result.evaluation.cycles, over_bound, result.roofline_cycles, result.evaluation.energy_pJ / 1e6,
-      result.evaluation.energyPerMac(), result.evaluation.utilization, o.backend, solver::toString(result.status),
-      result.solve_time_s, result.gap, result.variables, result.constraints, result.total_time_s, o.out);
+      workload.name, result.evaluation.cycles, over_bound, result.roofline_cycles,
+      result.evaluation.energy_pJ / 1e6, result.evaluation.energyPerMac(), result.evaluation.utilization,
+      o.backend, solver::toString(result.status), result.solve_time_s, result.gap, result.variables,
+      result.constraints, result.total_time_s, o.out);
   return kExitOk;
 }
 
@@ -89,7 +92,8 @@ Action registerSchedule(CLI::App& app) {
   CLI::App* sub = app.add_subcommand("schedule", "Schedule one layer with the CoSA MIP");
   sub->add_option("--arch", o->arch, "Architecture YAML")->required();
   sub->add_option("--problem", o->problem, "Problem (layer) YAML")->required();
-  sub->add_option("--mapspace", o->mapspace, "Mapspace constraints YAML (bypass pattern, fixed factors/orders)");
+  sub->add_option("--mapspace", o->mapspace,
+                  "Mapspace constraints YAML (bypass pattern, fixed factors/orders)");
   sub->add_option("--out", o->out, "Output folder")->required();
   sub->add_option("--objective", o->objective, "latency | energy | edp | cosa-paper")->capture_default_str();
   sub->add_option("--backend", o->backend, "MIP solver backend")->capture_default_str();

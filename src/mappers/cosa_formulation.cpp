@@ -49,21 +49,26 @@ ScheduleObjective parseObjective(const std::string& name) {
   if (name == "energy") return ScheduleObjective::Energy;
   if (name == "edp") return ScheduleObjective::Edp;
   if (name == "cosa-paper") return ScheduleObjective::CosaPaper;
-  throw std::invalid_argument("unknown objective '" + name + "' (expected latency, energy, edp or cosa-paper)");
+  throw std::invalid_argument("unknown objective '" + name +
+                              "' (expected latency, energy, edp or cosa-paper)");
 }
 
 std::string toString(ScheduleObjective objective) {
   switch (objective) {
-    case ScheduleObjective::Latency: return "latency";
-    case ScheduleObjective::Energy: return "energy";
-    case ScheduleObjective::Edp: return "edp";
-    case ScheduleObjective::CosaPaper: return "cosa-paper";
+    case ScheduleObjective::Latency:
+      return "latency";
+    case ScheduleObjective::Energy:
+      return "energy";
+    case ScheduleObjective::Edp:
+      return "edp";
+    case ScheduleObjective::CosaPaper:
+      return "cosa-paper";
   }
   return "latency";
 }
 
-CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                                 ScheduleObjective objective)
+CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workload,
+                                 const Constraints& constraints, ScheduleObjective objective)
     : arch_(arch), workload_(workload) {
   const int levels = arch.numLevels();
   keep_.assign(levels, std::vector<bool>(workload.numDataSpaces(), true));
@@ -72,7 +77,8 @@ CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workl
       keep_[l][ds] = constraints.keeps(l, ds).value_or(true);
   permutation_constraint_.assign(levels, {});
   for (const LevelConstraint& c : constraints.items)
-    if (c.kind == ConstraintKind::Temporal && !c.permutation.empty()) permutation_constraint_[c.level] = c.permutation;
+    if (c.kind == ConstraintKind::Temporal && !c.permutation.empty())
+      permutation_constraint_[c.level] = c.permutation;
 
   addFactorVariables(constraints);
   addFanoutRows();
@@ -87,7 +93,8 @@ void CosaFormulation::addFactorVariables(const Constraints& constraints) {
       FactorVar f{d, pp.prime, pp.exponent, {}, {}};
       std::vector<Term> all;
       for (int l = 0; l < levels; ++l) {
-        const std::string base = fmt::format("{}_{}_{}", workload_.dimensions[d], pp.prime, arch_.levels[l].name);
+        const std::string base =
+            fmt::format("{}_{}_{}", workload_.dimensions[d], pp.prime, arch_.levels[l].name);
         f.temporal.push_back(model_.addVariable("t_" + base, 0, pp.exponent, VarType::Integer));
         all.push_back({f.temporal.back(), 1});
         if (arch_.fanout(l) > 1) {
@@ -131,7 +138,8 @@ void CosaFormulation::addFanoutRows() {
   for (int l = 0; l < arch_.numLevels(); ++l) {
     if (arch_.fanout(l) <= 1) continue;
     std::vector<Term> used;
-    for (const FactorVar& f : factors_) used.push_back({f.spatial[l], std::log2(static_cast<double>(f.prime))});
+    for (const FactorVar& f : factors_)
+      used.push_back({f.spatial[l], std::log2(static_cast<double>(f.prime))});
     model_.addLessEqual(fmt::format("fanout_{}", arch_.levels[l].name), used,
                         std::log2(static_cast<double>(arch_.fanout(l))) + kLogSlack);
   }
@@ -165,16 +173,17 @@ std::vector<Term> CosaFormulation::logTileUpperBound(int ds, int level) {
       continue;
     }
     // Sliding window: 1 + sum c_i (n_i - 1) <= k * max_i c_i n_i, bounded from above by omega.
-    const int omega = model_.addVariable(fmt::format("window_{}_{}_{}", workload_.data_spaces[ds].name, a, level), 0,
-                                         kLogUpper, VarType::Continuous);
+    const int omega =
+        model_.addVariable(fmt::format("window_{}_{}_{}", workload_.data_spaces[ds].name, a, level), 0,
+                           kLogUpper, VarType::Continuous);
     for (const ProjectionTerm* term : live) {
       std::vector<Term> row{{omega, 1}};
       row = plus(row, logExtent(term->dim, level), -1.0);
-      model_.addGreaterEqual(fmt::format("window_{}_{}_{}_{}", workload_.data_spaces[ds].name, a, level,
-                                         workload_.dimensions[term->dim]),
-                             row,
-                             std::log2(static_cast<double>(live.size())) +
-                                 std::log2(static_cast<double>(term->coefficient)));
+      model_.addGreaterEqual(
+          fmt::format("window_{}_{}_{}_{}", workload_.data_spaces[ds].name, a, level,
+                      workload_.dimensions[term->dim]),
+          row,
+          std::log2(static_cast<double>(live.size())) + std::log2(static_cast<double>(term->coefficient)));
     }
     total.push_back({omega, 1});
   }
@@ -199,7 +208,8 @@ void CosaFormulation::addCapacityRows() {
     for (int ds = 0; ds < workload_.numDataSpaces(); ++ds)
       if (keep_[l][ds]) kept.push_back(ds);
     if (kept.empty()) continue;
-    const double capacity = std::log2(static_cast<double>(*spec.entries) * spec.multiple_buffering) + kLogSlack;
+    const double capacity =
+        std::log2(static_cast<double>(*spec.entries) * spec.multiple_buffering) + kLogSlack;
     if (kept.size() == 1) {
       model_.addLessEqual(fmt::format("capacity_{}", spec.name), tile_terms_[l][kept[0]], capacity);
       continue;
@@ -232,7 +242,8 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
 
   std::vector<Term> log_compute;
   for (const FactorVar& f : factors_)
-    for (int l = 0; l < levels; ++l) log_compute.push_back({f.temporal[l], std::log2(static_cast<double>(f.prime))});
+    for (int l = 0; l < levels; ++l)
+      log_compute.push_back({f.temporal[l], std::log2(static_cast<double>(f.prime))});
 
   // Stationarity choice per level with children.
   stationary_.assign(levels, std::vector<int>(num_ds, -1));
@@ -240,7 +251,8 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
     std::vector<Term> at_most_one;
     for (int ds = 0; ds < num_ds; ++ds) {
       stationary_[l][ds] = model_.addVariable(
-          fmt::format("stationary_{}_{}", arch_.levels[l].name, workload_.data_spaces[ds].name), 0, 1, VarType::Binary);
+          fmt::format("stationary_{}_{}", arch_.levels[l].name, workload_.data_spaces[ds].name), 0, 1,
+          VarType::Binary);
       at_most_one.push_back({stationary_[l][ds], 1});
     }
     model_.addLessEqual(fmt::format("stationary_{}", arch_.levels[l].name), at_most_one, 1);
@@ -263,7 +275,7 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
   const int T = model_.addVariable("log_latency", kLogLower, kLogUpper, VarType::Continuous);
   model_.addGreaterEqual("latency_compute", plus({{T, 1}}, log_compute, -1.0), 0);
 
-  std::vector<Term> traffic_sum;   // weighted log traffic (energy proxy)
+  std::vector<Term> traffic_sum;    // weighted log traffic (energy proxy)
   std::vector<Term> traffic_plain;  // unweighted (cosa-paper)
   for (int ds = 0; ds < num_ds; ++ds) {
     const bool rw = workload_.data_spaces[ds].read_write;

@@ -52,8 +52,8 @@ class CosaFormulation {
 
   void addFactorVariables(const Constraints& constraints);
   void addFanoutRows();
-  std::vector<solver::Term> logExtent(int dim, int level) const;           // log2 of the dim's extent at level
-  std::vector<solver::Term> logTileUpperBound(int ds, int level);          // may add helper variables
+  std::vector<solver::Term> logExtent(int dim, int level) const;   // log2 of the dim's extent at level
+  std::vector<solver::Term> logTileUpperBound(int ds, int level);  // may add helper variables
   void addCapacityRows();
   void addObjective(ScheduleObjective objective);
 
@@ -61,8 +61,8 @@ class CosaFormulation {
   const Workload& workload_;
   solver::Model model_;
   std::vector<FactorVar> factors_;
-  std::vector<std::vector<bool>> keep_;          // [level][ds]
-  std::vector<std::vector<int>> stationary_;     // [level][ds]: binary, -1 for the innermost level
+  std::vector<std::vector<bool>> keep_;       // [level][ds]
+  std::vector<std::vector<int>> stationary_;  // [level][ds]: binary, -1 for the innermost level
   std::vector<std::vector<std::vector<solver::Term>>> tile_terms_;  // [level][ds]
   std::vector<std::vector<int>> permutation_constraint_;            // [level]: dims fixed innermost
 };

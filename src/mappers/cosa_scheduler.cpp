@@ -47,16 +47,20 @@ bool repair(Evaluator& evaluator, Mapping& mapping) {
 double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
   const double cycles = static_cast<double>(e.cycles);
   switch (objective) {
-    case ScheduleObjective::Energy: return e.energy_pJ * (1 + 1e-9 * cycles);
-    case ScheduleObjective::Edp: return e.energy_pJ * cycles;
+    case ScheduleObjective::Energy:
+      return e.energy_pJ * (1 + 1e-9 * cycles);
+    case ScheduleObjective::Edp:
+      return e.energy_pJ * cycles;
     case ScheduleObjective::Latency:
-    case ScheduleObjective::CosaPaper: return cycles * (1 + 1e-12 * e.energy_pJ);
+    case ScheduleObjective::CosaPaper:
+      return cycles * (1 + 1e-12 * e.energy_pJ);
   }
   return cycles;
 }
 
-ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                             const EnergyTable& energy, const ScheduleOptions& options) {
+ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
+                             const Constraints& constraints, const EnergyTable& energy,
+                             const ScheduleOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   ScheduleResult result;
   result.roofline_cycles = rooflineCycles(arch, workload);
@@ -98,9 +102,10 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
   result.unpolished = evaluator.evaluate(result.mapping);
   result.evaluation = result.unpolished;
   if (options.polish) {
-    FrozenParts frozen{std::vector<bool>(arch.numLevels(), false),
-                       std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
-                       std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false))};
+    FrozenParts frozen{
+        std::vector<bool>(arch.numLevels(), false),
+        std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
+        std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false))};
     for (const LevelConstraint& c : constraints.items) {
       if (c.kind == ConstraintKind::Bypass) continue;
       if (!c.permutation.empty()) frozen.permutation[c.level] = true;

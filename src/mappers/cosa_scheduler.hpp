@@ -6,9 +6,9 @@
 #include <string>
 
 #include "arch/architecture.hpp"
+#include "mappers/cosa_formulation.hpp"
 #include "mapping/constraints.hpp"
 #include "mapping/mapping.hpp"
-#include "mappers/cosa_formulation.hpp"
 #include "model/energy.hpp"
 #include "model/evaluation.hpp"
 #include "solver/mip.hpp"
@@ -48,8 +48,9 @@ struct ScheduleResult {
   std::int64_t roofline_cycles = 0;
 };
 
-ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                             const EnergyTable& energy, const ScheduleOptions& options);
+ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
+                             const Constraints& constraints, const EnergyTable& energy,
+                             const ScheduleOptions& options);
 
 // The score polishing minimises for an objective (cycles first for latency, energy for energy,
 // their product for EDP).

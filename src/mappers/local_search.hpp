@@ -1,6 +1,7 @@
 #pragma once
 // Polishing on the exact cost model: the MIP optimises a proxy, so a short first-improvement local
-// search moves single prime factors between levels (and between temporal and spatial) and brings single loops innermost, keeping only valid improving mappings.
+// search moves single prime factors between levels (and between temporal and spatial) and brings single loops
+// innermost, keeping only valid improving mappings.
 
 #include <cstdint>
 #include <functional>
@@ -24,9 +25,9 @@ struct LocalSearchResult {
 // `start` must be valid. Stops at a local optimum or after `max_evaluations`.
 // What polishing must leave alone (the user's constraints).
 struct FrozenParts {
-  std::vector<bool> permutation;                // [level]: loop order fixed
-  std::vector<std::vector<bool>> temporal;      // [level][dim]: factor fixed
-  std::vector<std::vector<bool>> spatial;       // [level][dim]: factor fixed
+  std::vector<bool> permutation;            // [level]: loop order fixed
+  std::vector<std::vector<bool>> temporal;  // [level][dim]: factor fixed
+  std::vector<std::vector<bool>> spatial;   // [level][dim]: factor fixed
 };
 
 LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, const MappingScore& score,

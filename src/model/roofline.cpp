@@ -14,7 +14,8 @@ std::int64_t rooflineCycles(const Architecture& arch, const Workload& workload) 
     const auto size = static_cast<double>(workload.dataSpaceSize(ds));
     (workload.data_spaces[ds].read_write ? writes : reads) += size;
   }
-  if (backing.read_bandwidth) bound = std::max(bound, std::ceil(reads / (*backing.read_bandwidth * backing.instances)));
+  if (backing.read_bandwidth)
+    bound = std::max(bound, std::ceil(reads / (*backing.read_bandwidth * backing.instances)));
   if (backing.write_bandwidth)
     bound = std::max(bound, std::ceil(writes / (*backing.write_bandwidth * backing.instances)));
   return static_cast<std::int64_t>(bound);

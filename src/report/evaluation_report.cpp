@@ -20,7 +20,8 @@ json dataSpaceJson(const DataSpaceStats& s) {
               {"fills_per_instance", s.fills},
               {"temporal_reductions_per_instance", s.temporal_reductions},
               {"address_generations_per_cluster", s.address_generations},
-              {"energy_per_access_pJ", s.reads + s.updates + s.fills > 0 ? json(s.energy_per_access_pJ) : json(nullptr)},
+              {"energy_per_access_pJ",
+               s.reads + s.updates + s.fills > 0 ? json(s.energy_per_access_pJ) : json(nullptr)},
               {"energy_per_instance_pJ", s.energy_per_instance_pJ},
               {"energy_total_pJ", s.energy_total_pJ},
               {"read_bandwidth_per_instance", s.read_bandwidth},
@@ -93,14 +94,17 @@ std::string evaluationSummary(const Evaluation& e, const Architecture& arch, con
   for (int l = arch.numLevels() - 1; l >= 0; --l) {
     const LevelStats& level = e.levels[l];
     const std::string throttled =
-        level.bandwidth_throttling < 1.0 ? fmt::format(" (bandwidth throttling {:.3f})", level.bandwidth_throttling) : "";
-    out += fmt::format("{:<20} {:>8} {:>10} {:>14} {:>14} {:>14} {:>10} {:>16.2f}{}\n", arch.levels[l].name, "", "", "",
-                       "", "", level.cycles, level.energy_total_pJ, throttled);
+        level.bandwidth_throttling < 1.0
+            ? fmt::format(" (bandwidth throttling {:.3f})", level.bandwidth_throttling)
+            : "";
+    out += fmt::format("{:<20} {:>8} {:>10} {:>14} {:>14} {:>14} {:>10} {:>16.2f}{}\n", arch.levels[l].name,
+                       "", "", "", "", "", level.cycles, level.energy_total_pJ, throttled);
     for (int ds = 0; ds < workload.numDataSpaces(); ++ds) {
       const DataSpaceStats& s = level.data_spaces[ds];
       if (!s.kept) continue;
-      out += fmt::format("  {:<18} {:>8} {:>10} {:>14} {:>14} {:>14} {:>10} {:>16.2f}\n", workload.data_spaces[ds].name,
-                         s.utilized_capacity, s.utilized_instances, s.reads, s.updates, s.fills, "", s.energy_total_pJ);
+      out += fmt::format("  {:<18} {:>8} {:>10} {:>14} {:>14} {:>14} {:>10} {:>16.2f}\n",
+                         workload.data_spaces[ds].name, s.utilized_capacity, s.utilized_instances, s.reads,
+                         s.updates, s.fills, "", s.energy_total_pJ);
     }
   }
   out += fmt::format("{:<20} {:>8} {:>10} {:>14} {:>14} {:>14} {:>10} {:>16.2f}\n", arch.arithmetic.name, "",

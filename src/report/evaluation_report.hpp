@@ -13,9 +13,10 @@
 
 namespace cosa {
 
-nlohmann::json evaluationToJson(const Evaluation& evaluation, const Architecture& arch, const Workload& workload,
-                                const EnergyTable& energy);
+nlohmann::json evaluationToJson(const Evaluation& evaluation, const Architecture& arch,
+                                const Workload& workload, const EnergyTable& energy);
 
-std::string evaluationSummary(const Evaluation& evaluation, const Architecture& arch, const Workload& workload);
+std::string evaluationSummary(const Evaluation& evaluation, const Architecture& arch,
+                              const Workload& workload);
 
 }  // namespace cosa

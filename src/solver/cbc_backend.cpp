@@ -197,11 +197,11 @@ Solution solveMip(const Model& model, const SolveOptions& options) {
   // CBC reads "-threads 100+n" as n threads with a repeatable (deterministic) search.
   const std::string threads = options.threads > 1 ? fmt::format("{}", 100 + options.threads) : "1";
   const std::string seed = fmt::format("{}", positiveSeed(options.seed));
-  std::vector<const char*> argv = {"cosa",          "-log",           log.c_str(),  "-slog",
-                                   log.c_str(),     "-timeMode",      "elapsed",    "-sec",
-                                   seconds.c_str(), "-ratioGap",      gap.c_str(),  "-threads",
-                                   threads.c_str(), "-randomCbcSeed", seed.c_str(), "-randomSeed",
-                                   seed.c_str(),    "-solve",         "-quit"};
+  std::vector<const char*> argv = {
+      "cosa",          "-log",           log.c_str(),     "-slog",       log.c_str(),  "-timeMode",
+      "elapsed",       "-sec",           seconds.c_str(), "-ratioGap",   gap.c_str(),  "-threads",
+      threads.c_str(), "-randomCbcSeed", seed.c_str(),    "-randomSeed", seed.c_str(), "-primalPivot",
+      "dantzig",       "-dualPivot",     "dantzig",       "-solve",      "-quit"};
   auto callback = [](CbcModel*, int) { return 0; };
   CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, callback, data);
 
