@@ -2,7 +2,7 @@
 // one solver thread. Prints one line per layer, then medians and maxima per objective, and the
 // geomean of cycles over the roofline bound (a plain report, not a timed test).
 //
-// usage: schedule_times_bench [objective ...]   (default: latency cosa-paper)
+// usage: schedule_times_bench [--gap G] [--no-polish] [objective ...]   (default: latency cosa-paper)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -28,7 +28,20 @@ double median(std::vector<double> v) {
 int main(int argc, char** argv) {
   using namespace cosa;
   std::vector<std::string> objectives;
-  for (int i = 1; i < argc; ++i) objectives.emplace_back(argv[i]);
+  ScheduleOptions base;
+  base.threads = 1;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--gap" && i + 1 < argc) {
+      base.relative_gap = std::stod(argv[++i]);
+    } else if (arg == "--no-polish") {
+      base.polish = false;
+    } else if (arg == "--polish") {
+      base.polish = true;
+    } else {
+      objectives.push_back(arg);
+    }
+  }
   if (objectives.empty()) objectives = {"latency", "cosa-paper"};
   const std::string data = COSA_DATA_DIR;
   const Architecture arch = loadArchitecture(data + "/arch/simba.yaml");
@@ -40,9 +53,8 @@ int main(int argc, char** argv) {
       for (const NetworkLayer& layer : uniqueLayers(builtinNetwork(network))) {
         const Constraints constraints =
             loadConstraints(data + "/mapspace/simba_bypass.yaml", arch, layer.workload);
-        ScheduleOptions options;
+        ScheduleOptions options = base;
         options.objective = parseObjective(objective_name);
-        options.threads = 1;
         const ScheduleResult r = scheduleLayer(arch, layer.workload, constraints, energy, options);
         if (!r.found) ++invalid;
         times.push_back(r.total_time_s);

@@ -29,6 +29,7 @@ struct ScheduleCliOptions {
   int threads = 1;
   int seed = 0;
   bool no_polish = false;
+  bool polish = false;
 };
 
 int runSchedule(const ScheduleCliOptions& o) {
@@ -44,7 +45,8 @@ int runSchedule(const ScheduleCliOptions& o) {
   options.relative_gap = o.gap;
   options.threads = o.threads;
   options.seed = o.seed;
-  options.polish = !o.no_polish;
+  if (o.no_polish) options.polish = false;
+  if (o.polish) options.polish = true;
 
   const ScheduleResult result = scheduleLayer(arch, workload, constraints, energy, options);
   if (!result.found) {
@@ -61,6 +63,7 @@ int runSchedule(const ScheduleCliOptions& o) {
                      {"variables", result.variables},
                      {"constraints", result.constraints},
                      {"objective_kind", toString(options.objective)},
+                     {"mip_objective", toString(result.proxy)},
                      {"repaired", result.repaired},
                      {"polish_evaluations", result.polish_evaluations},
                      {"unpolished_cycles", result.unpolished.cycles},
@@ -102,6 +105,7 @@ Action registerSchedule(CLI::App& app) {
   sub->add_option("--threads", o->threads, "Solver threads")->capture_default_str();
   sub->add_option("--seed", o->seed, "Solver random seed")->capture_default_str();
   sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");
+  sub->add_flag("--polish", o->polish, "Polish even with --objective cosa-paper (off by default there)");
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;
     return runSchedule(*o);
