@@ -60,7 +60,8 @@ double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
 
 namespace {
 
-FrozenParts frozenByConstraints(const Architecture& arch, const Workload& workload, const Constraints& constraints) {
+FrozenParts frozenByConstraints(const Architecture& arch, const Workload& workload,
+                                const Constraints& constraints) {
   FrozenParts frozen{
       std::vector<bool>(arch.numLevels(), false),
       std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
@@ -75,9 +76,9 @@ FrozenParts frozenByConstraints(const Architecture& arch, const Workload& worklo
 }
 
 // One MIP (built with the `proxy` objective), decoded, repaired if needed, polished for `goal`.
-ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                             Evaluator& evaluator, const ScheduleOptions& options, ScheduleObjective proxy,
-                             bool polish) {
+ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
+                             const Constraints& constraints, Evaluator& evaluator,
+                             const ScheduleOptions& options, ScheduleObjective proxy, bool polish) {
   ScheduleResult result;
   result.proxy = proxy;
   CosaFormulation formulation(arch, workload, constraints, proxy);
@@ -105,8 +106,8 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
   if (!evaluator.checkValidity(result.mapping).empty()) {
     result.repaired = repair(evaluator, result.mapping);
     if (!result.repaired) {
-      result.message =
-          "the decoded schedule is invalid and could not be repaired: " + evaluator.checkValidity(result.mapping);
+      result.message = "the decoded schedule is invalid and could not be repaired: " +
+                       evaluator.checkValidity(result.mapping);
       return result;
     }
   }
@@ -134,8 +135,9 @@ std::vector<ScheduleObjective> proxyObjectives(ScheduleObjective objective) {
   return {objective, ScheduleObjective::CosaPaper};
 }
 
-ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                             const EnergyTable& energy, const ScheduleOptions& options) {
+ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
+                             const Constraints& constraints, const EnergyTable& energy,
+                             const ScheduleOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   Evaluator evaluator(arch, workload, energy);
   const bool polish = options.polish.value_or(options.objective != ScheduleObjective::CosaPaper);
@@ -146,8 +148,9 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
     ScheduleResult candidate = solveOneProxy(arch, workload, constraints, evaluator, options, proxy, polish);
     solve_time += candidate.solve_time_s;
     polish_evaluations += candidate.polish_evaluations;
-    const bool better = candidate.found && (!best.found || scheduleScore(options.objective, candidate.evaluation) <
-                                                               scheduleScore(options.objective, best.evaluation));
+    const bool better =
+        candidate.found && (!best.found || scheduleScore(options.objective, candidate.evaluation) <
+                                               scheduleScore(options.objective, best.evaluation));
     if (better || (!best.found && best.message.empty())) best = std::move(candidate);
   }
   best.solve_time_s = solve_time;

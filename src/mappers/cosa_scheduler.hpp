@@ -37,7 +37,7 @@ struct ScheduleResult {
   std::string message;
   Mapping mapping;
   Evaluation evaluation;
-  Evaluation unpolished;  // the decoded MIP schedule, before polishing
+  Evaluation unpolished;                                 // the decoded MIP schedule, before polishing
   ScheduleObjective proxy = ScheduleObjective::Latency;  // the MIP objective that produced it
   solver::Status status = solver::Status::Error;
   double objective = 0;
