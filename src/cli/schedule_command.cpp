@@ -22,7 +22,7 @@ struct ScheduleCliOptions {
   std::string problem;
   std::string mapspace;
   std::string out;
-  std::string objective = "latency";
+  std::string objective = "edp";
   std::string backend = "cbc";
   double time_limit = 10.0;
   double gap = 0.01;
