@@ -11,6 +11,7 @@
 #include "mapping/constraints_yaml.hpp"
 #include "mapping/mapping_yaml.hpp"
 #include "model/evaluator.hpp"
+#include "model/roofline.hpp"
 #include "workload/network.hpp"
 #include "workload/shapes.hpp"
 
@@ -179,6 +180,21 @@ TEST(Scheduler, ReachesTheBoundOnResNetConv1) {
   ASSERT_TRUE(r.found) << r.message;
   EXPECT_EQ(r.roofline_cycles, 115248);
   EXPECT_EQ(r.evaluation.cycles, 115248);  // every MAC busy every cycle, as the hand mapping
+}
+
+TEST(Roofline, CountsOnlyTouchedWords) {
+  // 1x1 convolution with stride 2: the 7x7 outputs read 7x7 inputs per channel, not the 13x13 window.
+  const Workload strided = instantiate(builtinShape("cnn-layer"), {1, 1, 7, 7, 4, 8, 1}, {2, 2, 1, 1});
+  EXPECT_EQ(strided.dataSpaceSize(strided.dataSpaceIndex("Inputs")), 4 * 13 * 13);
+  EXPECT_EQ(touchedWords(strided, strided.dataSpaceIndex("Inputs")), 4 * 7 * 7);
+  // 3x3 kernel, stride 1: every word of the 9x9 window is touched.
+  const Workload dense = instantiate(builtinShape("cnn-layer"), {3, 3, 7, 7, 4, 8, 1});
+  EXPECT_EQ(touchedWords(dense, dense.dataSpaceIndex("Inputs")), 4 * 9 * 9);
+  EXPECT_EQ(touchedWords(dense, dense.dataSpaceIndex("Weights")), 3 * 3 * 4 * 8);
+  // Compute-bound layer on the tiny architecture: MACs / instances.
+  const Architecture arch = tinyArch();
+  EXPECT_EQ(rooflineCycles(arch, instantiate(builtinShape("cnn-layer"), {1, 1, 1, 1, 64, 64, 1})),
+            std::max<std::int64_t>(64 * 64 / 4, (64 * 64 + 64) / 2));
 }
 
 TEST(Scheduler, ObjectiveNames) {
