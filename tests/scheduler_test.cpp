@@ -167,7 +167,22 @@ TEST(Scheduler, InfeasibleConstraintsAreReported) {
       scheduleLayer(arch, workload, constraints, builtinEnergyTable(arch), ScheduleOptions{});
   EXPECT_FALSE(r.found);
   EXPECT_EQ(r.status, solver::Status::Infeasible);
-  EXPECT_NE(r.message.find("infeasible"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("cannot meet the factor K=3 fixed at Registers"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find("does not divide the bound 4"), std::string::npos) << r.message;
+}
+
+TEST(Scheduler, InfeasibleCapacityNamesTheLevel) {
+  // Without a bypass pattern, the one-word registers must hold a word of each of three data spaces.
+  Architecture arch = tinyArch();
+  arch.levels[0].entries = 2;
+  const Workload workload = instantiate(builtinShape("cnn-layer"), {1, 1, 1, 1, 2, 4, 1});
+  const ScheduleResult r =
+      scheduleLayer(arch, workload, Constraints{}, builtinEnergyTable(arch), ScheduleOptions{});
+  EXPECT_FALSE(r.found);
+  EXPECT_NE(r.message.find("cannot meet the capacity of Registers (2 words) for the data spaces it keeps "
+                           "(Weights, Inputs, Outputs)"),
+            std::string::npos)
+      << r.message;
 }
 
 TEST(Scheduler, ReachesTheBoundOnResNetConv1) {

@@ -122,14 +122,22 @@ void CosaFormulation::addFactorVariables(const Constraints& constraints) {
         }
         const int var = c.kind == ConstraintKind::Temporal ? f.temporal[c.level] : f.spatial[c.level];
         const std::string name = fmt::format("fixed_{}_{}_{}", workload_.dimensions[dim], f.prime, c.level);
+        const std::string what = fmt::format("the {} factor {}={} fixed at {} by the constraints",
+                                             c.kind == ConstraintKind::Temporal ? "temporal" : "spatial",
+                                             workload_.dimensions[dim], factor, arch_.levels[c.level].name);
         if (var < 0) {
-          if (exponent > 0) model_.addEqual(name + "_no_fanout", {}, 1);  // impossible: no fan-out here
+          // Impossible: the level has no fan-out.
+          if (exponent > 0)
+            group(what + " (the level has no spatial fan-out)", model_.addEqual(name + "_no_fanout", {}, 1));
           continue;
         }
-        model_.addEqual(name, {{var, 1}}, exponent);
+        group(what, model_.addEqual(name, {{var, 1}}, exponent));
       }
       if (rest != 1)
-        model_.addEqual(fmt::format("fixed_{}_does_not_divide", workload_.dimensions[dim]), {}, 1);
+        group(
+            fmt::format("the factor {}={} fixed at {} by the constraints (it does not divide the bound {})",
+                        workload_.dimensions[dim], factor, arch_.levels[c.level].name, workload_.bounds[dim]),
+            model_.addEqual(fmt::format("fixed_{}_does_not_divide", workload_.dimensions[dim]), {}, 1));
     }
   }
 }
@@ -140,8 +148,9 @@ void CosaFormulation::addFanoutRows() {
     std::vector<Term> used;
     for (const FactorVar& f : factors_)
       used.push_back({f.spatial[l], std::log2(static_cast<double>(f.prime))});
-    model_.addLessEqual(fmt::format("fanout_{}", arch_.levels[l].name), used,
-                        std::log2(static_cast<double>(arch_.fanout(l))) + kLogSlack);
+    group(fmt::format("the spatial fan-out of {} ({})", arch_.levels[l].name, arch_.fanout(l)),
+          model_.addLessEqual(fmt::format("fanout_{}", arch_.levels[l].name), used,
+                              std::log2(static_cast<double>(arch_.fanout(l))) + kLogSlack));
   }
 }
 
@@ -210,8 +219,13 @@ void CosaFormulation::addCapacityRows() {
     if (kept.empty()) continue;
     const double capacity =
         std::log2(static_cast<double>(*spec.entries) * spec.multiple_buffering) + kLogSlack;
+    std::string kept_names;
+    for (int ds : kept) kept_names += (kept_names.empty() ? "" : ", ") + workload_.data_spaces[ds].name;
+    const std::string what = fmt::format("the capacity of {} ({} words) for the data spaces it keeps ({})",
+                                         spec.name, *spec.entries, kept_names);
     if (kept.size() == 1) {
-      model_.addLessEqual(fmt::format("capacity_{}", spec.name), tile_terms_[l][kept[0]], capacity);
+      group(what,
+            model_.addLessEqual(fmt::format("capacity_{}", spec.name), tile_terms_[l][kept[0]], capacity));
       continue;
     }
     // Shared capacity: choose one split of the entries among the kept data spaces.
@@ -230,8 +244,9 @@ void CosaFormulation::addCapacityRows() {
       std::vector<Term> row = tile_terms_[l][kept[i]];
       for (std::size_t s = 0; s < splits.size(); ++s)
         row.push_back({choice[s], -std::log2(static_cast<double>(splits[s][i]) / grid)});
-      model_.addLessEqual(fmt::format("capacity_{}_{}", spec.name, workload_.data_spaces[kept[i]].name), row,
-                          capacity);
+      group(what,
+            model_.addLessEqual(fmt::format("capacity_{}_{}", spec.name, workload_.data_spaces[kept[i]].name),
+                                row, capacity));
     }
   }
 }
@@ -352,6 +367,15 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
     }
   }
   model_.setObjective(objective_terms);
+}
+
+void CosaFormulation::group(const std::string& description, int row) {
+  for (RowGroup& g : row_groups_)
+    if (g.description == description) {
+      g.rows.push_back(row);
+      return;
+    }
+  row_groups_.push_back({description, {row}});
 }
 
 Mapping CosaFormulation::decode(const std::vector<double>& values) const {

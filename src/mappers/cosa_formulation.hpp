@@ -38,6 +38,13 @@ class CosaFormulation {
   const solver::Model& model() const { return model_; }
   // Decodes a solver solution into a mapping (factors, loop orders, keep pattern).
   Mapping decode(const std::vector<double>& values) const;
+  // Rows grouped by the requirement they express, described for people ("capacity of
+  // GlobalBuffer (65536 words) for Inputs, Outputs"); used to explain infeasibility.
+  struct RowGroup {
+    std::string description;
+    std::vector<int> rows;
+  };
+  const std::vector<RowGroup>& rowGroups() const { return row_groups_; }
   // Which data spaces each level keeps (from the constraints; everything otherwise).
   const std::vector<std::vector<bool>>& keep() const { return keep_; }
 
@@ -65,6 +72,8 @@ class CosaFormulation {
   std::vector<std::vector<int>> stationary_;  // [level][ds]: binary, -1 for the innermost level
   std::vector<std::vector<std::vector<solver::Term>>> tile_terms_;  // [level][ds]
   std::vector<std::vector<int>> permutation_constraint_;            // [level]: dims fixed innermost
+  std::vector<RowGroup> row_groups_;
+  void group(const std::string& description, int row);
 };
 
 }  // namespace cosa

@@ -75,6 +75,23 @@ FrozenParts frozenByConstraints(const Architecture& arch, const Workload& worklo
   return frozen;
 }
 
+// Which requirements cannot be met: every group of rows whose removal alone makes the MIP
+// feasible (capacity of a level, a fan-out, a fixed factor).
+std::string explainInfeasibility(const CosaFormulation& formulation, solver::Backend& backend) {
+  solver::SolveOptions quick;
+  quick.time_limit_s = 2;
+  quick.relative_gap = 1.0;  // any feasible point will do
+  std::string culprits;
+  for (const CosaFormulation::RowGroup& g : formulation.rowGroups()) {
+    solver::Model relaxed = formulation.model();
+    for (int row : g.rows) relaxed.relaxRow(row);
+    if (backend.solve(relaxed, quick).hasSolution())
+      culprits += (culprits.empty() ? "" : "; ") + g.description;
+  }
+  if (culprits.empty()) return "no single requirement is to blame; several conflict (the MIP is infeasible)";
+  return "cannot meet " + culprits;
+}
+
 // One MIP (built with the `proxy` objective), decoded, repaired if needed, polished for `goal`.
 ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
                              const Constraints& constraints, Evaluator& evaluator,
@@ -97,9 +114,10 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
   result.gap = solution.gap;
   result.solve_time_s = solution.time_s;
   if (!solution.hasSolution()) {
-    result.message = solution.status == solver::Status::Infeasible
-                         ? "no mapping satisfies the constraints (the MIP is infeasible): " + solution.message
-                         : "the solver found no schedule within the time limit: " + solution.message;
+    result.message =
+        solution.status == solver::Status::Infeasible
+            ? "no mapping satisfies the constraints: " + explainInfeasibility(formulation, *backend)
+            : "the solver found no schedule within the time limit: " + solution.message;
     return result;
   }
   result.mapping = formulation.decode(solution.values);

@@ -213,6 +213,12 @@ int Model::addRow(std::string name, std::vector<Term> terms, double lower, doubl
   return numRows() - 1;
 }
 
+void Model::relaxRow(int row) {
+  if (row < 0 || row >= numRows()) throw std::invalid_argument("relaxRow: no row #" + std::to_string(row));
+  rows_[row].lower = -kInfinity;
+  rows_[row].upper = kInfinity;
+}
+
 void Model::setObjective(std::vector<Term> terms, double constant) {
   checkTerms("objective", terms);
   if (!std::isfinite(constant) || isInfinite(constant)) {

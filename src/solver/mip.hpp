@@ -55,6 +55,8 @@ class Model {
   }
   // Minimises constant + sum(terms).
   void setObjective(std::vector<Term> terms, double constant = 0);
+  // Drops a row's bounds (keeps its index), e.g. to find which constraints make a model infeasible.
+  void relaxRow(int row);
 
   const std::vector<Variable>& variables() const { return variables_; }
   const std::vector<Row>& rows() const { return rows_; }
