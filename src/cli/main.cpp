@@ -9,7 +9,8 @@
 int main(int argc, char** argv) {
   CLI::App app{"cosa: one-shot schedules for spatial DNN accelerators"};
   app.require_subcommand(1);
-  std::vector<cosa::cli::Action> actions{cosa::cli::registerEvaluate(app), cosa::cli::registerSchedule(app)};
+  std::vector<cosa::cli::Action> actions{cosa::cli::registerEvaluate(app), cosa::cli::registerSchedule(app),
+                                         cosa::cli::registerCompare(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

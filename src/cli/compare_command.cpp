@@ -1,0 +1,134 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+
+#include "arch/arch_yaml.hpp"
+#include "cli/commands.hpp"
+#include "common/atomic_file.hpp"
+#include "mappers/comparison.hpp"
+#include "mapping/constraints_yaml.hpp"
+#include "mapping/mapping_yaml.hpp"
+#include "report/comparison_report.hpp"
+#include "workload/network.hpp"
+
+namespace cosa::cli {
+
+namespace {
+
+struct CompareCliOptions {
+  std::string arch;
+  std::string mapspace;
+  std::string networks;
+  std::string workload_dir;
+  std::string mappers = "cosa,random,hybrid";
+  std::string out;
+  int jobs = 1;
+  std::uint64_t seed = 0;
+  int random_valid = 5;
+  std::int64_t hybrid_search_size = 16000;
+  std::int64_t victory_condition = 500;
+  std::int64_t exhaustive_max_evaluations = 0;
+  double time_limit = 10;
+};
+
+std::vector<std::string> splitList(const std::string& text) {
+  std::vector<std::string> items;
+  std::stringstream in(text);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) items.push_back(item);
+  return items;
+}
+
+int runCompare(const CompareCliOptions& o) {
+  const Architecture arch = loadArchitecture(o.arch);
+  const EnergyTable energy = builtinEnergyTable(arch);
+  std::vector<Network> networks;
+  if (!o.workload_dir.empty()) networks.push_back(loadWorkloadDir(o.workload_dir));
+  const std::vector<std::string> names =
+      o.networks == "all" ? std::vector<std::string>{"alexnet", "resnet50", "resnext50", "deepbench"}
+                          : splitList(o.networks);
+  for (const std::string& name : names) networks.push_back(builtinNetwork(name));
+  if (networks.empty()) throw std::invalid_argument("give --network NAME[,NAME...] or --workload DIR");
+
+  ComparisonOptions options;
+  options.mappers = splitList(o.mappers);
+  options.jobs = o.jobs;
+  options.seed = o.seed;
+  options.cosa_time_limit_s = o.time_limit;
+  options.random_valid = o.random_valid;
+  options.hybrid_search_size = o.hybrid_search_size;
+  options.hybrid_victory_condition = o.victory_condition;
+  options.exhaustive_max_evaluations = o.exhaustive_max_evaluations;
+  const ConstraintsFor constraints_for = [&](const Workload& workload) {
+    return o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
+  };
+
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  std::vector<NetworkComparison> results;
+  for (const Network& network : networks) {
+    const std::vector<NetworkLayer> layers = uniqueLayers(network);
+    auto progress = [&](const MapperRun& run, int done, int total) {
+      const std::string line =
+          fmt::format("{} [{}/{}] {} {}: {}", network.name, done, total, run.layer, run.mapper,
+                      run.found ? fmt::format("{} cycles, {:.2f} uJ, {:.2f} s", run.evaluation.cycles,
+                                              run.evaluation.energy_pJ / 1e6, run.time_s)
+                                : "no valid mapping: " + run.message);
+      std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
+    };
+    results.push_back(
+        {network.name, compareMappers(arch, layers, constraints_for, energy, options, progress)});
+    if (tty) std::cerr << "\n";
+    // Runs come layer by layer, one per mapper.
+    const std::vector<MapperRun>& runs = results.back().runs;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      if (runs[i].found)
+        writeMapping((std::filesystem::path(o.out) / mappingFileFor(network.name, runs[i])).string(),
+                     runs[i].mapping, arch, layers[i / options.mappers.size()].workload);
+  }
+  const std::filesystem::path dir(o.out);
+  writeFileAtomically((dir / "results.csv").string(), comparisonCsv(results));
+  writeFileAtomically((dir / "results.json").string(), comparisonJson(results));
+  const std::string reference = options.mappers.front();
+  const std::string summary = comparisonMarkdown(results, reference, true);
+  writeFileAtomically((dir / "summary.md").string(), summary);
+  std::cout << summary;
+  return kExitOk;
+}
+
+}  // namespace
+
+Action registerCompare(CLI::App& app) {
+  auto o = std::make_shared<CompareCliOptions>();
+  CLI::App* sub = app.add_subcommand("compare", "Run several mappers on every unique layer and compare them");
+  sub->add_option("--arch", o->arch, "Architecture YAML")->required();
+  sub->add_option("--mapspace", o->mapspace, "Mapspace constraints YAML");
+  sub->add_option("--network", o->networks, "Bundled network(s), comma separated, or 'all'");
+  sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");
+  sub->add_option("--mappers", o->mappers, "Comma-separated mappers; the first is the reference")
+      ->capture_default_str();
+  sub->add_option("--out", o->out, "Output folder")->required();
+  sub->add_option("--jobs", o->jobs, "Parallel layer/mapper runs")->capture_default_str();
+  sub->add_option("--seed", o->seed, "Seed for the search baselines")->capture_default_str();
+  sub->add_option("--random-valid", o->random_valid, "random: best of this many valid mappings")
+      ->capture_default_str();
+  sub->add_option("--search-size", o->hybrid_search_size, "hybrid: valid mappings to evaluate")
+      ->capture_default_str();
+  sub->add_option("--victory-condition", o->victory_condition,
+                  "hybrid: stop after this many consecutive valid mappings without improvement")
+      ->capture_default_str();
+  sub->add_option("--max-evaluations", o->exhaustive_max_evaluations,
+                  "exhaustive: evaluation budget (0 = all)")
+      ->capture_default_str();
+  sub->add_option("--time-limit", o->time_limit, "cosa: solver time limit per MIP (s)")
+      ->capture_default_str();
+  return [sub, o]() -> int {
+    if (!sub->parsed()) return -1;
+    return runCompare(*o);
+  };
+}
+
+}  // namespace cosa::cli

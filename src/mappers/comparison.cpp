@@ -1,0 +1,94 @@
+#include "mappers/comparison.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+
+#include "mappers/cosa_scheduler.hpp"
+#include "model/roofline.hpp"
+
+namespace cosa {
+
+namespace {
+
+using MapperFn = std::function<MapperRun(const Architecture&, const Workload&, const Constraints&,
+                                         const EnergyTable&, const ComparisonOptions&)>;
+
+MapperRun runCosa(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                  const EnergyTable& energy, const ComparisonOptions& options) {
+  ScheduleOptions schedule;
+  schedule.time_limit_s = options.cosa_time_limit_s;
+  schedule.seed = static_cast<int>(options.seed % 1000000007ULL);
+  const ScheduleResult r = scheduleLayer(arch, workload, constraints, energy, schedule);
+  MapperRun run;
+  run.found = r.found;
+  run.message = r.message;
+  run.mapping = r.mapping;
+  run.evaluation = r.evaluation;
+  run.samples = static_cast<std::int64_t>(proxyObjectives(schedule.objective).size());  // MIPs solved
+  run.evaluations = r.polish_evaluations + run.samples;
+  run.time_s = r.total_time_s;
+  run.solver_status = solver::toString(r.status);
+  return run;
+}
+
+const std::map<std::string, MapperFn>& registry() {
+  static const std::map<std::string, MapperFn> mappers{{"cosa", runCosa}};
+  return mappers;
+}
+
+}  // namespace
+
+std::vector<std::string> comparisonMapperNames() {
+  std::vector<std::string> names;
+  for (const auto& [name, fn] : registry()) names.push_back(name);
+  return names;
+}
+
+std::vector<MapperRun> compareMappers(const Architecture& arch, const std::vector<NetworkLayer>& layers,
+                                      const ConstraintsFor& constraints_for, const EnergyTable& energy,
+                                      const ComparisonOptions& options, const ProgressCallback& progress) {
+  for (const std::string& name : options.mappers)
+    if (!registry().count(name)) {
+      std::string known;
+      for (const std::string& k : comparisonMapperNames()) known += (known.empty() ? "" : ", ") + k;
+      throw std::invalid_argument("unknown mapper '" + name + "' (expected one of: " + known + ")");
+    }
+  const int total = static_cast<int>(layers.size() * options.mappers.size());
+  std::vector<MapperRun> runs(total);
+  std::vector<Constraints> constraints;
+  for (const NetworkLayer& layer : layers) constraints.push_back(constraints_for(layer.workload));
+
+  std::atomic<int> next{0};
+  std::atomic<int> done{0};
+  std::mutex progress_mutex;
+  auto worker = [&]() {
+    for (int task = next++; task < total; task = next++) {
+      const std::size_t l = static_cast<std::size_t>(task) / options.mappers.size();
+      const std::string& name = options.mappers[static_cast<std::size_t>(task) % options.mappers.size()];
+      MapperRun run = registry().at(name)(arch, layers[l].workload, constraints[l], energy, options);
+      run.mapper = name;
+      run.layer = layers[l].name;
+      run.count = layers[l].count;
+      run.roofline_cycles = rooflineCycles(arch, layers[l].workload);
+      runs[task] = std::move(run);
+      const int finished = ++done;
+      if (progress) {
+        std::lock_guard<std::mutex> lock(progress_mutex);
+        progress(runs[task], finished, total);
+      }
+    }
+  };
+  const int threads = std::max(1, std::min(options.jobs, total));
+  std::vector<std::thread> pool;
+  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  return runs;
+}
+
+}  // namespace cosa
