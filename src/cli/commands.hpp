@@ -17,5 +17,6 @@ using Action = std::function<int()>;
 Action registerEvaluate(CLI::App& app);
 Action registerSchedule(CLI::App& app);
 Action registerCompare(CLI::App& app);
+Action registerNetwork(CLI::App& app);
 
 }  // namespace cosa::cli

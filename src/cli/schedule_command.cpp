@@ -10,7 +10,7 @@
 #include "mapping/constraints_yaml.hpp"
 #include "mapping/loop_nest.hpp"
 #include "mapping/mapping_yaml.hpp"
-#include "report/evaluation_report.hpp"
+#include "report/schedule_report.hpp"
 #include "workload/problem_yaml.hpp"
 
 namespace cosa::cli {
@@ -53,38 +53,13 @@ int runSchedule(const ScheduleCliOptions& o) {
     std::cerr << "cosa schedule: " << result.message << "\n";
     return kExitInvalidMapping;
   }
-  nlohmann::json stats = evaluationToJson(result.evaluation, arch, workload, energy);
-  stats["solver"] = {{"backend", o.backend},
-                     {"status", solver::toString(result.status)},
-                     {"objective", result.objective},
-                     {"bound", result.bound},
-                     {"gap", result.gap},
-                     {"time_s", result.solve_time_s},
-                     {"variables", result.variables},
-                     {"constraints", result.constraints},
-                     {"objective_kind", toString(options.objective)},
-                     {"mip_objective", toString(result.proxy)},
-                     {"repaired", result.repaired},
-                     {"polish_evaluations", result.polish_evaluations},
-                     {"unpolished_cycles", result.unpolished.cycles},
-                     {"unpolished_energy_pJ", result.unpolished.energy_pJ},
-                     {"total_time_s", result.total_time_s}};
-  stats["roofline_cycles"] = result.roofline_cycles;
-  const std::filesystem::path dir(o.out);
-  writeMapping((dir / "mapping.yaml").string(), result.mapping, arch, workload);
-  writeFileAtomically((dir / "stats.json").string(), stats.dump(2) + "\n");
-  writeFileAtomically((dir / "loopnest.txt").string(), formatLoopNest(result.mapping, arch, workload));
-
-  const double over_bound =
-      static_cast<double>(result.evaluation.cycles) / static_cast<double>(result.roofline_cycles);
-  std::cout << fmt::format(
-      "{}: {} cycles ({:.2f}x the roofline bound {}), {:.2f} uJ ({:.3f} pJ/MAC), utilization {:.2f}\n"
-      "solver {} {} in {:.3f} s (gap {:.2g}, {} variables, {} constraints); total {:.3f} s\n"
-      "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
-      workload.name, result.evaluation.cycles, over_bound, result.roofline_cycles,
-      result.evaluation.energy_pJ / 1e6, result.evaluation.energyPerMac(), result.evaluation.utilization,
-      o.backend, solver::toString(result.status), result.solve_time_s, result.gap, result.variables,
-      result.constraints, result.total_time_s, o.out);
+  writeScheduleOutputs(o.out, result, options, arch, workload, energy);
+  std::cout << scheduleSummaryLine(result, workload) << "\n"
+            << fmt::format(
+                   "solver {} {} in {:.3f} s (gap {:.2g}, {} variables, {} constraints); total {:.3f} s\n"
+                   "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
+                   o.backend, solver::toString(result.status), result.solve_time_s, result.gap,
+                   result.variables, result.constraints, result.total_time_s, o.out);
   return kExitOk;
 }
 

@@ -278,14 +278,16 @@ Solution CbcBackend::solve(const Model& model, const SolveOptions& options) {
   if (std::isnan(options.time_limit_s) || options.time_limit_s < 0) {
     throw std::invalid_argument(fmt::format("time limit must be >= 0 seconds, got {}", options.time_limit_s));
   }
-  const auto start = std::chrono::steady_clock::now();
   Solution sol;
   const bool has_integers = std::any_of(model.variables().begin(), model.variables().end(),
                                         [](const Variable& v) { return v.type != VarType::Continuous; });
+  // Timed after taking the lock: time waiting for another thread's solve is not this solve's.
+  std::unique_lock lock(cbcMutex(), std::defer_lock);
+  if (model.numVariables() > 0) lock.lock();
+  const auto start = std::chrono::steady_clock::now();
   if (model.numVariables() == 0) {
     sol = solveEmpty(model);
   } else {
-    std::lock_guard lock(cbcMutex());
     sol = has_integers ? solveMip(model, options) : solveContinuous(model, options);
   }
   sol.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -1,0 +1,177 @@
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+#include "arch/arch_yaml.hpp"
+#include "cli/commands.hpp"
+#include "common/atomic_file.hpp"
+#include "mappers/cosa_scheduler.hpp"
+#include "mapping/constraints_yaml.hpp"
+#include "report/schedule_report.hpp"
+#include "workload/network.hpp"
+
+namespace cosa::cli {
+
+namespace {
+
+struct NetworkCliOptions {
+  std::string arch;
+  std::string mapspace;
+  std::string network;
+  std::string workload_dir;
+  std::string out;
+  std::string objective = "edp";
+  int jobs = 1;
+  double time_limit = 10;
+};
+
+std::string safeName(std::string name) {
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
+  return name;
+}
+
+int runNetwork(const NetworkCliOptions& o) {
+  const Architecture arch = loadArchitecture(o.arch);
+  const EnergyTable energy = builtinEnergyTable(arch);
+  if (o.network.empty() == o.workload_dir.empty())
+    throw std::invalid_argument("give exactly one of --network or --workload");
+  const Network network = o.network.empty() ? loadWorkloadDir(o.workload_dir) : builtinNetwork(o.network);
+  const std::vector<NetworkLayer> layers = uniqueLayers(network);
+  std::vector<Constraints> constraints;
+  for (const NetworkLayer& layer : layers)
+    constraints.push_back(o.mapspace.empty() ? Constraints{}
+                                             : loadConstraints(o.mapspace, arch, layer.workload));
+  ScheduleOptions options;
+  options.objective = parseObjective(o.objective);
+  options.time_limit_s = o.time_limit;
+
+  const std::filesystem::path out(o.out);
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
+  std::vector<ScheduleResult> results(layers.size());
+  std::atomic<std::size_t> next{0};
+  std::atomic<int> done{0};
+  std::mutex print_mutex;
+  const auto start = std::chrono::steady_clock::now();
+  auto worker = [&]() {
+    for (std::size_t i = next++; i < layers.size(); i = next++) {
+      results[i] = scheduleLayer(arch, layers[i].workload, constraints[i], energy, options);
+      if (results[i].found)
+        writeScheduleOutputs((out / "layers" / safeName(layers[i].name)).string(), results[i], options, arch,
+                             layers[i].workload, energy);
+      std::lock_guard lock(print_mutex);
+      const int finished = ++done;
+      const std::string status = results[i].found ? scheduleSummaryLine(results[i], layers[i].workload)
+                                                  : layers[i].name + ": " + results[i].message;
+      if (tty) {
+        const int width = 30;
+        const int filled = static_cast<int>(width * finished / static_cast<int>(layers.size()));
+        std::cerr << fmt::format("\r\033[K[{}{}] {}/{} {}", std::string(filled, '#'),
+                                 std::string(width - filled, '.'), finished, layers.size(), layers[i].name)
+                  << std::flush;
+      } else {
+        std::cerr << fmt::format("[{}/{}] {}\n", finished, layers.size(), status);
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 1; t < std::max(1, std::min<int>(o.jobs, static_cast<int>(layers.size()))); ++t)
+    pool.emplace_back(worker);
+  worker();
+  for (std::thread& t : pool) t.join();
+  if (tty) std::cerr << "\n";
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+  // The network runs its layers one after another: cycles and energy add up, weighted by count.
+  double total_cycles = 0, total_energy = 0, total_macs = 0;
+  int failed = 0;
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    if (!results[i].found) {
+      ++failed;
+      continue;
+    }
+    total_cycles += layers[i].count * static_cast<double>(results[i].evaluation.cycles);
+    total_energy += layers[i].count * results[i].evaluation.energy_pJ;
+    total_macs += layers[i].count * static_cast<double>(results[i].evaluation.macs);
+  }
+  nlohmann::json per_layer = nlohmann::json::array();
+  std::string table =
+      "| layer | count | cycles | energy (uJ) | share of cycles | share of energy | cycles / roofline | "
+      "solver | time (s) |\n|---|---|---|---|---|---|---|---|---|\n";
+  for (std::size_t i = 0; i < layers.size(); ++i) {
+    const ScheduleResult& r = results[i];
+    nlohmann::json entry{{"layer", layers[i].name}, {"count", layers[i].count}, {"found", r.found}};
+    if (r.found) {
+      const double cycles_share = layers[i].count * static_cast<double>(r.evaluation.cycles) / total_cycles;
+      const double energy_share = layers[i].count * r.evaluation.energy_pJ / total_energy;
+      entry.update({{"cycles", r.evaluation.cycles},
+                    {"energy_pJ", r.evaluation.energy_pJ},
+                    {"cycles_share", cycles_share},
+                    {"energy_share", energy_share},
+                    {"roofline_cycles", r.roofline_cycles},
+                    {"solver_status", solver::toString(r.status)},
+                    {"time_s", r.total_time_s},
+                    {"output", "layers/" + safeName(layers[i].name)}});
+      table += fmt::format("| {} | {} | {} | {:.2f} | {:.1f}% | {:.1f}% | {:.3f} | {} | {:.2f} |\n",
+                           layers[i].name, layers[i].count, r.evaluation.cycles, r.evaluation.energy_pJ / 1e6,
+                           100 * cycles_share, 100 * energy_share,
+                           double(r.evaluation.cycles) / double(r.roofline_cycles),
+                           solver::toString(r.status), r.total_time_s);
+    } else {
+      entry["message"] = r.message;
+      table += fmt::format("| {} | {} | no valid mapping: {} | | | | | | |\n", layers[i].name,
+                           layers[i].count, r.message);
+    }
+    per_layer.push_back(entry);
+  }
+  const nlohmann::json summary{{"network", network.name},
+                               {"architecture", arch.name},
+                               {"objective", o.objective},
+                               {"layers", network.layers.size()},
+                               {"unique_layers", layers.size()},
+                               {"failed_layers", failed},
+                               {"total_cycles", total_cycles},
+                               {"total_energy_pJ", total_energy},
+                               {"total_edp", total_cycles * total_energy},
+                               {"pJ_per_mac", total_macs > 0 ? total_energy / total_macs : 0.0},
+                               {"wall_time_s", wall},
+                               {"jobs", o.jobs},
+                               {"per_layer", per_layer}};
+  writeFileAtomically((out / "summary.json").string(), summary.dump(2) + "\n");
+  const std::string markdown = fmt::format(
+      "# {} on {}\n\n{} layers ({} unique), objective {}: total {:.0f} cycles, {:.2f} uJ, EDP {:.4g} "
+      "pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
+      network.name, arch.name.empty() ? o.arch : arch.name, network.layers.size(), layers.size(), o.objective,
+      total_cycles, total_energy / 1e6, total_cycles * total_energy,
+      total_macs > 0 ? total_energy / total_macs : 0.0, wall, o.jobs, table);
+  writeFileAtomically((out / "summary.md").string(), markdown);
+  std::cout << markdown;
+  return failed == 0 ? kExitOk : kExitInvalidMapping;
+}
+
+}  // namespace
+
+Action registerNetwork(CLI::App& app) {
+  auto o = std::make_shared<NetworkCliOptions>();
+  CLI::App* sub = app.add_subcommand("network", "Schedule every layer of a network and total the results");
+  sub->add_option("--arch", o->arch, "Architecture YAML")->required();
+  sub->add_option("--mapspace", o->mapspace, "Mapspace constraints YAML");
+  sub->add_option("--network", o->network,
+                  "A bundled network (alexnet, resnet50, resnext50, deepbench, ...)");
+  sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");
+  sub->add_option("--out", o->out, "Output folder")->required();
+  sub->add_option("--objective", o->objective, "edp | latency | energy | cosa-paper")->capture_default_str();
+  sub->add_option("--jobs", o->jobs, "Layers scheduled in parallel")->capture_default_str();
+  sub->add_option("--time-limit", o->time_limit, "Solver time limit per MIP (s)")->capture_default_str();
+  return [sub, o]() -> int {
+    if (!sub->parsed()) return -1;
+    return runNetwork(*o);
+  };
+}
+
+}  // namespace cosa::cli

@@ -1,0 +1,27 @@
+#pragma once
+// The files `cosa schedule` (and `cosa network`, per layer) writes for one scheduled layer:
+// mapping.yaml (Timeloop mapping YAML), stats.json (the evaluate JSON plus a `solver` block and
+// `roofline_cycles`) and loopnest.txt. Each is written atomically.
+
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "arch/architecture.hpp"
+#include "mappers/cosa_scheduler.hpp"
+#include "model/energy.hpp"
+#include "workload/workload.hpp"
+
+namespace cosa {
+
+nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOptions& options,
+                                 const Architecture& arch, const Workload& workload,
+                                 const EnergyTable& energy);
+
+void writeScheduleOutputs(const std::string& dir, const ScheduleResult& result,
+                          const ScheduleOptions& options, const Architecture& arch, const Workload& workload,
+                          const EnergyTable& energy);
+
+// One line: cycles, the multiple of the roofline bound, energy, utilisation.
+std::string scheduleSummaryLine(const ScheduleResult& result, const Workload& workload);
+
+}  // namespace cosa
