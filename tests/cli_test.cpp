@@ -132,3 +132,88 @@ TEST(Cli, UsageErrorExitsTwo) {
 }
 
 }  // namespace
+
+namespace {
+
+// A small CoSA-style workload folder: two layers, one of them twice.
+fs::path writeWorkloadDir(const std::string& name) {
+  const fs::path dir =
+      fs::temp_directory_path() / ("cosa_cli_test_" + std::to_string(::getpid()) + "_" + name);
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.yaml")
+      << "problem: {shape: cnn-layer, R: 3, S: 3, P: 14, Q: 14, C: 32, K: 64, N: 1}\n";
+  std::ofstream(dir / "b.yaml")
+      << "problem: {shape: cnn-layer, R: 1, S: 1, P: 7, Q: 7, C: 64, K: 128, N: 1}\n";
+  std::ofstream(dir / "c.yaml")
+      << "problem: {shape: cnn-layer, R: 1, S: 1, P: 7, Q: 7, C: 64, K: 128, N: 1}\n";
+  std::ofstream(dir / "layers.yaml") << "- a\n- b\n- c\n";
+  return dir;
+}
+
+const std::string kSimba = std::string(COSA_TEST_DATA_DIR) + "/../../data/arch/simba.yaml";
+const std::string kBypass = std::string(COSA_TEST_DATA_DIR) + "/../../data/mapspace/simba_bypass.yaml";
+
+TEST(Cli, NetworkTotalsLayersAndIsDeterministicAcrossJobs) {
+  const fs::path dir = writeWorkloadDir("net");
+  const fs::path out1 = dir / "out1", out2 = dir / "out2";
+  const std::string common =
+      "network --arch " + kSimba + " --mapspace " + kBypass + " --workload " + dir.string();
+  const RunResult r1 = runCosa(common + " --jobs 1 --out " + out1.string());
+  const RunResult r2 = runCosa(common + " --jobs 2 --out " + out2.string());
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  std::ifstream in1(out1 / "summary.json"), in2(out2 / "summary.json");
+  const auto s1 = nlohmann::json::parse(in1), s2 = nlohmann::json::parse(in2);
+  EXPECT_EQ(s1["layers"], 3);
+  EXPECT_EQ(s1["unique_layers"], 2);
+  double cycles = 0;
+  for (const auto& layer : s1["per_layer"])
+    cycles += layer["count"].get<double>() * layer["cycles"].get<double>();
+  EXPECT_DOUBLE_EQ(s1["total_cycles"].get<double>(), cycles);
+  ASSERT_EQ(s1["per_layer"].size(), s2["per_layer"].size());
+  for (std::size_t i = 0; i < s1["per_layer"].size(); ++i) {
+    EXPECT_EQ(s1["per_layer"][i]["cycles"], s2["per_layer"][i]["cycles"]);
+    EXPECT_EQ(s1["per_layer"][i]["energy_pJ"], s2["per_layer"][i]["energy_pJ"]);
+  }
+  EXPECT_TRUE(fs::exists(out1 / "layers" / "a" / "mapping.yaml"));
+  EXPECT_TRUE(fs::exists(out1 / "layers" / "b" / "stats.json"));
+  // The mapping written is accepted by evaluate with the same cycles.
+  const RunResult check =
+      runCosa("evaluate --json --arch " + kSimba + " --problem " + (dir / "a.yaml").string() + " --mapping " +
+              (out1 / "layers" / "a" / "mapping.yaml").string());
+  ASSERT_EQ(check.exit_code, 0) << check.err;
+  EXPECT_EQ(nlohmann::json::parse(check.out)["cycles"], s1["per_layer"][0]["cycles"]);
+  fs::remove_all(dir);
+}
+
+TEST(Cli, CompareWritesResults) {
+  const fs::path dir = writeWorkloadDir("cmp");
+  const fs::path out = dir / "out";
+  const RunResult r = runCosa("compare --arch " + kSimba + " --mapspace " + kBypass + " --workload " +
+                              dir.string() + " --mappers cosa --out " + out.string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream csv(out / "results.csv");
+  std::string header, line;
+  std::getline(csv, header);
+  EXPECT_EQ(header.rfind("network,layer,count,mapper,found,cycles,energy_pJ", 0), 0u) << header;
+  int rows = 0;
+  while (std::getline(csv, line)) ++rows;
+  EXPECT_EQ(rows, 2);  // two unique layers, one mapper
+  std::ifstream json_in(out / "results.json");
+  const auto results = nlohmann::json::parse(json_in);
+  EXPECT_EQ(results["networks"][0]["results"][1]["count"], 2);
+  EXPECT_TRUE(fs::exists(out / "summary.md"));
+  EXPECT_NE(r.out.find("| cosa | 2/2 |"), std::string::npos) << r.out;
+  fs::remove_all(dir);
+}
+
+TEST(Cli, CompareRejectsUnknownMapper) {
+  const fs::path dir = writeWorkloadDir("bad");
+  const RunResult r = runCosa("compare --arch " + kSimba + " --workload " + dir.string() +
+                              " --mappers magic --out " + (dir / "out").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unknown mapper 'magic'"), std::string::npos) << r.err;
+  fs::remove_all(dir);
+}
+
+}  // namespace
