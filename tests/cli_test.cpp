@@ -19,9 +19,10 @@ struct RunResult {
   std::string err;
 };
 
-RunResult runCosa(const std::string& args) {
+// Runs `prefix cosa args`, capturing stdout, stderr and the exit code.
+RunResult runCosaWith(const std::string& prefix, const std::string& args) {
   const fs::path err_file = fs::temp_directory_path() / ("cosa_cli_test_err_" + std::to_string(::getpid()));
-  const std::string command = std::string(COSA_BINARY) + " " + args + " 2>" + err_file.string();
+  const std::string command = prefix + std::string(COSA_BINARY) + " " + args + " 2>" + err_file.string();
   RunResult result;
   FILE* pipe = ::popen(command.c_str(), "r");
   if (pipe == nullptr) return result;
@@ -37,6 +38,8 @@ RunResult runCosa(const std::string& args) {
   fs::remove(err_file);
   return result;
 }
+
+RunResult runCosa(const std::string& args) { return runCosaWith("", args); }
 
 const fs::path kCases = fs::path(COSA_TEST_DATA_DIR) / "timeloop-model" / "visible";
 
@@ -205,6 +208,30 @@ TEST(Cli, CompareWritesResults) {
   EXPECT_TRUE(fs::exists(out / "summary.md"));
   EXPECT_NE(r.out.find("| cosa | 2/2 |"), std::string::npos) << r.out;
   fs::remove_all(dir);
+}
+
+TEST(Cli, InterruptedNetworkWritesWhatIsDoneAndSaysIncomplete) {
+  const fs::path out = fs::temp_directory_path() / ("cosa_cli_test_int_" + std::to_string(::getpid()));
+  // SIGINT after 2 s: ResNet-50's 24 unique layers take several times longer.
+  const RunResult r = runCosaWith("timeout --preserve-status -s INT 2 ",
+                                  "network --arch " + kSimba + " --mapspace " + kBypass +
+                                      " --network resnet50 --jobs 1 --out " + out.string());
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_NE(r.err.find("interrupted"), std::string::npos) << r.err;
+  std::ifstream in(out / "summary.json");
+  const auto summary = nlohmann::json::parse(in);
+  EXPECT_FALSE(summary["complete"].get<bool>());
+  int scheduled = 0;
+  for (const auto& layer : summary["per_layer"])
+    if (layer["found"].get<bool>()) {
+      ++scheduled;
+      EXPECT_TRUE(fs::exists(out / layer["output"].get<std::string>() / "mapping.yaml"));
+    } else {
+      EXPECT_EQ(layer["message"], "not run: interrupted");
+    }
+  EXPECT_LT(scheduled, 24);
+  EXPECT_NE(r.out.find("Incomplete"), std::string::npos);
+  fs::remove_all(out);
 }
 
 TEST(Cli, CompareRejectsUnknownMapper) {

@@ -7,6 +7,7 @@
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "common/atomic_file.hpp"
 #include "mappers/comparison.hpp"
 #include "mapping/constraints_yaml.hpp"
@@ -67,6 +68,8 @@ int runCompare(const CompareCliOptions& o) {
     return o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
   };
 
+  const InterruptGuard guard;
+  options.stop = &InterruptGuard::flag();
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   std::vector<NetworkComparison> results;
   for (const Network& network : networks) {
@@ -93,9 +96,14 @@ int runCompare(const CompareCliOptions& o) {
   writeFileAtomically((dir / "results.csv").string(), comparisonCsv(results));
   writeFileAtomically((dir / "results.json").string(), comparisonJson(results));
   const std::string reference = options.mappers.front();
-  const std::string summary = comparisonMarkdown(results, reference, true);
+  const bool complete = !InterruptGuard::interrupted();
+  const std::string summary = comparisonMarkdown(results, reference, complete);
   writeFileAtomically((dir / "summary.md").string(), summary);
   std::cout << summary;
+  if (!complete) {
+    std::cerr << "cosa compare: interrupted; wrote the runs that finished and a summary marked incomplete\n";
+    return kExitInterrupted;
+  }
   return kExitOk;
 }
 

@@ -9,6 +9,7 @@
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
+#include "cli/interrupt.hpp"
 #include "common/atomic_file.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mapping/constraints_yaml.hpp"
@@ -58,8 +59,13 @@ int runNetwork(const NetworkCliOptions& o) {
   std::atomic<int> done{0};
   std::mutex print_mutex;
   const auto start = std::chrono::steady_clock::now();
+  const InterruptGuard guard;
   auto worker = [&]() {
     for (std::size_t i = next++; i < layers.size(); i = next++) {
+      if (InterruptGuard::interrupted()) {
+        results[i].message = "not run: interrupted";
+        continue;
+      }
       results[i] = scheduleLayer(arch, layers[i].workload, constraints[i], energy, options);
       if (results[i].found)
         writeScheduleOutputs((out / "layers" / safeName(layers[i].name)).string(), results[i], options, arch,
@@ -129,7 +135,9 @@ int runNetwork(const NetworkCliOptions& o) {
     }
     per_layer.push_back(entry);
   }
+  const bool complete = !InterruptGuard::interrupted();
   const nlohmann::json summary{{"network", network.name},
+                               {"complete", complete},
                                {"architecture", arch.name},
                                {"objective", o.objective},
                                {"layers", network.layers.size()},
@@ -143,14 +151,21 @@ int runNetwork(const NetworkCliOptions& o) {
                                {"jobs", o.jobs},
                                {"per_layer", per_layer}};
   writeFileAtomically((out / "summary.json").string(), summary.dump(2) + "\n");
-  const std::string markdown = fmt::format(
-      "# {} on {}\n\n{} layers ({} unique), objective {}: total {:.0f} cycles, {:.2f} uJ, EDP {:.4g} "
-      "pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
-      network.name, arch.name.empty() ? o.arch : arch.name, network.layers.size(), layers.size(), o.objective,
-      total_cycles, total_energy / 1e6, total_cycles * total_energy,
-      total_macs > 0 ? total_energy / total_macs : 0.0, wall, o.jobs, table);
+  const std::string markdown =
+      std::string(complete ? "" : "**Incomplete: interrupted before every layer was scheduled.**\n\n") +
+      fmt::format(
+          "# {} on {}\n\n{} layers ({} unique), objective {}: total {:.0f} cycles, {:.2f} uJ, EDP {:.4g} "
+          "pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
+          network.name, arch.name.empty() ? o.arch : arch.name, network.layers.size(), layers.size(),
+          o.objective, total_cycles, total_energy / 1e6, total_cycles * total_energy,
+          total_macs > 0 ? total_energy / total_macs : 0.0, wall, o.jobs, table);
   writeFileAtomically((out / "summary.md").string(), markdown);
   std::cout << markdown;
+  if (!complete) {
+    std::cerr
+        << "cosa network: interrupted; wrote the layers that finished and a summary marked incomplete\n";
+    return kExitInterrupted;
+  }
   return failed == 0 ? kExitOk : kExitInvalidMapping;
 }
 

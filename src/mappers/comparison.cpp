@@ -70,7 +70,12 @@ std::vector<MapperRun> compareMappers(const Architecture& arch, const std::vecto
     for (int task = next++; task < total; task = next++) {
       const std::size_t l = static_cast<std::size_t>(task) / options.mappers.size();
       const std::string& name = options.mappers[static_cast<std::size_t>(task) % options.mappers.size()];
-      MapperRun run = registry().at(name)(arch, layers[l].workload, constraints[l], energy, options);
+      MapperRun run;
+      if (options.stop != nullptr && options.stop->load()) {
+        run.message = "not run: interrupted";
+      } else {
+        run = registry().at(name)(arch, layers[l].workload, constraints[l], energy, options);
+      }
       run.mapper = name;
       run.layer = layers[l].name;
       run.count = layers[l].count;

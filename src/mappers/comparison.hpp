@@ -2,6 +2,7 @@
 // Runs several mappers on every layer of a network and collects comparable results: the engine of
 // `cosa compare` (no file I/O here; see report/comparison_report.hpp).
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -40,6 +41,9 @@ struct ComparisonOptions {
   std::int64_t hybrid_search_size = 16000;
   std::int64_t hybrid_victory_condition = 500;
   std::int64_t exhaustive_max_evaluations = 0;  // 0 = unlimited
+  // Checked before each run; once set, the remaining runs are skipped (found = false,
+  // message "not run: interrupted").
+  const std::atomic<bool>* stop = nullptr;
 };
 
 using ConstraintsFor = std::function<Constraints(const Workload&)>;
