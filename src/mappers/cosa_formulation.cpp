@@ -75,6 +75,13 @@ CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workl
   for (int l = 0; l + 1 < levels; ++l)
     for (int ds = 0; ds < workload.numDataSpaces(); ++ds)
       keep_[l][ds] = constraints.keeps(l, ds).value_or(true);
+  // The outermost level is the backing store: nothing can come from above it.
+  for (int ds = 0; ds < workload.numDataSpaces(); ++ds)
+    if (constraints.keeps(levels - 1, ds) == false)
+      throw std::invalid_argument(
+          fmt::format("the outermost level {} must keep every data space, but the constraints "
+                      "bypass {} there",
+                      arch.levels.back().name, workload.data_spaces[ds].name));
   permutation_constraint_.assign(levels, {});
   for (const LevelConstraint& c : constraints.items)
     if (c.kind == ConstraintKind::Temporal && !c.permutation.empty())
@@ -221,8 +228,8 @@ void CosaFormulation::addCapacityRows() {
         std::log2(static_cast<double>(*spec.entries) * spec.multiple_buffering) + kLogSlack;
     std::string kept_names;
     for (int ds : kept) kept_names += (kept_names.empty() ? "" : ", ") + workload_.data_spaces[ds].name;
-    const std::string what = fmt::format("the capacity of {} ({} words) for the data spaces it keeps ({})",
-                                         spec.name, *spec.entries, kept_names);
+    const std::string what = fmt::format("the capacity of {} ({} word{}) for the data spaces it keeps ({})",
+                                         spec.name, *spec.entries, *spec.entries == 1 ? "" : "s", kept_names);
     if (kept.size() == 1) {
       group(what,
             model_.addLessEqual(fmt::format("capacity_{}", spec.name), tile_terms_[l][kept[0]], capacity));

@@ -1,0 +1,43 @@
+#pragma once
+// Exhaustive search of the whole mapspace on the exact cost model, with sound pruning only: the
+// best mapping it returns is the best of the mapspace (up to max_evaluations, when bounded).
+//
+// The mapspace: every split of every dimension's prime exponents over (level, temporal|spatial)
+// slots (spatial only where the level fans out), every loop order per level and, at mesh levels,
+// every X/Y assignment of the spatial loops; keep/bypass and fixed factors and permutations come
+// from the Constraints (a data space without a bypass constraint is kept, as in the CoSA scheduler).
+//
+// Pruning (each rule only drops mappings that are invalid or that evaluate exactly like one that is
+// enumerated; the arguments are in exhaustive_mapper.cpp):
+//  (a) fan-out: a partial factor assignment whose spatial product at a level exceeds its fan-out
+//      is abandoned; X/Y assignments that do not fit the mesh are never evaluated.
+//  (b) capacity: a partial assignment whose kept tiles (a lower bound on the final tiles) overflow
+//      a level is abandoned.
+//  (c) loop orders: only the relative order of loops with more than one trip is enumerated.
+//  (d) order collapse (collapse_orders): the innermost level's temporal order and the order of
+//      spatial loops beyond their X/Y assignment are not enumerated.
+
+#include <cstdint>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "mappers/mapper.hpp"
+#include "mapping/constraints.hpp"
+#include "model/energy.hpp"
+#include "workload/workload.hpp"
+
+namespace cosa {
+
+struct ExhaustiveOptions {
+  std::vector<SearchMetric> metrics{SearchMetric::Delay, SearchMetric::Energy};
+  std::int64_t max_evaluations = 0;  // 0 = unlimited; else the first N mappings in enumeration order
+  int threads = 1;                   // the result does not depend on it
+  bool collapse_orders = true;       // rule (d); off only to measure or test it
+};
+
+// Deterministic: the enumeration order is fixed and ties go to the mapping enumerated first.
+SearchResult exhaustiveMapper(const Architecture& arch, const Workload& workload,
+                              const Constraints& constraints, const EnergyTable& energy,
+                              const ExhaustiveOptions& options = {});
+
+}  // namespace cosa

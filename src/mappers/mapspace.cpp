@@ -1,0 +1,244 @@
+#include "mappers/mapspace.hpp"
+
+#include <algorithm>
+#include <limits>
+
+#include "mappers/factorization.hpp"
+
+namespace cosa {
+
+namespace {
+
+std::uint64_t splitmix64(std::uint64_t x) {
+  x += 0x9e3779b97f4a7c15ULL;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+
+bool contains(const std::vector<int>& v, int x) { return std::find(v.begin(), v.end(), x) != v.end(); }
+
+}  // namespace
+
+std::uint64_t uniformBelow(Rng& rng, std::uint64_t n) {
+  if (n <= 1) return 0;
+  // Reject the top partial block of the 64-bit range so that every residue is equally likely.
+  const std::uint64_t limit =
+      std::numeric_limits<std::uint64_t>::max() - std::numeric_limits<std::uint64_t>::max() % n;
+  std::uint64_t x = rng();
+  while (x >= limit) x = rng();
+  return x % n;
+}
+
+Rng makeRng(std::uint64_t seed, std::uint64_t index) {
+  // Mixing seed and index through splitmix64 keeps neighbouring streams uncorrelated.
+  return Rng(splitmix64(splitmix64(seed) ^ splitmix64(index + 0x632be59bd9b4e019ULL)));
+}
+
+MapSpace::MapSpace(const Architecture& arch, const Workload& workload, const Constraints& constraints)
+    : num_levels_(arch.numLevels()), num_dims_(workload.numDims()), num_ds_(workload.numDataSpaces()) {
+  base_ = trivialMapping(num_levels_, num_dims_, num_ds_);
+  const std::size_t slots = static_cast<std::size_t>(num_levels_ * num_dims_);
+  temporal_open_.assign(slots, 1);
+  spatial_open_.assign(slots, 0);
+  forced_axis_.assign(slots, kFree);
+  base_axis_.assign(slots, kFree);
+  base_used_x_.assign(num_levels_, 1);
+  base_used_y_.assign(num_levels_, 1);
+  fixed_order_.assign(num_levels_, {});
+  fixed_spatial_order_.assign(num_levels_, {});
+  fixed_split_.assign(num_levels_, -1);
+  for (int l = 0; l < num_levels_; ++l) {
+    fanout_x_.push_back(arch.fanoutX(l));
+    fanout_y_.push_back(arch.fanoutY(l));
+    if (arch.fanout(l) > 1)
+      for (int d = 0; d < num_dims_; ++d) spatial_open_[static_cast<std::size_t>(l * num_dims_ + d)] = 1;
+    // The outermost level holds every data space (it is where the data lives).
+    for (int ds = 0; ds < num_ds_; ++ds)
+      base_.levels[l].keep[ds] = l + 1 == num_levels_ || constraints.keeps(l, ds).value_or(true);
+  }
+  applyConstraints(constraints);
+
+  std::vector<std::int64_t> remaining = workload.bounds;
+  for (int l = 0; l < num_levels_; ++l)
+    for (int d = 0; d < num_dims_; ++d) {
+      const std::int64_t fixed = base_.levels[l].temporal[d] * base_.levels[l].spatial[d];
+      if (remaining[d] % fixed != 0) {
+        if (error_.empty())
+          error_ = "the fixed factors of dimension " + workload.dimensions[d] + " do not divide its bound " +
+                   std::to_string(workload.bounds[d]);
+        continue;
+      }
+      remaining[d] /= fixed;
+    }
+  for (int d = 0; d < num_dims_; ++d) {
+    bool open = false;
+    for (int l = 0; l < num_levels_; ++l) {
+      const std::size_t at = static_cast<std::size_t>(l * num_dims_ + d);
+      open = open || temporal_open_[at] || spatial_open_[at];
+    }
+    if (remaining[d] > 1 && !open && error_.empty())
+      error_ = "every factor of dimension " + workload.dimensions[d] +
+               " is fixed, but their product is not " + std::to_string(workload.bounds[d]);
+    for (const PrimePower& pp : primeFactors(remaining[d]))
+      for (int i = 0; i < pp.exponent; ++i) primes_.push_back({d, pp.prime});
+  }
+
+  // Canonical temporal orders: the fixed permutation innermost, then ascending dimensions.
+  for (int l = 0; l < num_levels_; ++l) {
+    std::vector<int> order = fixed_order_[l];
+    for (int d = 0; d < num_dims_; ++d)
+      if (!contains(order, d)) order.push_back(d);
+    base_.levels[l].temporal_order = order;
+  }
+}
+
+void MapSpace::applyConstraints(const Constraints& constraints) {
+  auto fail = [&](const std::string& why) {
+    if (error_.empty()) error_ = why;
+  };
+  for (const LevelConstraint& c : constraints.items) {
+    if (c.kind == ConstraintKind::Bypass) continue;
+    if (c.level < 0 || c.level >= num_levels_) {
+      fail("a constraint names level " + std::to_string(c.level) + ", which does not exist");
+      continue;
+    }
+    LevelMapping& lm = base_.levels[c.level];
+    const bool spatial = c.kind == ConstraintKind::Spatial;
+    for (const auto& [dim, factor] : c.factors) {
+      if (dim < 0 || dim >= num_dims_ || factor < 1) {
+        fail("a constraint fixes an invalid factor");
+        continue;
+      }
+      const std::size_t at = static_cast<std::size_t>(c.level * num_dims_ + dim);
+      if (spatial) {
+        if (factor > 1 && fanout_x_[c.level] * fanout_y_[c.level] <= 1)
+          fail("a spatial factor is fixed at a level without fan-out");
+        lm.spatial[dim] = factor;
+        spatial_open_[at] = 0;
+      } else {
+        lm.temporal[dim] = factor;
+        temporal_open_[at] = 0;
+      }
+    }
+    std::vector<int>& order = spatial ? fixed_spatial_order_[c.level] : fixed_order_[c.level];
+    for (int d : c.permutation)
+      if (d >= 0 && d < num_dims_ && !contains(order, d)) order.push_back(d);
+    if (spatial && c.split) fixed_split_[c.level] = *c.split;
+  }
+
+  // X/Y axes forced by a fixed spatial permutation: with a split, the dimensions before it are on
+  // X and the rest (when the split falls inside the permutation: every other dimension too) on Y;
+  // without one, the listed dimensions go on X so that the order stays a prefix.
+  for (int l = 0; l < num_levels_; ++l) {
+    const std::vector<int>& order = fixed_spatial_order_[l];
+    const int listed = static_cast<int>(order.size());
+    const int split = fixed_split_[l];
+    for (int d = 0; d < num_dims_; ++d) {
+      const auto it = std::find(order.begin(), order.end(), d);
+      const int position = it == order.end() ? -1 : static_cast<int>(it - order.begin());
+      signed char& axis = forced_axis_[static_cast<std::size_t>(l * num_dims_ + d)];
+      if (position >= 0)
+        axis = split < 0 || position < split ? kX : kY;
+      else if (split >= 0 && split <= listed)
+        axis = kY;
+    }
+    // Fixed spatial factors take their share of the fan-out first.
+    for (int d = 0; d < num_dims_; ++d) {
+      const std::size_t at = static_cast<std::size_t>(l * num_dims_ + d);
+      const std::int64_t f = base_.levels[l].spatial[d];
+      signed char axis = forced_axis_[at];
+      if (axis == kFree && f > 1) axis = base_used_x_[l] * f <= fanout_x_[l] ? kX : kY;
+      base_axis_[at] = axis;
+      if (f == 1) continue;
+      std::int64_t& used = axis == kX ? base_used_x_[l] : base_used_y_[l];
+      used *= f;
+      if (used > (axis == kX ? fanout_x_[l] : fanout_y_[l]))
+        fail("the fixed spatial factors exceed the fan-out of level " + std::to_string(l));
+    }
+  }
+}
+
+bool MapSpace::sampleTiling(Rng& rng, Mapping& out) const {
+  out = base_;
+  if (!error_.empty()) return false;
+  std::vector<signed char> axis = base_axis_;
+  std::vector<std::int64_t> used_x = base_used_x_, used_y = base_used_y_;
+
+  // Place the primes in random order so that no dimension gets first pick of the fan-out.
+  std::vector<Prime> primes = primes_;
+  for (std::size_t i = primes.size(); i > 1; --i) std::swap(primes[i - 1], primes[uniformBelow(rng, i)]);
+
+  // A slot is (level, spatial?); each slot with room is equally likely.
+  std::vector<std::pair<int, bool>> slots;
+  slots.reserve(static_cast<std::size_t>(2 * num_levels_));
+  for (const Prime& p : primes) {
+    slots.clear();
+    for (int l = 0; l < num_levels_; ++l) {
+      const std::size_t at = static_cast<std::size_t>(l * num_dims_ + p.dim);
+      if (temporal_open_[at]) slots.push_back({l, false});
+      if (!spatial_open_[at]) continue;
+      const bool x_room = used_x[l] * p.prime <= fanout_x_[l];
+      const bool y_room = used_y[l] * p.prime <= fanout_y_[l];
+      const bool room = axis[at] == kX ? x_room : axis[at] == kY ? y_room : x_room || y_room;
+      if (room) slots.push_back({l, true});
+    }
+    if (slots.empty()) return false;
+    const auto [level, spatial] = slots[uniformBelow(rng, slots.size())];
+    LevelMapping& lm = out.levels[level];
+    if (!spatial) {
+      lm.temporal[p.dim] *= p.prime;
+      continue;
+    }
+    signed char& a = axis[static_cast<std::size_t>(level * num_dims_ + p.dim)];
+    if (a == kFree) {
+      // A dimension's spatial factor sits on one axis: pick one with room.
+      const bool x_room = used_x[level] * p.prime <= fanout_x_[level];
+      const bool y_room = used_y[level] * p.prime <= fanout_y_[level];
+      a = x_room && y_room ? (uniformBelow(rng, 2) == 0 ? kX : kY) : x_room ? kX : kY;
+    }
+    (a == kX ? used_x[level] : used_y[level]) *= p.prime;
+    lm.spatial[p.dim] *= p.prime;
+  }
+
+  // Spatial orders: the fixed permutation, then X dimensions, then Y; the split counts the X part.
+  for (int l = 0; l < num_levels_; ++l) {
+    LevelMapping& lm = out.levels[l];
+    std::vector<int> order = fixed_spatial_order_[l];
+    int x_count = 0;
+    for (int d : order)
+      if (axis[static_cast<std::size_t>(l * num_dims_ + d)] != kY) ++x_count;
+    for (int pass = 0; pass < 2; ++pass)
+      for (int d = 0; d < num_dims_; ++d) {
+        if (contains(fixed_spatial_order_[l], d)) continue;
+        const bool on_y = axis[static_cast<std::size_t>(l * num_dims_ + d)] == kY;
+        if (on_y != (pass == 1)) continue;
+        order.push_back(d);
+        if (!on_y) ++x_count;
+      }
+    lm.spatial_order = order;
+    const bool has_y = fanout_y_[l] > 1 || fixed_split_[l] >= 0;
+    lm.spatial_split = has_y ? x_count : -1;
+  }
+  return true;
+}
+
+void MapSpace::sampleOrders(Rng& rng, Mapping& out) const {
+  for (int l = 0; l < num_levels_; ++l) {
+    std::vector<int>& order = out.levels[l].temporal_order;
+    order = fixed_order_[l];
+    const std::size_t fixed = order.size();
+    for (int d = 0; d < num_dims_; ++d)
+      if (!contains(fixed_order_[l], d)) order.push_back(d);
+    for (std::size_t i = order.size(); i > fixed + 1; --i)
+      std::swap(order[i - 1], order[fixed + uniformBelow(rng, i - fixed)]);
+  }
+}
+
+bool MapSpace::sample(Rng& rng, Mapping& out) const {
+  if (!sampleTiling(rng, out)) return false;
+  sampleOrders(rng, out);
+  return true;
+}
+
+}  // namespace cosa

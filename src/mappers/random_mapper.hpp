@@ -1,0 +1,35 @@
+#pragma once
+// The paper's Random baseline: draw mappings from the mapspace (valid fan-out by construction),
+// evaluate them, and keep the best of the first `valid_target` valid ones.
+
+#include <cstdint>
+#include <functional>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "mappers/mapper.hpp"
+#include "mapping/constraints.hpp"
+#include "model/energy.hpp"
+#include "workload/workload.hpp"
+
+namespace cosa {
+
+// Called for every evaluated mapping, in sample order, from the calling thread.
+using EvaluationObserver = std::function<void(const Mapping&, const Evaluation&)>;
+
+struct RandomMapperOptions {
+  std::int64_t valid_target = 5;  // the paper: best of 5 valid schedules
+  std::int64_t max_samples = 100000;
+  std::vector<SearchMetric> metrics = {SearchMetric::Delay, SearchMetric::Energy};
+  std::uint64_t seed = 0;
+  int threads = 1;
+  EvaluationObserver observer;  // optional
+};
+
+// Sample i always comes from the random stream (seed, i) and samples are taken in index order, so
+// the result depends only on the seed, not on the thread count. Counts cover the samples up to the
+// one that completed `valid_target` (work past it in the last parallel batch is discarded).
+SearchResult randomMapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                          const EnergyTable& energy, const RandomMapperOptions& options);
+
+}  // namespace cosa
