@@ -30,7 +30,8 @@ struct CompareCliOptions {
   std::uint64_t seed = 0;
   int random_valid = 5;
   std::int64_t hybrid_search_size = 16000;
-  std::int64_t victory_condition = 500;
+  std::int64_t victory_condition = 0;
+  int hybrid_threads = 1;
   std::int64_t exhaustive_max_evaluations = 0;
   double time_limit = 10;
 };
@@ -63,6 +64,7 @@ int runCompare(const CompareCliOptions& o) {
   options.random_valid = o.random_valid;
   options.hybrid_search_size = o.hybrid_search_size;
   options.hybrid_victory_condition = o.victory_condition;
+  options.hybrid_threads = o.hybrid_threads;
   options.exhaustive_max_evaluations = o.exhaustive_max_evaluations;
   const ConstraintsFor constraints_for = [&](const Workload& workload) {
     return o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
@@ -127,6 +129,8 @@ Action registerCompare(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--victory-condition", o->victory_condition,
                   "hybrid: stop after this many consecutive valid mappings without improvement")
+      ->capture_default_str();
+  sub->add_option("--hybrid-threads", o->hybrid_threads, "hybrid: search threads (Timeloop's num-threads)")
       ->capture_default_str();
   sub->add_option("--max-evaluations", o->exhaustive_max_evaluations,
                   "exhaustive: evaluation budget (0 = all)")

@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "mappers/cosa_scheduler.hpp"
+#include "mappers/exhaustive_mapper.hpp"
+#include "mappers/hybrid_mapper.hpp"
+#include "mappers/random_mapper.hpp"
 #include "model/roofline.hpp"
 
 namespace cosa {
@@ -36,8 +39,47 @@ MapperRun runCosa(const Architecture& arch, const Workload& workload, const Cons
   return run;
 }
 
+MapperRun fromSearch(const SearchResult& r) {
+  MapperRun run;
+  run.found = r.found;
+  run.message = r.message;
+  run.mapping = r.mapping;
+  run.evaluation = r.evaluation;
+  run.samples = r.samples;
+  run.evaluations = r.evaluations;
+  run.time_s = r.time_s;
+  return run;
+}
+
+MapperRun runRandom(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                    const EnergyTable& energy, const ComparisonOptions& options) {
+  RandomMapperOptions random;
+  random.valid_target = options.random_valid;
+  random.seed = options.seed;
+  return fromSearch(randomMapper(arch, workload, constraints, energy, random));
+}
+
+MapperRun runHybrid(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                    const EnergyTable& energy, const ComparisonOptions& options) {
+  HybridMapperOptions hybrid;
+  hybrid.search_size = options.hybrid_search_size;
+  hybrid.victory_condition = options.hybrid_victory_condition;
+  hybrid.seed = options.seed;
+  // The paper's Timeloop runs used several threads; the search splits its budget the same way.
+  hybrid.threads = options.hybrid_threads;
+  return fromSearch(hybridMapper(arch, workload, constraints, energy, hybrid));
+}
+
+MapperRun runExhaustive(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                        const EnergyTable& energy, const ComparisonOptions& options) {
+  ExhaustiveOptions exhaustive;
+  exhaustive.max_evaluations = options.exhaustive_max_evaluations;
+  return fromSearch(exhaustiveMapper(arch, workload, constraints, energy, exhaustive));
+}
+
 const std::map<std::string, MapperFn>& registry() {
-  static const std::map<std::string, MapperFn> mappers{{"cosa", runCosa}};
+  static const std::map<std::string, MapperFn> mappers{
+      {"cosa", runCosa}, {"random", runRandom}, {"hybrid", runHybrid}, {"exhaustive", runExhaustive}};
   return mappers;
 }
 

@@ -165,7 +165,7 @@ std::string comparisonMarkdown(const std::vector<NetworkComparison>& results,
       overall_time[baseline].first += ref_time;
       overall_time[baseline].second += base_time;
       if (g.weight == 0) continue;
-      out += fmt::format("| {} | {} | {} | {:.2f}x | {:.2f}x | {:.1f}x |\n", network.network, baseline,
+      out += fmt::format("| {} | {} | {} | {:.2f}x | {:.2f}x | {:.3g}x |\n", network.network, baseline,
                          g.layers, std::exp(g.log_speedup / g.weight), std::exp(g.log_energy / g.weight),
                          ref_time > 0 ? base_time / ref_time : 0.0);
     }
@@ -173,7 +173,7 @@ std::string comparisonMarkdown(const std::vector<NetworkComparison>& results,
   for (const auto& [baseline, g] : overall) {
     if (g.weight == 0) continue;
     const auto& [ref_time, base_time] = overall_time[baseline];
-    out += fmt::format("| **all** | {} | {} | {:.2f}x | {:.2f}x | {:.1f}x |\n", baseline, g.layers,
+    out += fmt::format("| **all** | {} | {} | {:.2f}x | {:.2f}x | {:.3g}x |\n", baseline, g.layers,
                        std::exp(g.log_speedup / g.weight), std::exp(g.log_energy / g.weight),
                        ref_time > 0 ? base_time / ref_time : 0.0);
   }
