@@ -234,6 +234,38 @@ TEST(Cli, InterruptedNetworkWritesWhatIsDoneAndSaysIncomplete) {
   fs::remove_all(out);
 }
 
+TEST(Cli, CompareBaselinesAreDeterministicAcrossJobs) {
+  const fs::path dir = writeWorkloadDir("cmpjobs");
+  const std::string common =
+      "compare --arch " + kSimba + " --mapspace " + kBypass + " --workload " + dir.string() +
+      " --mappers cosa,random,hybrid,exhaustive --search-size 300 --max-evaluations 2000 "
+      "--seed 7";
+  const RunResult r1 = runCosa(common + " --jobs 1 --out " + (dir / "o1").string());
+  const RunResult r2 = runCosa(common + " --jobs 2 --out " + (dir / "o2").string());
+  ASSERT_EQ(r1.exit_code, 0) << r1.err;
+  ASSERT_EQ(r2.exit_code, 0) << r2.err;
+  std::ifstream a(dir / "o1" / "results.json"), b(dir / "o2" / "results.json");
+  const auto j1 = nlohmann::json::parse(a), j2 = nlohmann::json::parse(b);
+  const auto& runs1 = j1["networks"][0]["results"];
+  const auto& runs2 = j2["networks"][0]["results"];
+  ASSERT_EQ(runs1.size(), 8u);  // 2 unique layers x 4 mappers
+  for (std::size_t i = 0; i < runs1.size(); ++i) {
+    EXPECT_EQ(runs1[i]["mapper"], runs2[i]["mapper"]);
+    EXPECT_TRUE(runs1[i]["found"].get<bool>()) << runs1[i].dump();
+    EXPECT_EQ(runs1[i]["cycles"], runs2[i]["cycles"]) << runs1[i]["mapper"];
+    EXPECT_EQ(runs1[i]["energy_pJ"], runs2[i]["energy_pJ"]) << runs1[i]["mapper"];
+    EXPECT_EQ(runs1[i]["samples"], runs2[i]["samples"]) << runs1[i]["mapper"];
+    // Every mapping written is one `evaluate` accepts with the same cycles.
+    const std::string layer_file = (dir / (runs1[i]["layer"].get<std::string>() + ".yaml")).string();
+    const RunResult check =
+        runCosa("evaluate --json --arch " + kSimba + " --problem " + layer_file + " --mapping " +
+                (dir / "o1" / runs1[i]["mapping_file"].get<std::string>()).string());
+    ASSERT_EQ(check.exit_code, 0) << check.err;
+    EXPECT_EQ(nlohmann::json::parse(check.out)["cycles"], runs1[i]["cycles"]);
+  }
+  fs::remove_all(dir);
+}
+
 TEST(Cli, CompareRejectsUnknownMapper) {
   const fs::path dir = writeWorkloadDir("bad");
   const RunResult r = runCosa("compare --arch " + kSimba + " --workload " + dir.string() +
