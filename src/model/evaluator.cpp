@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstddef>
-#include <span>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace cosa {
@@ -23,41 +23,67 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
     : arch_(std::move(arch)), workload_(std::move(workload)), energy_(std::move(energy)) {
   num_levels_ = arch_.numLevels();
   num_dims_ = workload_.numDims();
+  num_ds_ = workload_.numDataSpaces();
+  macs_ = workload_.macs();
   if (num_levels_ == 0) throw std::invalid_argument("architecture has no storage levels");
   if (static_cast<int>(energy_.levels.size()) != num_levels_)
     throw std::invalid_argument("energy table does not match the architecture's levels");
-  for (const DataSpace& ds : workload_.data_spaces) {
-    if (static_cast<int>(ds.axes.size()) > kMaxAxes)
-      throw std::invalid_argument(fmt::format("data space {} has more than {} axes", ds.name, kMaxAxes));
-    const int num_axes = static_cast<int>(ds.axes.size());
-    std::vector<Axis> axes;
-    std::vector<std::int64_t> dim_to_axis(static_cast<std::size_t>(num_dims_ * num_axes), 0);
-    for (int a = 0; a < num_axes; ++a) {
-      Axis axis;
-      for (const ProjectionTerm& term : ds.axes[a]) {
+  axis_moves_begin_.reserve(static_cast<std::size_t>(num_ds_ * (num_dims_ + 1)));
+  for (int ds = 0; ds < num_ds_; ++ds) {
+    const DataSpace& space = workload_.data_spaces[ds];
+    if (static_cast<int>(space.axes.size()) > kMaxAxes)
+      throw std::invalid_argument(fmt::format("data space {} has more than {} axes", space.name, kMaxAxes));
+    DataSpaceInfo info;
+    info.num_axes = static_cast<int>(space.axes.size());
+    info.read_write = space.read_write;
+    info.one_term_axes = true;
+    info.terms_begin = static_cast<int>(terms_.size());
+    info.axes_begin = static_cast<int>(axis_terms_end_.size());
+    // Net coefficient of every dimension on every axis (a dimension may appear twice on an axis).
+    std::vector<std::int64_t> dim_to_axis(static_cast<std::size_t>(num_dims_ * info.num_axes), 0);
+    for (int a = 0; a < info.num_axes; ++a) {
+      int axis_terms = 0;
+      for (const ProjectionTerm& term : space.axes[a]) {
         if (term.coefficient == 0) continue;
-        axis.terms.push_back({term.dim, term.coefficient});
-        dim_to_axis[static_cast<std::size_t>(term.dim * num_axes + a)] += term.coefficient;
+        terms_.push_back({a, term.dim, term.coefficient});
+        ++axis_terms;
+        dim_to_axis[static_cast<std::size_t>(term.dim * info.num_axes + a)] += term.coefficient;
       }
-      axes.push_back(std::move(axis));
+      if (axis_terms > 1) info.one_term_axes = false;
+      axis_terms_end_.push_back(static_cast<int>(terms_.size()));
+      AxisPair pair;
+      if (axis_terms >= 1)
+        pair.d0 = terms_[terms_.size() - axis_terms].dim,
+        pair.c0 = terms_[terms_.size() - axis_terms].coefficient;
+      if (axis_terms == 2) pair.d1 = terms_.back().dim, pair.c1 = terms_.back().coefficient;
+      axis_pairs_.push_back(pair);
     }
-    axes_.push_back(std::move(axes));
-    num_axes_.push_back(num_axes);
-    std::vector<FlatTerm> terms;
-    for (int a = 0; a < num_axes; ++a)
-      for (const AxisTerm& term : axes_.back()[a].terms) terms.push_back({a, term.dim, term.coefficient});
-    terms_.push_back(std::move(terms));
-    std::vector<AxisMove> moves;
-    std::vector<int> moves_begin;
+    info.two_term_axes = true;
+    for (int a = 0, begin = info.terms_begin; a < info.num_axes;
+         begin = axis_terms_end_[info.axes_begin + a++])
+      if (axis_terms_end_[info.axes_begin + a] - begin > 2) info.two_term_axes = false;
+    info.terms_end = static_cast<int>(terms_.size());
     for (int d = 0; d < num_dims_; ++d) {
-      moves_begin.push_back(static_cast<int>(moves.size()));
-      for (int a = 0; a < num_axes; ++a)
-        if (const std::int64_t c = dim_to_axis[static_cast<std::size_t>(d * num_axes + a)]; c != 0)
-          moves.push_back({a, c});
+      axis_moves_begin_.push_back(static_cast<int>(axis_moves_.size()));
+      for (int a = 0; a < info.num_axes; ++a)
+        if (const std::int64_t c = dim_to_axis[static_cast<std::size_t>(d * info.num_axes + a)]; c != 0)
+          axis_moves_.push_back({a, c});
+      const int moves = static_cast<int>(axis_moves_.size()) - axis_moves_begin_.back();
+      feeds_.push_back(moves == 0   ? DimFeed{kIrrelevant, 0}
+                       : moves == 1 ? DimFeed{axis_moves_.back().axis, axis_moves_.back().coefficient}
+                                    : DimFeed{kSeveralAxes, 0});
     }
-    moves_begin.push_back(static_cast<int>(moves.size()));
-    axis_moves_.push_back(std::move(moves));
-    axis_moves_begin_.push_back(std::move(moves_begin));
+    axis_moves_begin_.push_back(static_cast<int>(axis_moves_.size()));
+    info.monotone = true;
+    for (int d = 0; d < num_dims_; ++d) {
+      const DimFeed& feed = feeds_[static_cast<std::size_t>(ds * num_dims_ + d)];
+      if (feed.axis == kSeveralAxes || (feed.axis >= 0 && feed.coefficient < 0)) info.monotone = false;
+    }
+    ds_info_.push_back(info);
+  }
+  for (int ds = 0; ds < num_ds_; ++ds) {
+    std::int64_t unused[kMaxAxes];
+    ds_size_.push_back(axisExtents(ds, workload_.bounds.data(), unused));
   }
   for (int l = 0; l < num_levels_; ++l) {
     const StorageLevel& spec = arch_.levels[l];
@@ -79,7 +105,7 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
   fanout_used_.resize(num_levels_);
   loops_.reserve(static_cast<std::size_t>(num_levels_ * num_dims_));
   loops_above_.resize(num_levels_);
-  const auto cells = static_cast<std::size_t>(workload_.numDataSpaces() * num_levels_);
+  const auto cells = static_cast<std::size_t>(num_ds_ * num_levels_);
   keep_.resize(cells);
   tiles_.resize(cells);
   axis_extents_.resize(cells * kMaxAxes);
@@ -87,17 +113,57 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
   distinct_.resize(num_levels_);
   partition_.resize(num_levels_);
   content_.resize(num_levels_);
-  siblings_.resize(num_dims_);
 }
 
 // Per-axis extents into `out` of the data space's tile spanned by per-dimension `extents`;
 // returns the tile size (their product).
 std::int64_t Evaluator::axisExtents(int ds, const std::int64_t* extents, std::int64_t* out) const {
-  const int num_axes = num_axes_[ds];
-  std::fill_n(out, num_axes, 1);
-  for (const FlatTerm& term : terms_[ds]) out[term.axis] += term.coefficient * (extents[term.dim] - 1);
+  const DataSpaceInfo& info = ds_info_[ds];
+  if (info.two_term_axes) {
+    const AxisPair* pair = axis_pairs_.data() + info.axes_begin;
+    std::int64_t size = 1;
+    for (int a = 0; a < info.num_axes; ++a) {
+      const AxisPair& p = pair[a];
+      out[a] = 1 + p.c0 * (extents[p.d0] - 1) + p.c1 * (extents[p.d1] - 1);
+      size *= out[a];
+    }
+    return size;
+  }
+  const FlatTerm* term = terms_.data() + info.terms_begin;
+  const int* axis_end = axis_terms_end_.data() + info.axes_begin;
   std::int64_t size = 1;
-  for (int a = 0; a < num_axes; ++a) size *= out[a];
+  for (int a = 0; a < info.num_axes; ++a) {
+    std::int64_t extent = 1;
+    for (const FlatTerm* end = terms_.data() + axis_end[a]; term != end; ++term)
+      extent += term->coefficient * (extents[term->dim] - 1);
+    out[a] = extent;
+    size *= extent;
+  }
+  return size;
+}
+
+// Size of the data space's tile spanning all spatial siblings: per-dimension extents times the
+// parent's spatial factors.
+std::int64_t Evaluator::siblingsTile(int ds, const std::int64_t* extents, const std::int64_t* spatial) const {
+  const DataSpaceInfo& info = ds_info_[ds];
+  if (info.two_term_axes) {
+    const AxisPair* pair = axis_pairs_.data() + info.axes_begin;
+    std::int64_t size = 1;
+    for (int a = 0; a < info.num_axes; ++a) {
+      const AxisPair& p = pair[a];
+      size *= 1 + p.c0 * (extents[p.d0] * spatial[p.d0] - 1) + p.c1 * (extents[p.d1] * spatial[p.d1] - 1);
+    }
+    return size;
+  }
+  const FlatTerm* term = terms_.data() + info.terms_begin;
+  const int* axis_end = axis_terms_end_.data() + info.axes_begin;
+  std::int64_t size = 1;
+  for (int a = 0; a < info.num_axes; ++a) {
+    std::int64_t extent = 1;
+    for (const FlatTerm* end = terms_.data() + axis_end[a]; term != end; ++term)
+      extent += term->coefficient * (extents[term->dim] * spatial[term->dim] - 1);
+    size *= extent;
+  }
   return size;
 }
 
@@ -111,23 +177,90 @@ void Evaluator::collectLoops(const Mapping& mapping) {
     loops_above_[k - 1] = static_cast<int>(loops_.size());
     const LevelMapping& lm = mapping.levels[k];
     const std::int64_t* below = &extents_[static_cast<std::size_t>((k - 1) * num_dims_)];
+    const std::int64_t* temporal = lm.temporal.data();
+    const std::int64_t* spatial = lm.spatial.data();
     for (int d : lm.temporal_order)
-      if (lm.temporal[d] > 1) loops_.push_back({d, lm.temporal[d], below[d] * lm.spatial[d]});
+      if (temporal[d] > 1) loops_.push_back({d, temporal[d], below[d] * spatial[d]});
   }
   loops_above_[num_levels_ - 1] = static_cast<int>(loops_.size());
 }
 
-std::string Evaluator::checkValidity(const Mapping& mapping) {
+// The fast validity check; it also leaves behind what evaluate() needs: extents, instances,
+// fan-outs, the temporal product and the tiles (sizes and axis extents) where data is kept.
+// It checks exactly what describeFailure checks, without the messages.
+bool Evaluator::prepare(const Mapping& mapping) {
+  if (static_cast<int>(mapping.levels.size()) != num_levels_) return false;
+  std::int64_t temporal_product = 1;
+  for (int l = 0; l < num_levels_; ++l) {
+    const LevelMapping& level = mapping.levels[l];
+    if (static_cast<int>(level.temporal.size()) != num_dims_ ||
+        static_cast<int>(level.spatial.size()) != num_dims_ || static_cast<int>(level.keep.size()) != num_ds_)
+      return false;
+    const std::int64_t* temporal = level.temporal.data();
+    const std::int64_t* spatial = level.spatial.data();
+    std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
+    std::int64_t used = 1;
+    for (int d = 0; d < num_dims_; ++d) {
+      const std::int64_t t = temporal[d], s = spatial[d];
+      if (t < 1 || s < 1) return false;
+      ext[d] = (l == 0 ? 1 : ext[d - num_dims_]) * (t * s);
+      used *= s;
+      temporal_product *= t;
+    }
+    fanout_used_[l] = used;
+    for (int ds = 0; ds < num_ds_; ++ds) keep_[at(ds, l)] = level.keep[ds];
+  }
+  temporal_product_ = temporal_product;
+  const std::int64_t* total = &extents_[static_cast<std::size_t>((num_levels_ - 1) * num_dims_)];
+  for (int d = 0; d < num_dims_; ++d)
+    if (total[d] != workload_.bounds[d]) return false;
+  std::int64_t above = 1;
+  for (int l = num_levels_ - 1; l >= 0; --l) {
+    instances_[l] = above;
+    above *= fanout_used_[l];
+  }
+  if (instances_[0] * fanout_used_[0] > arch_.arithmetic.instances) return false;
+  for (int l = 0; l < num_levels_; ++l) {
+    const LevelLimits& limits = limits_[l];
+    // Tiles only where kept: the capacity needs no others, and analyseDataSpace computes the
+    // few others it needs itself.
+    std::int64_t used = 0;
+    const std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
+    for (int ds = 0; ds < num_ds_; ++ds) {
+      const std::size_t cell = at(ds, l);
+      if (keep_[cell]) used += tiles_[cell] = axisExtents(ds, ext, &axis_extents_[cell * kMaxAxes]);
+    }
+    if (limits.capacity >= 0 && used > limits.capacity) return false;
+    if (instances_[l] > limits.instances) return false;
+  }
+  for (int l = 0; l < num_levels_; ++l) {
+    const LevelMapping& level = mapping.levels[l];
+    const LevelLimits& limits = limits_[l];
+    const std::int64_t used = fanout_used_[l];
+    if (used > limits.fanout) return false;
+    std::int64_t used_x = 1;
+    if (used > 1) {
+      const int split = level.spatial_split < 0 ? num_dims_ : level.spatial_split;
+      const int n = std::min(static_cast<int>(level.spatial_order.size()), split);
+      for (int i = 0; i < n; ++i) used_x *= level.spatial[level.spatial_order[i]];
+    }
+    // used / used_x > fanout_y without dividing (used_x >= 1, both positive).
+    if (used_x > limits.fanout_x || used >= (limits.fanout_y + 1) * used_x) return false;
+  }
+  return true;
+}
+
+// The reason a mapping is invalid (Timeloop's wording), or empty when it is valid.
+std::string Evaluator::describeFailure(const Mapping& mapping) {
   if (static_cast<int>(mapping.levels.size()) != num_levels_)
     return fmt::format("mapping has {} levels but the architecture has {}", mapping.levels.size(),
                        num_levels_);
   // Shapes and factors level by level, accumulating the extents (products of the factors at and
   // below each level) on the way.
-  const int num_ds = workload_.numDataSpaces();
   for (int l = 0; l < num_levels_; ++l) {
     const LevelMapping& level = mapping.levels[l];
     if (static_cast<int>(level.temporal.size()) != num_dims_ ||
-        static_cast<int>(level.spatial.size()) != num_dims_ || static_cast<int>(level.keep.size()) != num_ds)
+        static_cast<int>(level.spatial.size()) != num_dims_ || static_cast<int>(level.keep.size()) != num_ds_)
       return fmt::format("mapping of level {} does not match the workload's dimensions or data spaces",
                          arch_.levels[l].name);
     std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
@@ -140,7 +273,6 @@ std::string Evaluator::checkValidity(const Mapping& mapping) {
       used *= level.spatial[d];
     }
     fanout_used_[l] = used;
-    for (int ds = 0; ds < num_ds; ++ds) keep_[static_cast<std::size_t>(l * num_ds + ds)] = level.keep[ds];
   }
   const std::int64_t* total = &extents_[static_cast<std::size_t>((num_levels_ - 1) * num_dims_)];
   for (int d = 0; d < num_dims_; ++d)
@@ -163,13 +295,11 @@ std::string Evaluator::checkValidity(const Mapping& mapping) {
         arch_.arithmetic.name, mac_instances, arch_.arithmetic.instances);
   for (int l = 0; l < num_levels_; ++l) {
     const LevelLimits& limits = limits_[l];
-    // Every data space's tile at this level (evaluate reuses them), and the capacity they take.
     std::int64_t used = 0;
-    for (int ds = 0; ds < num_ds; ++ds) {
-      const std::size_t at = static_cast<std::size_t>(ds * num_levels_ + l);
-      tiles_[at] =
-          axisExtents(ds, &extents_[static_cast<std::size_t>(l * num_dims_)], &axis_extents_[at * kMaxAxes]);
-      if (keep_[static_cast<std::size_t>(l * num_ds + ds)]) used += tiles_[at];
+    for (int ds = 0; ds < num_ds_; ++ds) {
+      std::int64_t unused[kMaxAxes];
+      if (mapping.levels[l].keep[ds])
+        used += axisExtents(ds, &extents_[static_cast<std::size_t>(l * num_dims_)], unused);
     }
     if (limits.capacity >= 0) {
       if (used > limits.capacity)
@@ -202,19 +332,35 @@ std::string Evaluator::checkValidity(const Mapping& mapping) {
   return {};
 }
 
+std::string Evaluator::checkValidity(const Mapping& mapping) {
+  return prepare(mapping) ? std::string() : describeFailure(mapping);
+}
+
 // Spatial children whose tiles differ in this data space; children with identical tiles share
 // one multicast (read-only data) or are reduced together (read-write data).
 std::int64_t Evaluator::distinctChildren(int ds, const Mapping& mapping, int level) {
   if (fanout_used_[level] == 1) return 1;
-  const LevelMapping& lm = mapping.levels[level];
+  const DataSpaceInfo& info = ds_info_[ds];
+  const std::int64_t* spatial = mapping.levels[level].spatial.data();
+  const FlatTerm* terms = terms_.data();
   std::int64_t distinct = 1;
-  for (const Axis& axis : axes_[ds]) {
+  if (info.one_term_axes) {  // the common case: each axis's spatial factor multiplies
+    for (int i = info.terms_begin; i < info.terms_end; ++i) distinct *= spatial[terms[i].dim];
+    return distinct;
+  }
+  const int* axis_end = axis_terms_end_.data() + info.axes_begin;
+  for (int a = 0, begin = info.terms_begin; a < info.num_axes; begin = axis_end[a++]) {
+    const int end = axis_end[a];
+    if (end - begin == 1) {
+      distinct *= spatial[terms[begin].dim];
+      continue;
+    }
     int spatial_terms = 0;
     std::int64_t single = 1;
-    for (const AxisTerm& term : axis.terms)
-      if (lm.spatial[term.dim] > 1) {
+    for (int i = begin; i < end; ++i)
+      if (spatial[terms[i].dim] > 1) {
         ++spatial_terms;
-        single = lm.spatial[term.dim];
+        single = spatial[terms[i].dim];
       }
     if (spatial_terms <= 1) {
       distinct *= single;
@@ -223,15 +369,15 @@ std::int64_t Evaluator::distinctChildren(int ds, const Mapping& mapping, int lev
     // Several spatial dimensions feed one axis (e.g. P and R): count distinct offsets. The
     // buffers are members so that this allocates only while they grow to the largest fan-out.
     offsets_.assign(1, 0);
-    for (const AxisTerm& term : axis.terms) {
-      const std::int64_t n = lm.spatial[term.dim];
+    for (int i = begin; i < end; ++i) {
+      const std::int64_t n = spatial[terms[i].dim];
       if (n <= 1) continue;
       const std::int64_t step =
-          term.coefficient *
-          (level == 0 ? 1 : extents_[static_cast<std::size_t>((level - 1) * num_dims_ + term.dim)]);
+          terms[i].coefficient *
+          (level == 0 ? 1 : extents_[static_cast<std::size_t>((level - 1) * num_dims_ + terms[i].dim)]);
       next_offsets_.clear();
       for (std::int64_t o : offsets_)
-        for (std::int64_t i = 0; i < n; ++i) next_offsets_.push_back(o + i * step);
+        for (std::int64_t k = 0; k < n; ++k) next_offsets_.push_back(o + k * step);
       std::sort(next_offsets_.begin(), next_offsets_.end());
       next_offsets_.erase(std::unique(next_offsets_.begin(), next_offsets_.end()), next_offsets_.end());
       offsets_.swap(next_offsets_);
@@ -241,138 +387,213 @@ std::int64_t Evaluator::distinctChildren(int ds, const Mapping& mapping, int lev
   return distinct;
 }
 
-// Words filled into one instance of `level` (tiles and axis extents already in tiles_ and
+// Words filled into one instance of `level` (its tile and axis extents already in tiles_ and
 // axis_extents_), walking the loops of the levels above it.
 //
 // An iteration of a loop moves the tile forward along its dimension and resets every loop inside
 // it (among those above this level): its translation is its forward move plus the sum `reset` of
-// the inner loops' backward moves. A loop's dimension feeds only a few axes, so instead of
-// rebuilding each translation and rescanning it (as subtractedDelta does), the few facts the walk
-// needs about `reset` are kept up to date axis by axis: how many axes moved, which one when only
-// one did, how many moved a whole extent or more (disjoint tiles), and on how many it differs
-// from the innermost loop's translation.
+// the inner loops' backward moves. A loop's dimension feeds only a few axes (usually one), so
+// instead of rebuilding each translation and rescanning it (as subtractedDelta does), the few
+// facts the walk needs about `reset` are kept up to date axis by axis: how many axes moved, which
+// one when only one did, how many moved a whole extent or more (disjoint tiles), and on how many
+// it differs from the innermost loop's translation.
 std::int64_t Evaluator::fillsPerInstance(int ds, int level) {
-  const int num_axes = num_axes_[ds];
-  const std::size_t at = static_cast<std::size_t>(ds * num_levels_ + level);
-  const std::int64_t* extent = &axis_extents_[at * kMaxAxes];
-  const AxisMove* moves = axis_moves_[ds].data();
-  const int* moves_begin = axis_moves_begin_[ds].data();
-  const std::int64_t size = tiles_[at];
+  const int num_axes = ds_info_[ds].num_axes;
+  const bool monotone = ds_info_[ds].monotone;
+  const std::size_t cell = at(ds, level);
+  const std::int64_t* extent = &axis_extents_[cell * kMaxAxes];
+  const std::int64_t size = tiles_[cell];
+  const DimFeed* feeds = &feeds_[static_cast<std::size_t>(ds * num_dims_)];
+  const AxisMove* moves = axis_moves_.data();
+  const int* moves_begin = &axis_moves_begin_[static_cast<std::size_t>(ds * (num_dims_ + 1))];
+  const Loop* loop = loops_.data() + loops_above_[level];
+  const Loop* const loops_end = loops_.data() + loops_.size();
+  if (loop == loops_end) return size;  // never moves: filled once
 
-  std::int64_t reset[kMaxAxes];
-  std::int64_t innermost[kMaxAxes];  // the innermost loop's translation
-  std::fill_n(reset, num_axes, 0);
-  std::fill_n(innermost, num_axes, 0);
-  int moved = 0;      // axes where reset != 0
-  int moved_xor = 0;  // xor of those axes: the axis itself when only one moved
-  int disjoint = 0;   // axes where |reset| >= extent
-  int differs = 0;    // axes where reset != innermost
+  // Words in a slice of the tile one step thick along axis a: size / extent[a] (exact where the
+  // subtraction needs it), as a product to avoid the division; needed only a few times per walk.
+  auto cross = [extent, num_axes](int a) {
+    std::int64_t product = 1;
+    for (int b = 0; b < num_axes; ++b)
+      if (b != a) product *= extent[b];
+    return product;
+  };
   auto isDisjoint = [extent](std::int64_t shift, int axis) {
     return shift != 0 && std::llabs(shift) >= extent[axis];
   };
 
-  walk_.start(size);
-  const int first = loops_above_[level];
-  for (int i = first; i < static_cast<int>(loops_.size()); ++i) {
-    const Loop& loop = loops_[i];
-    const AxisMove* begin = moves + moves_begin[loop.dim];
-    const AxisMove* end = moves + moves_begin[loop.dim + 1];
-    if (i == first) {  // reset is 0: the translation is the forward move
+  std::int64_t reset[kMaxAxes] = {};
+  std::int64_t innermost[kMaxAxes] = {};  // the innermost loop's translation: its forward move
+  int moved = 0;                          // axes where reset != 0
+  int moved_xor = 0;                      // xor of those axes: the axis itself when only one moved
+  int disjoint = 0;                       // axes where |reset| >= extent
+  int differs = 0;                        // axes where reset != innermost
+  for (int m = moves_begin[loop->dim]; m < moves_begin[loop->dim + 1]; ++m) {
+    innermost[moves[m].axis] = moves[m].coefficient * loop->stride;
+    ++differs;
+  }
+  // The translation of a loop that does not move the tile is `reset` itself: cache what the walk
+  // needs of it, recomputed only when reset has changed (Timeloop's subtraction, see
+  // subtractedDelta).
+  std::int64_t reset_delta = 0;
+  bool reset_same = differs == 0;
+  bool reset_changed = false;
+
+  FillWalk walk;
+  walk.start(size);
+  for (; loop != loops_end; ++loop) {
+    const DimFeed feed = feeds[loop->dim];
+    if (feed.axis == kIrrelevant) {
+      if (reset_changed) {
+        reset_changed = false;
+        reset_delta = moved == 0                    ? 0
+                      : moved == 1 && disjoint == 0 ? cross(moved_xor) * std::llabs(reset[moved_xor])
+                                                    : size;
+      }
+      walk.add(loop->trips, reset_same, reset_delta);
+      continue;
+    }
+    if (feed.axis >= 0) {
+      // One axis moves: the translation and the new reset differ from reset on axis a only, so
+      // count the other axes once and add axis a's value.
+      const int a = feed.axis;
+      const std::int64_t step = feed.coefficient * loop->stride;
+      const std::int64_t r = reset[a];
+      const std::int64_t in = innermost[a];
+      const int other_moved = moved - (r != 0);
+      const int other_xor = moved_xor ^ (r != 0 ? a : 0);
+      const int other_disjoint = disjoint - isDisjoint(r, a);
+      const int other_differs = differs - (r != in);
+      const std::int64_t t = r + step;  // the translation on axis a
+      std::int64_t delta = size;
+      if (other_moved == 0) {
+        if (t == 0)
+          delta = 0;
+        else if (!isDisjoint(t, a))
+          delta = cross(a) * std::llabs(t);
+      } else if (other_moved == 1 && t == 0 && other_disjoint == 0) {
+        delta = cross(other_xor) * std::llabs(reset[other_xor]);
+      }
+      walk.add(loop->trips, other_differs == 0 && t == in, delta);
+      // Later (outer) loops also undo this one.
+      const std::int64_t n = r - step;
+      reset[a] = n;
+      moved = other_moved + (n != 0);
+      moved_xor = other_xor ^ (n != 0 ? a : 0);
+      disjoint = other_disjoint + isDisjoint(n, a);
+      differs = other_differs + (n != in);
+      if (monotone && moved >= 3) {
+        // Every step moves one axis forward (strides and coefficients are positive), so reset
+        // only ever grows: with three axes moved, every later translation moves two or more
+        // axes, keeps nothing (Timeloop subtracts only along one axis) and differs from the
+        // innermost one (which moves one axis).
+        for (++loop; loop != loops_end; ++loop) walk.add(loop->trips, false, size);
+        return walk.total();
+      }
+    } else {
+      // Several axes move: adjust the counts axis by axis.
+      const AxisMove* begin = moves + moves_begin[loop->dim];
+      const AxisMove* end = moves + moves_begin[loop->dim + 1];
+      int t_moved = moved, t_xor = moved_xor, t_disjoint = disjoint, t_differs = differs;
       for (const AxisMove* m = begin; m != end; ++m) {
-        innermost[m->axis] = m->coefficient * loop.stride;
-        differs += innermost[m->axis] != 0;
+        const int a = m->axis;
+        const std::int64_t r = reset[a];
+        const std::int64_t t = r + m->coefficient * loop->stride;
+        t_moved += (t != 0) - (r != 0);
+        t_xor ^= (t != 0 ? a : 0) ^ (r != 0 ? a : 0);
+        t_disjoint += isDisjoint(t, a) - isDisjoint(r, a);
+        t_differs += (t != innermost[a]) - (r != innermost[a]);
+      }
+      std::int64_t delta = size;
+      if (t_moved == 0) {
+        delta = 0;
+      } else if (t_moved == 1 && t_disjoint == 0) {
+        std::int64_t shift = reset[t_xor];
+        for (const AxisMove* m = begin; m != end; ++m)
+          if (m->axis == t_xor) shift += m->coefficient * loop->stride;
+        delta = cross(t_xor) * std::llabs(shift);
+      }
+      walk.add(loop->trips, t_differs == 0, delta);
+      for (const AxisMove* m = begin; m != end; ++m) {
+        const int a = m->axis;
+        const std::int64_t r = reset[a];
+        const std::int64_t n = r - m->coefficient * loop->stride;
+        moved += (n != 0) - (r != 0);
+        moved_xor ^= (n != 0 ? a : 0) ^ (r != 0 ? a : 0);
+        disjoint += isDisjoint(n, a) - isDisjoint(r, a);
+        differs += (n != innermost[a]) - (r != innermost[a]);
+        reset[a] = n;
       }
     }
-    // This loop's translation: reset plus the forward move on the loop's axes.
-    int t_moved = moved, t_xor = moved_xor, t_disjoint = disjoint, t_differs = differs;
-    for (const AxisMove* m = begin; m != end; ++m) {
-      const int a = m->axis;
-      const std::int64_t r = reset[a];
-      const std::int64_t t = r + m->coefficient * loop.stride;
-      t_moved += (t != 0) - (r != 0);
-      t_xor ^= (t != 0 ? a : 0) ^ (r != 0 ? a : 0);
-      t_disjoint += isDisjoint(t, a) - isDisjoint(r, a);
-      t_differs += (t != innermost[a]) - (r != innermost[a]);
-    }
-    // Timeloop's hyper-rectangle subtraction (see subtractedDelta).
-    std::int64_t delta = size;
-    if (t_moved == 0) {
-      delta = 0;
-    } else if (t_moved == 1 && t_disjoint == 0) {
-      std::int64_t shift = reset[t_xor];
-      for (const AxisMove* m = begin; m != end; ++m)
-        if (m->axis == t_xor) shift += m->coefficient * loop.stride;
-      delta = size / extent[t_xor] * std::llabs(shift);
-    }
-    walk_.add(loop.trips, t_differs == 0, delta);
-    // Later (outer) loops also undo this one.
-    for (const AxisMove* m = begin; m != end; ++m) {
-      const int a = m->axis;
-      const std::int64_t r = reset[a];
-      const std::int64_t n = r - m->coefficient * loop.stride;
-      moved += (n != 0) - (r != 0);
-      moved_xor ^= (n != 0 ? a : 0) ^ (r != 0 ? a : 0);
-      disjoint += isDisjoint(n, a) - isDisjoint(r, a);
-      differs += (n != innermost[a]) - (r != innermost[a]);
-      reset[a] = n;
-    }
+    reset_changed = true;
+    reset_same = differs == 0;
   }
-  return walk_.total();
+  return walk.total();
 }
 
 void Evaluator::analyseDataSpace(int ds, const Mapping& mapping, std::int64_t temporal_iterations,
                                  Evaluation& out) {
-  const bool read_write = workload_.data_spaces[ds].read_write;
-  const std::int64_t* size = &tiles_[static_cast<std::size_t>(ds * num_levels_)];  // from checkValidity
-  const int num_ds = workload_.numDataSpaces();
-  auto kept = [&](int l) { return keep_[static_cast<std::size_t>(l * num_ds + ds)] != 0; };
+  const bool read_write = ds_info_[ds].read_write;
+  const std::int64_t* size = &tiles_[at(ds, 0)];  // where kept, from prepare
+  const char* keep = &keep_[at(ds, 0)];
   int outermost_kept = -1;
   for (int l = 0; l < num_levels_; ++l)
-    if (kept(l)) outermost_kept = l;
+    if (keep[l]) outermost_kept = l;
   // Fills matter only where the data space is kept below its outermost level: a bypassed level's
   // accesses are its child's, passed on, and the outermost level is never filled.
   for (int l = 0; l < num_levels_; ++l) {
-    distinct_[l] = distinctChildren(ds, mapping, l);
-    fills_raw_[l] = kept(l) && l < outermost_kept ? fillsPerInstance(ds, l) : 0;
+    distinct_[l] = fanout_used_[l] == 1 ? 1 : distinctChildren(ds, mapping, l);
+    fills_raw_[l] = keep[l] && l < outermost_kept ? fillsPerInstance(ds, l) : 0;
   }
   // Partition: each instance's share of its parent's partition, in proportion to its tile's share
-  // of the tile spanning all its siblings (Timeloop's integer arithmetic).
-  partition_[num_levels_ - 1] = size[num_levels_ - 1];
-  for (int l = num_levels_ - 2; l >= 0; --l) {
-    std::int64_t denominator = size[l];
-    if (fanout_used_[l + 1] > 1) {
-      const std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
-      for (int d = 0; d < num_dims_; ++d) siblings_[d] = ext[d] * mapping.levels[l + 1].spatial[d];
-      std::int64_t unused[kMaxAxes];
-      denominator = axisExtents(ds, siblings_.data(), unused);
+  // of the tile spanning all its siblings (Timeloop's integer arithmetic). Without siblings the
+  // share is the whole tile: the partition passes down unchanged.
+  int innermost_kept = num_levels_;
+  for (int l = num_levels_ - 1; l >= 0; --l)
+    if (keep[l]) innermost_kept = l;
+  partition_[num_levels_ - 1] = ds_size_[ds];  // the outermost tile spans the whole data space
+  for (int l = num_levels_ - 2; l >= innermost_kept; --l) {
+    if (fanout_used_[l + 1] == 1) {
+      partition_[l] = partition_[l + 1];
+      continue;
     }
-    partition_[l] = partition_[l + 1] * size[l] / denominator;
+    const std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
+    std::int64_t unused[kMaxAxes];
+    const std::int64_t tile = keep[l] ? size[l] : axisExtents(ds, ext, unused);
+    partition_[l] = partition_[l + 1] * tile / siblingsTile(ds, ext, mapping.levels[l + 1].spatial.data());
   }
   // Accesses arriving at each level from below; a bypassed level passes them on to its parent,
   // which sees them through its own fan-out as well.
   content_[0] = temporal_iterations * distinct_[0];
   for (int l = 1; l < num_levels_; ++l) content_[l] = fills_raw_[l - 1] * distinct_[l];
   for (int l = 0; l + 1 < num_levels_ && l < outermost_kept; ++l)
-    if (!kept(l)) content_[l + 1] = content_[l] * distinct_[l + 1];
+    if (!keep[l]) content_[l + 1] = content_[l] * distinct_[l + 1];
 
   for (int l = 0; l < num_levels_; ++l) {
     DataSpaceStats& s = out.levels[l].data_spaces[ds];
-    s = DataSpaceStats{};
-    if (!kept(l)) continue;
+    if (!keep[l]) {
+      s = DataSpaceStats{};
+      continue;
+    }
+    // Every field, energy and bandwidth included (computeCyclesAndEnergy fills those in).
+    const std::int64_t fills = l == outermost_kept ? 0 : fills_raw_[l];
+    const std::int64_t content = content_[l];
     s.kept = true;
     s.partition_size = partition_[l];
     s.utilized_capacity = size[l];
     s.utilized_instances = instances_[l];
     s.utilized_clusters = std::min(instances_[l], limits_[l].clusters);
-    s.fills = l == outermost_kept ? 0 : fills_raw_[l];
+    s.fills = fills;
     if (read_write) {
-      s.updates = content_[l];
-      s.reads = content_[l] - partition_[l];  // the first update of each word needs no read
+      s.updates = content;
+      s.reads = content - partition_[l];  // the first update of each word needs no read
       s.temporal_reductions = s.reads;
-      s.address_generations = s.updates + s.fills;
+      s.address_generations = content + fills;
     } else {
-      s.reads = content_[l];
-      s.address_generations = s.reads + s.fills;
+      s.reads = content;
+      s.updates = 0;
+      s.temporal_reductions = 0;
+      s.address_generations = content + fills;
     }
   }
 }
@@ -402,13 +623,15 @@ void Evaluator::computeCyclesAndEnergy(Evaluation& out) const {
 
     const LevelEnergy& energy = energy_.levels[l];
     const std::int64_t block = limits_[l].block;
+    // Vector accesses; the common block of one word needs no division.
+    auto vectors = [block](std::int64_t words) { return block == 1 ? words : ceilDiv(words, block); };
     level.energy_total_pJ = 0;
     for (DataSpaceStats& s : level.data_spaces) {
       if (!s.kept) continue;
       // Charged per vector access; a cluster's access is shared by the instances in use.
-      const double cluster_energy = energy.read_pJ * static_cast<double>(ceilDiv(s.reads, block)) +
-                                    energy.update_pJ * static_cast<double>(ceilDiv(s.updates, block)) +
-                                    energy.fill_pJ * static_cast<double>(ceilDiv(s.fills, block));
+      const double cluster_energy = energy.read_pJ * static_cast<double>(vectors(s.reads)) +
+                                    energy.update_pJ * static_cast<double>(vectors(s.updates)) +
+                                    energy.fill_pJ * static_cast<double>(vectors(s.fills));
       const double sharing = s.utilized_clusters > 0 ? static_cast<double>(s.utilized_instances) /
                                                            static_cast<double>(s.utilized_clusters)
                                                      : 1.0;
@@ -429,31 +652,29 @@ void Evaluator::computeCyclesAndEnergy(Evaluation& out) const {
 }
 
 void Evaluator::evaluate(const Mapping& mapping, Evaluation& out) {
-  out.error = checkValidity(mapping);
-  out.valid = out.error.empty();
-  out.macs = workload_.macs();
-  if (!out.valid) {
+  out.macs = macs_;
+  if (!prepare(mapping)) {
+    out.error = describeFailure(mapping);
+    out.valid = false;
     out.levels.clear();
     out.cycles = out.compute_cycles = 0;
     out.energy_pJ = out.arithmetic_energy_pJ = out.utilization = 0;
     return;
   }
+  out.error.clear();
+  out.valid = true;
   out.levels.resize(num_levels_);
   for (int l = 0; l < num_levels_; ++l) {
     // Reused storage usually holds the right name already: compare rather than copy.
     if (out.levels[l].name != arch_.levels[l].name) out.levels[l].name = arch_.levels[l].name;
-    out.levels[l].data_spaces.resize(workload_.numDataSpaces());
+    out.levels[l].data_spaces.resize(num_ds_);
   }
-  std::int64_t temporal = 1, spatial = 1;
-  for (const LevelMapping& lm : mapping.levels)
-    for (int d = 0; d < num_dims_; ++d) {
-      temporal *= lm.temporal[d];
-      spatial *= lm.spatial[d];
-    }
-  out.compute_cycles = temporal;
+  std::int64_t spatial = 1;
+  for (int l = 0; l < num_levels_; ++l) spatial *= fanout_used_[l];
+  out.compute_cycles = temporal_product_;
   out.utilized_mac_instances = spatial;
   collectLoops(mapping);
-  for (int ds = 0; ds < workload_.numDataSpaces(); ++ds) analyseDataSpace(ds, mapping, temporal, out);
+  for (int ds = 0; ds < num_ds_; ++ds) analyseDataSpace(ds, mapping, temporal_product_, out);
   computeCyclesAndEnergy(out);
 }
 

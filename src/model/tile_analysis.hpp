@@ -68,16 +68,25 @@ inline void FillWalk::add(std::int64_t trips, bool same_as_innermost, std::int64
     block_[kOther] = {later * tile_size_, false};
     return;
   }
-  const Block inner[2] = {block_[kCompatible], block_[kOther]};
-  for (int entry : {kCompatible, kOther}) {
-    const Block& first = inner[entry];  // this loop's first iteration
-    // Advancing this loop subtracts if no direction is remembered or it is the same one.
-    const bool subtracts = !first.leaves_innermost || same_as_innermost;
-    const std::int64_t delta = subtracts ? subtracted_delta : tile_size_;
-    // Then the inner block runs again, entered with this loop's direction (or none after a reset).
-    const Block& again = inner[subtracts && !same_as_innermost ? kOther : kCompatible];
-    block_[entry] = {first.sum + later * (delta + again.sum), again.leaves_innermost};
+  const Block c = block_[kCompatible], o = block_[kOther];
+  if (same_as_innermost) {
+    // Advancing subtracts whatever is remembered; the inner block is entered compatibly again.
+    const std::int64_t again = later * (subtracted_delta + c.sum);
+    block_[kCompatible] = {c.sum + again, c.leaves_innermost};
+    block_[kOther] = {o.sum + again, c.leaves_innermost};
+    return;
   }
+  // Another direction: it subtracts only if nothing is remembered after this loop's first
+  // iteration, and then the inner block is entered with this loop's direction remembered;
+  // otherwise it counts the whole tile and the inner block is entered with nothing remembered.
+  auto next = [&](const Block& first) {
+    const Block& again = first.leaves_innermost ? c : o;
+    const std::int64_t delta = first.leaves_innermost ? tile_size_ : subtracted_delta;
+    return Block{first.sum + later * (delta + again.sum), again.leaves_innermost};
+  };
+  const Block from_c = next(c), from_o = next(o);
+  block_[kCompatible] = from_c;
+  block_[kOther] = from_o;
 }
 
 // Words of the data space new to a tile of per-axis `extents` after it moved by `translation`
