@@ -31,12 +31,6 @@ struct NetworkCliOptions {
   double time_limit = 10;
 };
 
-std::string safeName(std::string name) {
-  for (char& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
-  return name;
-}
-
 int runNetwork(const NetworkCliOptions& o) {
   const Architecture arch = loadArchitecture(o.arch);
   const EnergyTable energy = builtinEnergyTable(arch);
@@ -68,8 +62,8 @@ int runNetwork(const NetworkCliOptions& o) {
       }
       results[i] = scheduleLayer(arch, layers[i].workload, constraints[i], energy, options);
       if (results[i].found)
-        writeScheduleOutputs((out / "layers" / safeName(layers[i].name)).string(), results[i], options, arch,
-                             layers[i].workload, energy);
+        writeScheduleOutputs((out / "layers" / fileSafeName(layers[i].name)).string(), results[i], options,
+                             arch, layers[i].workload, energy);
       std::lock_guard lock(print_mutex);
       const int finished = ++done;
       const std::string status = results[i].found ? scheduleSummaryLine(results[i], layers[i].workload)
@@ -122,7 +116,7 @@ int runNetwork(const NetworkCliOptions& o) {
                     {"roofline_cycles", r.roofline_cycles},
                     {"solver_status", solver::toString(r.status)},
                     {"time_s", r.total_time_s},
-                    {"output", "layers/" + safeName(layers[i].name)}});
+                    {"output", "layers/" + fileSafeName(layers[i].name)}});
       table += fmt::format("| {} | {} | {} | {:.2f} | {:.1f}% | {:.1f}% | {:.3f} | {} | {:.2f} |\n",
                            layers[i].name, layers[i].count, r.evaluation.cycles, r.evaluation.energy_pJ / 1e6,
                            100 * cycles_share, 100 * energy_share,

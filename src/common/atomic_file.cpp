@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -35,6 +36,12 @@ void writeFileAtomically(const std::string& path, const std::string& content) {
     fs::remove(temporary, ignored);
     throw std::runtime_error(fmt::format("{}: cannot rename into place: {}", path, ec.message()));
   }
+}
+
+std::string fileSafeName(std::string name) {
+  for (char& c : name)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
+  return name;
 }
 
 }  // namespace cosa

@@ -7,4 +7,7 @@ namespace cosa {
 // reader never sees a half-written file. Throws std::runtime_error naming the path on failure.
 void writeFileAtomically(const std::string& path, const std::string& content);
 
+// `name` with every character that is unsafe in a file name replaced by '_'.
+std::string fileSafeName(std::string name);
+
 }  // namespace cosa

@@ -7,6 +7,8 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "common/atomic_file.hpp"
+
 namespace cosa {
 
 namespace {
@@ -16,12 +18,6 @@ std::string csvField(const std::string& text) {
   std::string quoted = "\"";
   for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
   return quoted + "\"";
-}
-
-std::string safeName(std::string name) {
-  for (char& c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') c = '_';
-  return name;
 }
 
 double ratioOverBound(const MapperRun& run) {
@@ -56,7 +52,8 @@ void accumulate(Gains& g, const MapperRun& reference, const MapperRun& baseline)
 }  // namespace
 
 std::string mappingFileFor(const std::string& network, const MapperRun& run) {
-  return fmt::format("mappings/{}/{}.{}.yaml", safeName(network), safeName(run.layer), safeName(run.mapper));
+  return fmt::format("mappings/{}/{}.{}.yaml", fileSafeName(network), fileSafeName(run.layer),
+                     fileSafeName(run.mapper));
 }
 
 std::string comparisonCsv(const std::vector<NetworkComparison>& results) {
