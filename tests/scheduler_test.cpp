@@ -212,6 +212,32 @@ TEST(Roofline, CountsOnlyTouchedWords) {
             std::max<std::int64_t>(64 * 64 / 4, (64 * 64 + 64) / 2));
 }
 
+TEST(Scheduler, MeshFanoutIsSplitIntoXAndY) {
+  // A 4x4 mesh of register files under one buffer: at most 4 along X and 4 along Y.
+  Architecture arch = tinyArch();
+  arch.arithmetic.instances = 16;
+  arch.arithmetic.mesh_x = 4;
+  arch.levels[0].instances = 16;
+  arch.levels[0].mesh_x = 4;
+  arch.levels[0].entries = 16;
+  arch.levels[1].entries = 4096;
+  ASSERT_EQ(arch.fanout(1), 16);
+  ASSERT_EQ(arch.fanoutX(1), 4);
+  const Workload workload = instantiate(builtinShape("cnn-layer"), {1, 1, 8, 1, 8, 16, 1});
+  ScheduleOptions options;
+  options.objective = ScheduleObjective::Latency;
+  const ScheduleResult r = scheduleLayer(arch, workload, Constraints{}, builtinEnergyTable(arch), options);
+  ASSERT_TRUE(r.found) << r.message;
+  const LevelMapping& buffer = r.mapping.levels[1];
+  std::int64_t x = 1, all = 1;
+  for (int d = 0; d < workload.numDims(); ++d) all *= buffer.spatial[d];
+  for (int i = 0; i < buffer.spatial_split; ++i) x *= buffer.spatial[buffer.spatial_order[i]];
+  EXPECT_LE(x, 4);
+  EXPECT_LE(all / x, 4);
+  EXPECT_EQ(all, 16);  // the whole mesh in use
+  EXPECT_FALSE(r.repaired);
+}
+
 TEST(Scheduler, ObjectiveNames) {
   EXPECT_EQ(parseObjective("cosa-paper"), ScheduleObjective::CosaPaper);
   EXPECT_EQ(toString(parseObjective("edp")), "edp");

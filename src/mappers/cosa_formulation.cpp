@@ -95,20 +95,34 @@ CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workl
 
 void CosaFormulation::addFactorVariables(const Constraints& constraints) {
   const int levels = arch_.numLevels();
+  on_y_.assign(levels, std::vector<int>(workload_.numDims(), -1));
   for (int d = 0; d < workload_.numDims(); ++d) {
     for (const PrimePower& pp : primeFactors(workload_.bounds[d])) {
-      FactorVar f{d, pp.prime, pp.exponent, {}, {}};
+      FactorVar f{d, pp.prime, pp.exponent, {}, {}, {}};
       std::vector<Term> all;
       for (int l = 0; l < levels; ++l) {
         const std::string base =
             fmt::format("{}_{}_{}", workload_.dimensions[d], pp.prime, arch_.levels[l].name);
         f.temporal.push_back(model_.addVariable("t_" + base, 0, pp.exponent, VarType::Integer));
         all.push_back({f.temporal.back(), 1});
+        f.spatial.push_back(-1);
+        f.spatial_y.push_back(-1);
         if (arch_.fanout(l) > 1) {
-          f.spatial.push_back(model_.addVariable("s_" + base, 0, pp.exponent, VarType::Integer));
+          f.spatial.back() = model_.addVariable("s_" + base, 0, pp.exponent, VarType::Integer);
           all.push_back({f.spatial.back(), 1});
-        } else {
-          f.spatial.push_back(-1);
+        }
+        if (meshed(l)) {
+          // A dimension's spatial loop sits on one axis of the mesh: X or Y, never both.
+          if (on_y_[l][d] < 0)
+            on_y_[l][d] =
+                model_.addVariable(fmt::format("on_y_{}_{}", workload_.dimensions[d], arch_.levels[l].name),
+                                   0, 1, VarType::Binary);
+          f.spatial_y.back() = model_.addVariable("sy_" + base, 0, pp.exponent, VarType::Integer);
+          all.push_back({f.spatial_y.back(), 1});
+          model_.addLessEqual("axis_x_" + base, {{f.spatial.back(), 1}, {on_y_[l][d], double(pp.exponent)}},
+                              pp.exponent);
+          model_.addLessEqual("axis_y_" + base,
+                              {{f.spatial_y.back(), 1}, {on_y_[l][d], -double(pp.exponent)}}, 0);
         }
       }
       model_.addEqual(fmt::format("product_{}_{}", workload_.dimensions[d], pp.prime), all, pp.exponent);
@@ -138,7 +152,10 @@ void CosaFormulation::addFactorVariables(const Constraints& constraints) {
             group(what + " (the level has no spatial fan-out)", model_.addEqual(name + "_no_fanout", {}, 1));
           continue;
         }
-        group(what, model_.addEqual(name, {{var, 1}}, exponent));
+        std::vector<Term> placed{{var, 1}};
+        if (c.kind == ConstraintKind::Spatial && f.spatial_y[c.level] >= 0)
+          placed.push_back({f.spatial_y[c.level], 1});
+        group(what, model_.addEqual(name, placed, exponent));
       }
       if (rest != 1)
         group(
@@ -152,12 +169,20 @@ void CosaFormulation::addFactorVariables(const Constraints& constraints) {
 void CosaFormulation::addFanoutRows() {
   for (int l = 0; l < arch_.numLevels(); ++l) {
     if (arch_.fanout(l) <= 1) continue;
-    std::vector<Term> used;
-    for (const FactorVar& f : factors_)
+    std::vector<Term> used, used_y;
+    for (const FactorVar& f : factors_) {
       used.push_back({f.spatial[l], std::log2(static_cast<double>(f.prime))});
-    group(fmt::format("the spatial fan-out of {} ({})", arch_.levels[l].name, arch_.fanout(l)),
+      if (f.spatial_y[l] >= 0) used_y.push_back({f.spatial_y[l], std::log2(static_cast<double>(f.prime))});
+    }
+    const std::int64_t fanout_x = meshed(l) ? arch_.fanoutX(l) : arch_.fanout(l);
+    group(fmt::format("the spatial fan-out of {} ({}{})", arch_.levels[l].name, fanout_x,
+                      meshed(l) ? " along X" : ""),
           model_.addLessEqual(fmt::format("fanout_{}", arch_.levels[l].name), used,
-                              std::log2(static_cast<double>(arch_.fanout(l))) + kLogSlack));
+                              std::log2(static_cast<double>(fanout_x)) + kLogSlack));
+    if (meshed(l))
+      group(fmt::format("the spatial fan-out of {} ({} along Y)", arch_.levels[l].name, arch_.fanoutY(l)),
+            model_.addLessEqual(fmt::format("fanout_y_{}", arch_.levels[l].name), used_y,
+                                std::log2(static_cast<double>(arch_.fanoutY(l))) + kLogSlack));
   }
 }
 
@@ -169,6 +194,7 @@ std::vector<Term> CosaFormulation::logExtent(int dim, int level) const {
     for (int l = 0; l <= level; ++l) {
       terms.push_back({f.temporal[l], lp});
       if (f.spatial[l] >= 0) terms.push_back({f.spatial[l], lp});
+      if (f.spatial_y[l] >= 0) terms.push_back({f.spatial_y[l], lp});
     }
   }
   return terms;
@@ -331,7 +357,8 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
         for (int k = l + 1; k < levels; ++k) row.push_back({f.temporal[k], -lp});
         if (workload_.isRelevant(ds, f.dim))
           for (int k = l + 1; k <= parent; ++k)
-            if (f.spatial[k] >= 0) row.push_back({f.spatial[k], -lp});
+            for (int var : {f.spatial[k], f.spatial_y[k]})
+              if (var >= 0) row.push_back({var, -lp});
       }
       model_.addGreaterEqual(fmt::format("traffic_{}_{}", workload_.data_spaces[ds].name, l), row, 0);
       traffic_sum.push_back({traffic, weights[parent]});
@@ -393,7 +420,8 @@ Mapping CosaFormulation::decode(const std::vector<double>& values) const {
   for (const FactorVar& f : factors_)
     for (int l = 0; l < levels; ++l) {
       for (int i = 0; i < count(f.temporal[l]); ++i) mapping.levels[l].temporal[f.dim] *= f.prime;
-      for (int i = 0; i < count(f.spatial[l]); ++i) mapping.levels[l].spatial[f.dim] *= f.prime;
+      for (int i = 0; i < count(f.spatial[l]) + count(f.spatial_y[l]); ++i)
+        mapping.levels[l].spatial[f.dim] *= f.prime;
     }
   for (int l = 0; l < levels; ++l) {
     LevelMapping& lm = mapping.levels[l];
@@ -414,11 +442,20 @@ Mapping CosaFormulation::decode(const std::vector<double>& values) const {
     });
     order.insert(order.end(), rest.begin(), rest.end());
     lm.temporal_order = order;
+    // Spatial loops: on a mesh, the X dimensions first and `split` after them; otherwise all on X.
+    auto onY = [&](int d) { return on_y_[l][d] >= 0 && values[on_y_[l][d]] > 0.5 && lm.spatial[d] > 1; };
     std::vector<int> spatial_order(dims);
     std::iota(spatial_order.begin(), spatial_order.end(), 0);
-    std::stable_sort(spatial_order.begin(), spatial_order.end(),
-                     [&](int a, int b) { return lm.spatial[a] > lm.spatial[b]; });
+    std::stable_sort(spatial_order.begin(), spatial_order.end(), [&](int a, int b) {
+      if (onY(a) != onY(b)) return !onY(a);
+      return lm.spatial[a] > lm.spatial[b];
+    });
     lm.spatial_order = spatial_order;
+    if (meshed(l)) {
+      lm.spatial_split = 0;
+      for (int d : spatial_order)
+        if (!onY(d) && lm.spatial[d] > 1) ++lm.spatial_split;
+    }
   }
   return mapping;
 }

@@ -53,8 +53,9 @@ class CosaFormulation {
     int dim;
     std::int64_t prime;
     int exponent;
-    std::vector<int> temporal;  // per level: variable index
-    std::vector<int> spatial;   // per level: variable index or -1 (no fan-out)
+    std::vector<int> temporal;   // per level: variable index
+    std::vector<int> spatial;    // per level: variable index or -1 (no fan-out); the X part on a mesh
+    std::vector<int> spatial_y;  // per level: the Y part on a mesh, else -1
   };
 
   void addFactorVariables(const Constraints& constraints);
@@ -73,6 +74,8 @@ class CosaFormulation {
   std::vector<std::vector<std::vector<solver::Term>>> tile_terms_;  // [level][ds]
   std::vector<std::vector<int>> permutation_constraint_;            // [level]: dims fixed innermost
   std::vector<RowGroup> row_groups_;
+  std::vector<std::vector<int>> on_y_;  // [level][dim]: binary "this dim's spatial loop is on Y", or -1
+  bool meshed(int level) const { return arch_.fanout(level) > 1 && arch_.fanoutY(level) > 1; }
   void group(const std::string& description, int row);
 };
 
