@@ -2,8 +2,18 @@
 
 #include <fmt/format.h>
 
+#include <CbcHeuristic.hpp>
+#include <CbcHeuristicFPump.hpp>
 #include <CbcModel.hpp>
 #include <CbcSolver.hpp>
+#include <CglClique.hpp>
+#include <CglFlowCover.hpp>
+#include <CglGomory.hpp>
+#include <CglKnapsackCover.hpp>
+#include <CglMixedIntegerRounding2.hpp>
+#include <CglProbing.hpp>
+#include <ClpDualRowDantzig.hpp>
+#include <ClpPrimalColumnDantzig.hpp>
 #include <ClpSimplex.hpp>
 #include <CoinMessageHandler.hpp>
 #include <CoinPackedMatrix.hpp>
@@ -107,12 +117,6 @@ double relativeGap(double objective, double bound) {
 // CBC and Clp read a seed of 0 as "seed from the clock"; map every int to a fixed positive seed.
 int positiveSeed(int seed) { return static_cast<int>(static_cast<unsigned>(seed) % 2147483646u) + 1; }
 
-// CbcMain1 keeps process-wide state (parameter tables, statics in the heuristics); one solve at a time.
-std::mutex& cbcMutex() {
-  static std::mutex mutex;
-  return mutex;
-}
-
 // COIN message handlers print to stdout; ours go to stderr, and only when verbose. CBC and the LP solver
 // get separate handlers: CBC turns the LP log down during heuristics, which would silence a shared one.
 struct Handlers {
@@ -178,32 +182,59 @@ Solution solveMip(const Model& model, const SolveOptions& options) {
   cbc.setLogLevel(options.verbose ? 1 : 0);
 
   if (!options.warm_start.empty()) {
-    std::vector<std::pair<std::string, double>> start;
-    start.reserve(n + 1);
-    for (int j = 0; j < n; ++j) start.emplace_back(cbc.solver()->getColName(j), options.warm_start[j]);
-    if (constant_column) start.emplace_back(cbc.solver()->getColName(n), 1.0);
-    cbc.setMIPStart(start);
+    // Hand the start to CBC as its first incumbent (checked by CBC for feasibility).
+    std::vector<double> start(options.warm_start);
+    if (constant_column) start.push_back(1.0);
+    double objective = 0;
+    for (std::size_t j = 0; j < start.size(); ++j) objective += problem.objective[j] * start[j];
+    cbc.setBestSolution(start.data(), static_cast<int>(start.size()), objective, true);
   }
 
-  CbcSolverUsefulData data;
-  data.useSignalHandler_ = false;  // leave the application's SIGINT handler alone
-  data.noPrinting_ = !options.verbose;
-  CbcMain0(cbc, data);
+  // CbcModel's own branch-and-bound rather than the CbcMain driver: the driver keeps process-wide
+  // parameter tables, while a CbcModel with its own solver and generators is independent of other
+  // threads' models, so layers can be solved in parallel.
+  ClpSimplex* clp = dynamic_cast<OsiClpSolverInterface*>(cbc.solver())->getModelPtr();
+  // Dantzig pricing: Debian's Clp (built with assertions) aborts in steepest-edge pricing on some
+  // of the scheduler's degenerate log-space models.
+  ClpPrimalColumnDantzig primal_pricing;
+  ClpDualRowDantzig dual_pricing;
+  clp->setPrimalColumnPivotAlgorithm(primal_pricing);
+  clp->setDualRowPivotAlgorithm(dual_pricing);
+  CglProbing probing;
+  probing.setUsingObjective(1);
+  probing.setMaxPass(3);
+  probing.setMaxProbe(100);
+  probing.setMaxLook(50);
+  probing.setRowCuts(3);
+  CglGomory gomory;
+  gomory.setLimit(300);
+  CglKnapsackCover knapsack;
+  CglMixedIntegerRounding2 rounding;
+  CglFlowCover flow;
+  CglClique clique;
+  cbc.addCutGenerator(&probing, -1, "Probing");
+  cbc.addCutGenerator(&gomory, -1, "Gomory");
+  cbc.addCutGenerator(&knapsack, -1, "Knapsack");
+  cbc.addCutGenerator(&rounding, -1, "MIR2");
+  cbc.addCutGenerator(&flow, -1, "FlowCover");
+  cbc.addCutGenerator(&clique, -1, "Clique");
+  CbcRounding round_heuristic(cbc);
+  cbc.addHeuristic(&round_heuristic);
+  CbcHeuristicFPump pump(cbc);
+  cbc.addHeuristic(&pump);
+  cbc.setUseElapsedTime(true);
+  cbc.setMaximumSeconds(std::max(options.time_limit_s, 0.0));
+  cbc.setAllowableFractionGap(std::max(options.relative_gap, 0.0));
+  cbc.setRandomSeed(positiveSeed(options.seed));
+  cbc.solver()->setHintParam(OsiDoReducePrint, !options.verbose, OsiHintTry);
   cbc.setLogLevel(options.verbose ? 1 : 0);
-
-  const std::string log = options.verbose ? "1" : "0";
-  const std::string seconds = fmt::format("{}", std::max(options.time_limit_s, 0.0));
-  const std::string gap = fmt::format("{}", std::max(options.relative_gap, 0.0));
-  // CBC reads "-threads 100+n" as n threads with a repeatable (deterministic) search.
-  const std::string threads = options.threads > 1 ? fmt::format("{}", 100 + options.threads) : "1";
-  const std::string seed = fmt::format("{}", positiveSeed(options.seed));
-  std::vector<const char*> argv = {
-      "cosa",          "-log",           log.c_str(),     "-slog",       log.c_str(),  "-timeMode",
-      "elapsed",       "-sec",           seconds.c_str(), "-ratioGap",   gap.c_str(),  "-threads",
-      threads.c_str(), "-randomCbcSeed", seed.c_str(),    "-randomSeed", seed.c_str(), "-primalPivot",
-      "dantzig",       "-dualPivot",     "dantzig",       "-solve",      "-quit"};
-  auto callback = [](CbcModel*, int) { return 0; };
-  CbcMain1(static_cast<int>(argv.size()), argv.data(), cbc, callback, data);
+  cbc.initialSolve();
+  if (cbc.isContinuousUnbounded() || cbc.solver()->isProvenDualInfeasible()) {
+    sol.status = Status::Unbounded;
+    sol.message = "the LP relaxation is unbounded";
+    return sol;
+  }
+  cbc.branchAndBound();
 
   const int status = cbc.status();
   const int secondary = cbc.secondaryStatus();
@@ -281,9 +312,7 @@ Solution CbcBackend::solve(const Model& model, const SolveOptions& options) {
   Solution sol;
   const bool has_integers = std::any_of(model.variables().begin(), model.variables().end(),
                                         [](const Variable& v) { return v.type != VarType::Continuous; });
-  // Timed after taking the lock: time waiting for another thread's solve is not this solve's.
-  std::unique_lock lock(cbcMutex(), std::defer_lock);
-  if (model.numVariables() > 0) lock.lock();
+
   const auto start = std::chrono::steady_clock::now();
   if (model.numVariables() == 0) {
     sol = solveEmpty(model);
