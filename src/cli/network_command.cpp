@@ -5,12 +5,12 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
-#include <thread>
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "common/atomic_file.hpp"
+#include "common/parallel.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "report/schedule_report.hpp"
@@ -49,41 +49,33 @@ int runNetwork(const NetworkCliOptions& o) {
   const std::filesystem::path out(o.out);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   std::vector<ScheduleResult> results(layers.size());
-  std::atomic<std::size_t> next{0};
   std::atomic<int> done{0};
   std::mutex print_mutex;
   const auto start = std::chrono::steady_clock::now();
   const InterruptGuard guard;
-  auto worker = [&]() {
-    for (std::size_t i = next++; i < layers.size(); i = next++) {
-      if (InterruptGuard::interrupted()) {
-        results[i].message = "not run: interrupted";
-        continue;
-      }
-      results[i] = scheduleLayer(arch, layers[i].workload, constraints[i], energy, options);
-      if (results[i].found)
-        writeScheduleOutputs((out / "layers" / fileSafeName(layers[i].name)).string(), results[i], options,
-                             arch, layers[i].workload, energy);
-      std::lock_guard lock(print_mutex);
-      const int finished = ++done;
-      const std::string status = results[i].found ? scheduleSummaryLine(results[i], layers[i].workload)
-                                                  : layers[i].name + ": " + results[i].message;
-      if (tty) {
-        const int width = 30;
-        const int filled = static_cast<int>(width * finished / static_cast<int>(layers.size()));
-        std::cerr << fmt::format("\r\033[K[{}{}] {}/{} {}", std::string(filled, '#'),
-                                 std::string(width - filled, '.'), finished, layers.size(), layers[i].name)
-                  << std::flush;
-      } else {
-        std::cerr << fmt::format("[{}/{}] {}\n", finished, layers.size(), status);
-      }
+  forEachInParallel(layers.size(), o.jobs, [&](std::size_t i) {
+    if (InterruptGuard::interrupted()) {
+      results[i].message = "not run: interrupted";
+      return;
     }
-  };
-  std::vector<std::thread> pool;
-  for (int t = 1; t < std::max(1, std::min<int>(o.jobs, static_cast<int>(layers.size()))); ++t)
-    pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
+    results[i] = scheduleLayer(arch, layers[i].workload, constraints[i], energy, options);
+    if (results[i].found)
+      writeScheduleOutputs((out / "layers" / fileSafeName(layers[i].name)).string(), results[i], options,
+                           arch, layers[i].workload, energy);
+    std::lock_guard lock(print_mutex);
+    const int finished = ++done;
+    const std::string status = results[i].found ? scheduleSummaryLine(results[i], layers[i].workload)
+                                                : layers[i].name + ": " + results[i].message;
+    if (tty) {
+      const int width = 30;
+      const int filled = static_cast<int>(width * finished / static_cast<int>(layers.size()));
+      std::cerr << fmt::format("\r\033[K[{}{}] {}/{} {}", std::string(filled, '#'),
+                               std::string(width - filled, '.'), finished, layers.size(), layers[i].name)
+                << std::flush;
+    } else {
+      std::cerr << fmt::format("[{}/{}] {}\n", finished, layers.size(), status);
+    }
+  });
   if (tty) std::cerr << "\n";
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 

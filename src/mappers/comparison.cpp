@@ -6,8 +6,8 @@
 #include <map>
 #include <mutex>
 #include <stdexcept>
-#include <thread>
 
+#include "common/parallel.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mappers/exhaustive_mapper.hpp"
 #include "mappers/hybrid_mapper.hpp"
@@ -105,36 +105,28 @@ std::vector<MapperRun> compareMappers(const Architecture& arch, const std::vecto
   std::vector<Constraints> constraints;
   for (const NetworkLayer& layer : layers) constraints.push_back(constraints_for(layer.workload));
 
-  std::atomic<int> next{0};
   std::atomic<int> done{0};
   std::mutex progress_mutex;
-  auto worker = [&]() {
-    for (int task = next++; task < total; task = next++) {
-      const std::size_t l = static_cast<std::size_t>(task) / options.mappers.size();
-      const std::string& name = options.mappers[static_cast<std::size_t>(task) % options.mappers.size()];
-      MapperRun run;
-      if (options.stop != nullptr && options.stop->load()) {
-        run.message = "not run: interrupted";
-      } else {
-        run = registry().at(name)(arch, layers[l].workload, constraints[l], energy, options);
-      }
-      run.mapper = name;
-      run.layer = layers[l].name;
-      run.count = layers[l].count;
-      run.roofline_cycles = rooflineCycles(arch, layers[l].workload);
-      runs[task] = std::move(run);
-      const int finished = ++done;
-      if (progress) {
-        std::lock_guard<std::mutex> lock(progress_mutex);
-        progress(runs[task], finished, total);
-      }
+  forEachInParallel(static_cast<std::size_t>(total), options.jobs, [&](std::size_t task) {
+    const std::size_t l = static_cast<std::size_t>(task) / options.mappers.size();
+    const std::string& name = options.mappers[static_cast<std::size_t>(task) % options.mappers.size()];
+    MapperRun run;
+    if (options.stop != nullptr && options.stop->load()) {
+      run.message = "not run: interrupted";
+    } else {
+      run = registry().at(name)(arch, layers[l].workload, constraints[l], energy, options);
     }
-  };
-  const int threads = std::max(1, std::min(options.jobs, total));
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) pool.emplace_back(worker);
-  worker();
-  for (std::thread& t : pool) t.join();
+    run.mapper = name;
+    run.layer = layers[l].name;
+    run.count = layers[l].count;
+    run.roofline_cycles = rooflineCycles(arch, layers[l].workload);
+    runs[task] = std::move(run);
+    const int finished = ++done;
+    if (progress) {
+      std::lock_guard<std::mutex> lock(progress_mutex);
+      progress(runs[task], finished, total);
+    }
+  });
   return runs;
 }
 
