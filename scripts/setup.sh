@@ -5,6 +5,8 @@ packages=(
   build-essential cmake pkg-config
   coinor-libcbc-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libonnx-dev libprotobuf-dev
+  clang libclang-rt-14-dev  # scripts/sanitize.sh and scripts/fuzz.sh: ASan/UBSan runtimes, libFuzzer
 )
 missing=()
 for p in "${packages[@]}"; do

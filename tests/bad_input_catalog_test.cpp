@@ -142,6 +142,14 @@ std::vector<BadInput> catalog() {
   // Networks.
   c.push_back({"network_unknown", "network", arch, "", "", "--network resnet9000", 2, "resnet9000"});
   c.push_back({"network_missing_dir", "network", arch, "", "", "--workload {dir}/nowhere", 2, "nowhere"});
+  // A YAML file passed as an ONNX model, a missing model, and two sources at once.
+  c.push_back({"network_onnx_not_onnx", "network", arch, problem, "", "--onnx {dir}/problem.yaml", 2,
+               "problem.yaml: not an ONNX model"});
+  c.push_back({"network_onnx_missing", "network", arch, "", "", "--onnx {dir}/nope.onnx", 2, "nope.onnx"});
+  c.push_back({"compare_onnx_not_onnx", "compare", arch, problem, "", "--onnx {dir}/problem.yaml", 2,
+               "not an ONNX model"});
+  c.push_back({"network_two_sources", "network", arch, "", "", "--network resnet50 --onnx {dir}/x.onnx", 2,
+               "exactly one of --network, --workload or --onnx"});
   c.push_back(
       {"compare_unknown_mapper", "compare", arch, "", "", "--network alexnet --mappers oracle", 2, "oracle"});
   return c;

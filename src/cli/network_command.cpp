@@ -5,10 +5,12 @@
 #include <filesystem>
 #include <iostream>
 #include <mutex>
+#include <optional>
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/onnx_source.hpp"
 #include "common/atomic_file.hpp"
 #include "common/parallel.hpp"
 #include "mappers/cosa_scheduler.hpp"
@@ -25,6 +27,7 @@ struct NetworkCliOptions {
   std::string mapspace;
   std::string network;
   std::string workload_dir;
+  OnnxSourceOptions onnx;
   std::string out;
   std::string objective = "edp";
   int jobs = 1;
@@ -34,9 +37,13 @@ struct NetworkCliOptions {
 int runNetwork(const NetworkCliOptions& o) {
   const Architecture arch = loadArchitecture(o.arch);
   const EnergyTable energy = builtinEnergyTable(arch);
-  if (o.network.empty() == o.workload_dir.empty())
-    throw std::invalid_argument("give exactly one of --network or --workload");
-  const Network network = o.network.empty() ? loadWorkloadDir(o.workload_dir) : builtinNetwork(o.network);
+  const int sources = int(!o.network.empty()) + int(!o.workload_dir.empty()) + int(!o.onnx.path.empty());
+  if (sources != 1) throw std::invalid_argument("give exactly one of --network, --workload or --onnx");
+  std::optional<OnnxImport> imported;
+  if (!o.onnx.path.empty()) imported = importOnnxForCli(o.onnx);
+  const Network network = imported             ? imported->network
+                          : !o.network.empty() ? builtinNetwork(o.network)
+                                               : loadWorkloadDir(o.workload_dir);
   const std::vector<NetworkLayer> layers = uniqueLayers(network);
   std::vector<Constraints> constraints;
   for (const NetworkLayer& layer : layers)
@@ -122,20 +129,25 @@ int runNetwork(const NetworkCliOptions& o) {
     per_layer.push_back(entry);
   }
   const bool complete = !InterruptGuard::interrupted();
-  const nlohmann::json summary{{"network", network.name},
-                               {"complete", complete},
-                               {"architecture", arch.name},
-                               {"objective", o.objective},
-                               {"layers", network.layers.size()},
-                               {"unique_layers", layers.size()},
-                               {"failed_layers", failed},
-                               {"total_cycles", total_cycles},
-                               {"total_energy_pJ", total_energy},
-                               {"total_edp", total_cycles * total_energy},
-                               {"pJ_per_mac", total_macs > 0 ? total_energy / total_macs : 0.0},
-                               {"wall_time_s", wall},
-                               {"jobs", o.jobs},
-                               {"per_layer", per_layer}};
+  nlohmann::json summary{{"network", network.name},
+                         {"complete", complete},
+                         {"architecture", arch.name},
+                         {"objective", o.objective},
+                         {"layers", network.layers.size()},
+                         {"unique_layers", layers.size()},
+                         {"failed_layers", failed},
+                         {"total_cycles", total_cycles},
+                         {"total_energy_pJ", total_energy},
+                         {"total_edp", total_cycles * total_energy},
+                         {"pJ_per_mac", total_macs > 0 ? total_energy / total_macs : 0.0},
+                         {"wall_time_s", wall},
+                         {"jobs", o.jobs},
+                         {"per_layer", per_layer}};
+  if (imported) {
+    summary["onnx"] = o.onnx.path;
+    summary["skipped_operators"] = skippedOperatorsJson(*imported);
+    summary["import_warnings"] = imported->warnings;
+  }
   writeFileAtomically((out / "summary.json").string(), summary.dump(2) + "\n");
   const std::string markdown =
       std::string(complete ? "" : "**Incomplete: interrupted before every layer was scheduled.**\n\n") +
@@ -145,8 +157,14 @@ int runNetwork(const NetworkCliOptions& o) {
           network.name, arch.name.empty() ? o.arch : arch.name, network.layers.size(), layers.size(),
           o.objective, total_cycles, total_energy / 1e6, total_cycles * total_energy,
           total_macs > 0 ? total_energy / total_macs : 0.0, wall, o.jobs, table);
-  writeFileAtomically((out / "summary.md").string(), markdown);
+  const std::string skipped_note =
+      imported && !imported->skipped.empty()
+          ? fmt::format("\nFrom {}; operators that are not layers, skipped: {}.\n", o.onnx.path,
+                        describeSkipped(imported->skipped))
+          : "";
+  writeFileAtomically((out / "summary.md").string(), markdown + skipped_note);
   std::cout << markdown;
+  writeReportOrWarn("network", o.out);
   if (!complete) {
     std::cerr
         << "cosa network: interrupted; wrote the layers that finished and a summary marked incomplete\n";
@@ -165,6 +183,7 @@ Action registerNetwork(CLI::App& app) {
   sub->add_option("--network", o->network,
                   "A bundled network (alexnet, resnet50, resnext50, deepbench, ...)");
   sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");
+  addOnnxOptions(*sub, o->onnx);
   sub->add_option("--out", o->out, "Output folder")->required();
   sub->add_option("--objective", o->objective, "edp | latency | energy | cosa-paper")->capture_default_str();
   sub->add_option("--jobs", o->jobs, "Layers scheduled in parallel")->capture_default_str();

@@ -1,0 +1,305 @@
+// ONNX import: models built here with the onnx protobuf API, checked layer by layer against
+// shapes worked out by hand and against the bundled ResNet-50 layer list.
+#include "workload/onnx_import.hpp"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "cli_support.hpp"
+#include "common/error.hpp"
+#include "onnx_models.hpp"
+#include "workload/network.hpp"
+#include "workload/shapes.hpp"
+
+namespace cosa {
+namespace {
+
+namespace fs = std::filesystem;
+using test::OnnxBuilder;
+
+std::int64_t bound(const Workload& w, const std::string& dim) { return w.bounds.at(w.dimIndex(dim)); }
+
+std::map<std::string, std::int64_t> boundsOf(const Workload& w) {
+  std::map<std::string, std::int64_t> out;
+  for (int d = 0; d < w.numDims(); ++d) out[w.dimensions[d]] = w.bounds[d];
+  for (const auto& c : w.coefficients) out[c.name] = c.value;
+  return out;
+}
+
+int skippedCount(const OnnxImport& imported, const std::string& op) {
+  for (const auto& s : imported.skipped)
+    if (s.op_type == op) return s.count;
+  return 0;
+}
+
+// Same shape, bounds, coefficients and data spaces; layer names differ.
+bool sameLayer(Workload a, Workload b) {
+  a.name.clear();
+  b.name.clear();
+  return a == b;
+}
+
+TEST(OnnxImport, ResNet50MatchesTheBundledLayerListShapeForShape) {
+  const OnnxImport imported = importOnnxBytes(test::resnet50Onnx(), "resnet50.onnx");
+  const Network bundled = builtinNetwork("resnet50");
+  ASSERT_EQ(imported.network.layers.size(), 54u);  // 53 convolutions and the classifier
+  ASSERT_EQ(bundled.layers.size(), imported.network.layers.size());
+  for (std::size_t i = 0; i < bundled.layers.size(); ++i)
+    EXPECT_TRUE(sameLayer(imported.network.layers[i].workload, bundled.layers[i].workload))
+        << "layer " << i << " (" << imported.network.layers[i].name << ", bundled " << bundled.layers[i].name
+        << ")";
+  EXPECT_EQ(uniqueLayers(imported.network).size(), uniqueLayers(bundled).size());
+  EXPECT_EQ(imported.network.name, "resnet50");
+  EXPECT_TRUE(imported.warnings.empty());
+  // Every other operator is counted: BN after each conv, ReLU after conv1 and 3 per block.
+  EXPECT_EQ(skippedCount(imported, "BatchNormalization"), 53);
+  EXPECT_EQ(skippedCount(imported, "Relu"), 1 + 3 * 16);
+  EXPECT_EQ(skippedCount(imported, "Add"), 16);
+  EXPECT_EQ(skippedCount(imported, "MaxPool"), 1);
+  EXPECT_EQ(skippedCount(imported, "GlobalAveragePool"), 1);
+  EXPECT_EQ(skippedCount(imported, "Flatten"), 1);
+  EXPECT_EQ(imported.skipped.front().op_type, "BatchNormalization");
+  EXPECT_EQ(describeSkipped(imported.skipped).substr(0, 28), "BatchNormalization x53, Relu");
+}
+
+TEST(OnnxImport, SymbolicBatchTakesTheBatchSizeOption) {
+  const OnnxImport imported = importOnnxBytes(test::resnet50Onnx(), "resnet50.onnx", {.batch_size = 8});
+  for (const NetworkLayer& layer : imported.network.layers)
+    EXPECT_EQ(bound(layer.workload, "N"), 8) << layer.name;
+  EXPECT_THROW(importOnnxBytes(test::resnet50Onnx(), "resnet50.onnx", {.batch_size = 0}), InputError);
+}
+
+TEST(OnnxImport, RectangularKernelsStridesAndDilationsFollowTimeloopNaming) {
+  OnnxBuilder b("rect");
+  const std::string x = b.input("x", {2, 8, 32, 40});
+  // kernel [kH=3, kW=5], strides [2, 1], dilations [1, 2], no padding:
+  // H_out = (32 - 3) / 2 + 1 = 15, W_out = 40 - 2 * (5 - 1) = 32.
+  b.output(b.conv(x, 8, 16, {3, 5}, {2, 1}, {0, 0, 0, 0}, 1, {1, 2}, "rect_conv"));
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "rect.onnx");
+  ASSERT_EQ(imported.network.layers.size(), 1u);
+  const Workload& w = imported.network.layers[0].workload;
+  EXPECT_EQ(w.shape, "cnn-layer");
+  EXPECT_EQ(imported.network.layers[0].name, "rect_conv");
+  const std::map<std::string, std::int64_t> expected{
+      {"R", 5}, {"S", 3},       {"P", 32},      {"Q", 15},        {"C", 8},        {"K", 16},
+      {"N", 2}, {"Wstride", 1}, {"Hstride", 2}, {"Wdilation", 2}, {"Hdilation", 1}};
+  EXPECT_EQ(boundsOf(w), expected);
+}
+
+TEST(OnnxImport, PaddingIsInTheOutputSizeFromShapeInference) {
+  OnnxBuilder b("pad");
+  const std::string x = b.input("x", {1, 3, 17, 17});
+  // (17 + 2 + 2 - 5) / 3 + 1 = 6 in both directions.
+  b.output(b.conv(x, 3, 4, {5, 5}, {3, 3}, {2, 2, 2, 2}));
+  const Workload w = importOnnxBytes(b.bytes(), "pad.onnx").network.layers.at(0).workload;
+  EXPECT_EQ(bound(w, "P"), 6);
+  EXPECT_EQ(bound(w, "Q"), 6);
+}
+
+TEST(OnnxImport, DepthwiseAndGroupedConvolutionsKeepTheirShapes) {
+  OnnxBuilder b("groups");
+  std::string x = b.input("x", {1, 32, 28, 28});
+  x = b.conv(x, 32, 32, {3, 3}, {1, 1}, {1, 1, 1, 1}, 32, {}, "depthwise");
+  x = b.conv(x, 32, 128, {3, 3}, {2, 2}, {1, 1, 1, 1}, 32, {}, "grouped");       // 4 in, 4 out per group
+  x = b.conv(x, 128, 256, {1, 1}, {1, 1}, {0, 0, 0, 0}, 128, {}, "multiplier");  // 1 in, 2 out per group
+  b.output(x);
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "groups.onnx");
+  ASSERT_EQ(imported.network.layers.size(), 3u);
+  const Workload& dw = imported.network.layers[0].workload;
+  EXPECT_EQ(dw.shape, "depthwise-cnn-layer");
+  EXPECT_EQ((std::map<std::string, std::int64_t>{{"R", 3},
+                                                 {"S", 3},
+                                                 {"P", 28},
+                                                 {"Q", 28},
+                                                 {"C", 32},
+                                                 {"N", 1},
+                                                 {"Wstride", 1},
+                                                 {"Hstride", 1},
+                                                 {"Wdilation", 1},
+                                                 {"Hdilation", 1}}),
+            boundsOf(dw));
+  const Workload& g = imported.network.layers[1].workload;
+  EXPECT_EQ(g.shape, "grouped-cnn-layer");
+  EXPECT_EQ(bound(g, "C"), 1);  // 32 input channels in 32 groups
+  EXPECT_EQ(bound(g, "K"), 4);
+  EXPECT_EQ(bound(g, "G"), 32);
+  EXPECT_EQ(bound(g, "P"), 14);
+  EXPECT_EQ(g.macs(), 3 * 3 * 14 * 14 * 128);  // one input channel per output channel
+  const Workload& m = imported.network.layers[2].workload;
+  EXPECT_EQ(m.shape, "grouped-cnn-layer");
+  EXPECT_EQ(bound(m, "C"), 1);
+  EXPECT_EQ(bound(m, "K"), 2);
+  EXPECT_EQ(bound(m, "G"), 128);
+}
+
+TEST(OnnxImport, OneDimensionalConvolution) {
+  OnnxBuilder b("conv1d");
+  const std::string x = b.input("x", {1, 16, 100});
+  b.output(b.conv(x, 16, 32, {5}, {2}, {0, 0}));
+  const Workload w = importOnnxBytes(b.bytes(), "conv1d.onnx").network.layers.at(0).workload;
+  EXPECT_EQ(bound(w, "R"), 5);
+  EXPECT_EQ(bound(w, "S"), 1);
+  EXPECT_EQ(bound(w, "P"), 48);  // (100 - 5) / 2 + 1
+  EXPECT_EQ(bound(w, "Q"), 1);
+  EXPECT_EQ(w.coefficient("Wstride"), 2);
+}
+
+TEST(OnnxImport, GemmAndMatMul) {
+  OnnxBuilder b("matmuls");
+  const std::string tokens = b.input("tokens", {2, 16, 64});
+  const std::string q = b.input("q", {2, 4, 16, 32});
+  const std::string k = b.input("k", {2, 4, 32, 24});
+  const std::string u = b.input("u", {10, 20});
+  const std::string v = b.input("v", {20, 30});
+  const std::string flat = b.input("flat", {4, 512});
+  b.output(OnnxBuilder::out(b.node("MatMul", {tokens, b.weight({64, 128})}, "projection")));
+  b.output(OnnxBuilder::out(b.node("MatMul", {q, k}, "attention")));
+  b.output(OnnxBuilder::out(b.node("MatMul", {u, v}, "plain")));
+  b.output(b.linear(flat, 512, 10));
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "matmuls.onnx");
+  ASSERT_EQ(imported.network.layers.size(), 4u);
+  // A constant weight: a fully connected layer over 2 * 16 rows, as a 1x1 convolution.
+  const Workload& fc = imported.network.layers[0].workload;
+  EXPECT_EQ(fc.shape, "cnn-layer");
+  EXPECT_EQ(bound(fc, "N"), 32);
+  EXPECT_EQ(bound(fc, "C"), 64);
+  EXPECT_EQ(bound(fc, "K"), 128);
+  EXPECT_EQ(bound(fc, "R") * bound(fc, "S") * bound(fc, "P") * bound(fc, "Q"), 1);
+  const Workload& attention = imported.network.layers[1].workload;
+  EXPECT_EQ(attention.shape, "batched-gemm");
+  EXPECT_EQ((std::map<std::string, std::int64_t>{{"B", 8}, {"M", 16}, {"K", 32}, {"N", 24}}),
+            boundsOf(attention));
+  const Workload& plain = imported.network.layers[2].workload;
+  EXPECT_EQ(plain.shape, "gemm");
+  EXPECT_EQ((std::map<std::string, std::int64_t>{{"M", 10}, {"K", 20}, {"N", 30}}), boundsOf(plain));
+  const Workload& linear = imported.network.layers[3].workload;  // Gemm, transB = 1
+  EXPECT_EQ(linear.shape, "cnn-layer");
+  EXPECT_EQ(bound(linear, "N"), 4);
+  EXPECT_EQ(bound(linear, "C"), 512);
+  EXPECT_EQ(bound(linear, "K"), 10);
+}
+
+TEST(OnnxImport, NodesWithoutShapesAreSkippedWithAReason) {
+  OnnxBuilder b("custom");
+  const std::string x = b.input("x", {1, 8, 16, 16});
+  onnx::NodeProto& custom = b.node("Mystery", {x});
+  custom.set_domain("com.example");
+  auto* opset = b.model().add_opset_import();
+  opset->set_domain("com.example");
+  opset->set_version(1);
+  b.output(b.conv(OnnxBuilder::out(custom), 8, 8, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, "after_custom"));
+  b.output(b.conv(x, 8, 8, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, "sized"));
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "custom.onnx");
+  ASSERT_EQ(imported.network.layers.size(), 1u);
+  EXPECT_EQ(imported.network.layers[0].name, "sized");
+  EXPECT_EQ(skippedCount(imported, "com.example.Mystery"), 1);
+  EXPECT_EQ(skippedCount(imported, "Conv"), 1);
+  ASSERT_EQ(imported.warnings.size(), 1u);
+  EXPECT_NE(imported.warnings[0].find("after_custom"), std::string::npos);
+  EXPECT_NE(imported.warnings[0].find("shape"), std::string::npos);
+}
+
+TEST(OnnxImport, ThreeDimensionalConvolutionIsSkippedWithAReason) {
+  OnnxBuilder b("conv3d");
+  const std::string x = b.input("x", {1, 4, 8, 8, 8});
+  b.output(b.conv(x, 4, 4, {3, 3, 3}, {1, 1, 1}, {0, 0, 0, 0, 0, 0}));
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "conv3d.onnx");
+  EXPECT_TRUE(imported.network.layers.empty());
+  ASSERT_EQ(imported.warnings.size(), 1u);
+  EXPECT_NE(imported.warnings[0].find("3-D convolution"), std::string::npos);
+}
+
+TEST(OnnxImport, DuplicateNodeNamesBecomeUniqueLayerNames) {
+  OnnxBuilder b("dups");
+  std::string x = b.input("x", {1, 4, 8, 8});
+  x = b.conv(x, 4, 4, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, "conv");
+  x = b.conv(x, 4, 8, {1, 1}, {1, 1}, {0, 0, 0, 0}, 1, {}, "conv");
+  b.output(x);
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "dups.onnx");
+  ASSERT_EQ(imported.network.layers.size(), 2u);
+  EXPECT_EQ(imported.network.layers[0].name, "conv");
+  EXPECT_EQ(imported.network.layers[1].name, "conv_2");
+}
+
+TEST(OnnxImport, BadInputNamesTheFileAndTheReason) {
+  auto message = [](const std::string& bytes) {
+    try {
+      importOnnxBytes(bytes, "model.onnx");
+    } catch (const InputError& e) {
+      return std::string(e.what());
+    }
+    return std::string("no error");
+  };
+  EXPECT_NE(message("network: resnet50\nlayers: []\n").find("not an ONNX model"), std::string::npos);
+  EXPECT_NE(message("").find("no graph nodes"), std::string::npos);
+  EXPECT_NE(message("").find("model.onnx"), std::string::npos);
+
+  OnnxBuilder b("symbolic");
+  const std::string x = b.input("x", {1, 3, 32, 32}, {"", "", "height", ""});
+  b.output(b.conv(x, 3, 8, {3, 3}, {1, 1}, {1, 1, 1, 1}));
+  const std::string symbolic = message(b.bytes());
+  EXPECT_NE(symbolic.find("graph.input[0] 'x' dimension 2"), std::string::npos) << symbolic;
+  EXPECT_NE(symbolic.find("'height'"), std::string::npos) << symbolic;
+
+  const fs::path missing = fs::temp_directory_path() / "cosa_no_such_model.onnx";
+  try {
+    importOnnx(missing.string());
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, missing.string());
+  }
+}
+
+// The command line: `cosa network --onnx` schedules every conv and FC layer of the model.
+TEST(OnnxImport, NetworkCommandSchedulesResNet50FromOnnx) {
+  const fs::path dir = fs::temp_directory_path() / ("cosa_onnx_test_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  const fs::path model = dir / "resnet50.onnx";
+  std::ofstream(model, std::ios::binary) << test::resnet50Onnx();
+  const std::string data = std::string(COSA_TEST_DATA_DIR) + "/../../data";
+  const test::RunResult r = test::runCosa("network --arch " + data + "/arch/simba.yaml --mapspace " + data +
+                                          "/mapspace/simba_bypass.yaml --onnx " + model.string() +
+                                          " --jobs 2 --out " + (dir / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream in(dir / "out" / "summary.json");
+  const nlohmann::json summary = nlohmann::json::parse(in);
+  EXPECT_EQ(summary["network"], "resnet50");
+  EXPECT_EQ(summary["layers"], 54);
+  EXPECT_EQ(summary["unique_layers"], 24);
+  EXPECT_EQ(summary["failed_layers"], 0);
+  EXPECT_EQ(summary["skipped_operators"]["BatchNormalization"], 53);
+  EXPECT_EQ(summary["skipped_operators"]["Relu"], 49);
+  EXPECT_NE(r.err.find("skipped operators: BatchNormalization x53"), std::string::npos) << r.err;
+
+  // The same network from the bundled list gives the same totals: same shapes, same schedules.
+  const test::RunResult bundled = test::runCosa(
+      "network --arch " + data + "/arch/simba.yaml --mapspace " + data +
+      "/mapspace/simba_bypass.yaml --network resnet50 --jobs 2 --out " + (dir / "bundled").string());
+  ASSERT_EQ(bundled.exit_code, 0) << bundled.err;
+  std::ifstream in2(dir / "bundled" / "summary.json");
+  const nlohmann::json reference = nlohmann::json::parse(in2);
+  EXPECT_EQ(summary["total_cycles"], reference["total_cycles"]);
+  EXPECT_DOUBLE_EQ(summary["total_energy_pJ"].get<double>(), reference["total_energy_pJ"].get<double>());
+  fs::remove_all(dir);
+}
+
+TEST(OnnxImport, NetworkCommandRejectsAFileThatIsNotOnnx) {
+  const fs::path file = fs::temp_directory_path() / ("cosa_not_onnx_" + std::to_string(::getpid()) + ".onnx");
+  std::ofstream(file) << "problem:\n  C: 3\n";
+  const std::string data = std::string(COSA_TEST_DATA_DIR) + "/../../data";
+  const test::RunResult r =
+      test::runCosa("network --arch " + data + "/arch/simba.yaml --onnx " + file.string() + " --out " +
+                    (fs::temp_directory_path() / "cosa_not_onnx_out").string());
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find(file.string()), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("not an ONNX model"), std::string::npos) << r.err;
+  EXPECT_FALSE(fs::exists(fs::temp_directory_path() / "cosa_not_onnx_out" / "summary.json"));
+  fs::remove(file);
+}
+
+}  // namespace
+}  // namespace cosa
