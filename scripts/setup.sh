@@ -5,6 +5,7 @@ packages=(
   build-essential cmake pkg-config
   coinor-libcbc-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  chromium  # headless, for the HtmlReportInChromium test
   libonnx-dev libprotobuf-dev
   clang libclang-rt-14-dev  # scripts/sanitize.sh and scripts/fuzz.sh: ASan/UBSan runtimes, libFuzzer
 )

@@ -4,6 +4,7 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
+#include <string>
 
 namespace cosa::cli {
 
@@ -18,5 +19,10 @@ Action registerEvaluate(CLI::App& app);
 Action registerSchedule(CLI::App& app);
 Action registerCompare(CLI::App& app);
 Action registerNetwork(CLI::App& app);
+Action registerReport(CLI::App& app);
+
+// Writes DIR/report.html from the results in DIR (see report/html_report.hpp) and names it on
+// stderr. The run's results are already written, so a failure here is a warning, not an error.
+void writeReportOrWarn(const std::string& command, const std::string& dir);
 
 }  // namespace cosa::cli

@@ -8,10 +8,10 @@
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
+#include "cli/onnx_source.hpp"
 #include "common/atomic_file.hpp"
 #include "mappers/comparison.hpp"
 #include "mapping/constraints_yaml.hpp"
-#include "mapping/mapping_yaml.hpp"
 #include "report/comparison_report.hpp"
 #include "workload/network.hpp"
 
@@ -24,6 +24,7 @@ struct CompareCliOptions {
   std::string mapspace;
   std::string networks;
   std::string workload_dir;
+  OnnxSourceOptions onnx;
   std::string mappers = "cosa,random,hybrid";
   std::string out;
   int jobs = 1;
@@ -50,11 +51,13 @@ int runCompare(const CompareCliOptions& o) {
   const EnergyTable energy = builtinEnergyTable(arch);
   std::vector<Network> networks;
   if (!o.workload_dir.empty()) networks.push_back(loadWorkloadDir(o.workload_dir));
+  if (!o.onnx.path.empty()) networks.push_back(importOnnxForCli(o.onnx).network);
   const std::vector<std::string> names =
       o.networks == "all" ? std::vector<std::string>{"alexnet", "resnet50", "resnext50", "deepbench"}
                           : splitList(o.networks);
   for (const std::string& name : names) networks.push_back(builtinNetwork(name));
-  if (networks.empty()) throw std::invalid_argument("give --network NAME[,NAME...] or --workload DIR");
+  if (networks.empty())
+    throw std::invalid_argument("give --network NAME[,NAME...], --workload DIR or --onnx FILE");
 
   ComparisonOptions options;
   options.mappers = splitList(o.mappers);
@@ -90,18 +93,19 @@ int runCompare(const CompareCliOptions& o) {
     // Runs come layer by layer, one per mapper.
     const std::vector<MapperRun>& runs = results.back().runs;
     for (std::size_t i = 0; i < runs.size(); ++i)
-      if (runs[i].found)
-        writeMapping((std::filesystem::path(o.out) / mappingFileFor(network.name, runs[i])).string(),
-                     runs[i].mapping, arch, layers[i / options.mappers.size()].workload);
+      writeComparisonRunOutputs(o.out, network.name, runs[i], arch,
+                                layers[i / options.mappers.size()].workload, energy);
   }
   const std::filesystem::path dir(o.out);
-  writeFileAtomically((dir / "results.csv").string(), comparisonCsv(results));
-  writeFileAtomically((dir / "results.json").string(), comparisonJson(results));
-  const std::string reference = options.mappers.front();
   const bool complete = !InterruptGuard::interrupted();
+  writeFileAtomically((dir / "results.csv").string(), comparisonCsv(results));
+  writeFileAtomically((dir / "results.json").string(),
+                      comparisonJson(results, arch.name.empty() ? o.arch : arch.name, complete));
+  const std::string reference = options.mappers.front();
   const std::string summary = comparisonMarkdown(results, reference, complete);
   writeFileAtomically((dir / "summary.md").string(), summary);
   std::cout << summary;
+  writeReportOrWarn("compare", o.out);
   if (!complete) {
     std::cerr << "cosa compare: interrupted; wrote the runs that finished and a summary marked incomplete\n";
     return kExitInterrupted;
@@ -118,6 +122,7 @@ Action registerCompare(CLI::App& app) {
   sub->add_option("--mapspace", o->mapspace, "Mapspace constraints YAML");
   sub->add_option("--network", o->networks, "Bundled network(s), comma separated, or 'all'");
   sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");
+  addOnnxOptions(*sub, o->onnx);
   sub->add_option("--mappers", o->mappers, "Comma-separated mappers; the first is the reference")
       ->capture_default_str();
   sub->add_option("--out", o->out, "Output folder")->required();

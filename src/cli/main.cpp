@@ -10,7 +10,8 @@ int main(int argc, char** argv) {
   CLI::App app{"cosa: one-shot schedules for spatial DNN accelerators"};
   app.require_subcommand(1);
   std::vector<cosa::cli::Action> actions{cosa::cli::registerEvaluate(app), cosa::cli::registerSchedule(app),
-                                         cosa::cli::registerCompare(app), cosa::cli::registerNetwork(app)};
+                                         cosa::cli::registerCompare(app), cosa::cli::registerNetwork(app),
+                                         cosa::cli::registerReport(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -36,6 +36,7 @@ MapperRun runCosa(const Architecture& arch, const Workload& workload, const Cons
   run.evaluations = r.polish_evaluations + run.samples;
   run.time_s = r.total_time_s;
   run.solver_status = solver::toString(r.status);
+  if (r.found) run.gap = r.gap;
   return run;
 }
 

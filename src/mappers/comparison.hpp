@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -30,6 +31,7 @@ struct MapperRun {
   std::int64_t evaluations = 0;
   double time_s = 0;
   std::string solver_status;  // cosa only
+  std::optional<double> gap;  // cosa only: the winning MIP's relative gap
 };
 
 struct ComparisonOptions {

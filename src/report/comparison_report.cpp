@@ -4,10 +4,14 @@
 
 #include <algorithm>
 #include <cmath>
+#include <filesystem>
 #include <map>
 #include <nlohmann/json.hpp>
 
 #include "common/atomic_file.hpp"
+#include "mapping/loop_nest.hpp"
+#include "mapping/mapping_yaml.hpp"
+#include "report/evaluation_report.hpp"
 
 namespace cosa {
 
@@ -56,6 +60,44 @@ std::string mappingFileFor(const std::string& network, const MapperRun& run) {
                      fileSafeName(run.mapper));
 }
 
+std::string statsFileFor(const std::string& network, const MapperRun& run) {
+  return fmt::format("mappings/{}/{}.{}.stats.json", fileSafeName(network), fileSafeName(run.layer),
+                     fileSafeName(run.mapper));
+}
+
+std::string loopNestFileFor(const std::string& network, const MapperRun& run) {
+  return fmt::format("mappings/{}/{}.{}.loopnest.txt", fileSafeName(network), fileSafeName(run.layer),
+                     fileSafeName(run.mapper));
+}
+
+nlohmann::json comparisonStatsJson(const MapperRun& run, const Architecture& arch, const Workload& workload,
+                                   const EnergyTable& energy) {
+  nlohmann::json stats = evaluationToJson(run.evaluation, arch, workload, energy);
+  stats["mapper"] = run.mapper;
+  stats["time_s"] = run.time_s;
+  stats["samples"] = run.samples;
+  stats["evaluations"] = run.evaluations;
+  if (!run.solver_status.empty()) {
+    stats["solver"] = {{"status", run.solver_status}, {"total_time_s", run.time_s}};
+    if (run.gap) stats["solver"]["gap"] = *run.gap;
+  }
+  stats["roofline_cycles"] = run.roofline_cycles;
+  stats["problem"] = problemJson(workload);
+  return stats;
+}
+
+void writeComparisonRunOutputs(const std::string& dir, const std::string& network, const MapperRun& run,
+                               const Architecture& arch, const Workload& workload,
+                               const EnergyTable& energy) {
+  if (!run.found) return;
+  const std::filesystem::path base(dir);
+  writeMapping((base / mappingFileFor(network, run)).string(), run.mapping, arch, workload);
+  writeFileAtomically((base / statsFileFor(network, run)).string(),
+                      comparisonStatsJson(run, arch, workload, energy).dump(2) + "\n");
+  writeFileAtomically((base / loopNestFileFor(network, run)).string(),
+                      formatLoopNest(run.mapping, arch, workload));
+}
+
 std::string comparisonCsv(const std::vector<NetworkComparison>& results) {
   std::string out =
       "network,layer,count,mapper,found,cycles,energy_pJ,edp,utilization,roofline_cycles,cycles_over_bound,"
@@ -74,7 +116,8 @@ std::string comparisonCsv(const std::vector<NetworkComparison>& results) {
   return out;
 }
 
-std::string comparisonJson(const std::vector<NetworkComparison>& results) {
+std::string comparisonJson(const std::vector<NetworkComparison>& results, const std::string& architecture,
+                           bool complete) {
   nlohmann::json networks = nlohmann::json::array();
   for (const auto& network : results) {
     nlohmann::json runs = nlohmann::json::array();
@@ -88,6 +131,7 @@ std::string comparisonJson(const std::vector<NetworkComparison>& results) {
                        {"samples", run.samples},
                        {"evaluations", run.evaluations}};
       if (!run.solver_status.empty()) r["solver_status"] = run.solver_status;
+      if (run.gap) r["gap"] = *run.gap;
       if (run.found) {
         r["cycles"] = run.evaluation.cycles;
         r["energy_pJ"] = run.evaluation.energy_pJ;
@@ -95,6 +139,8 @@ std::string comparisonJson(const std::vector<NetworkComparison>& results) {
         r["utilization"] = run.evaluation.utilization;
         r["cycles_over_bound"] = ratioOverBound(run);
         r["mapping_file"] = mappingFileFor(network.network, run);
+        r["stats_file"] = statsFileFor(network.network, run);
+        r["loopnest_file"] = loopNestFileFor(network.network, run);
       } else {
         r["message"] = run.message;
       }
@@ -102,7 +148,9 @@ std::string comparisonJson(const std::vector<NetworkComparison>& results) {
     }
     networks.push_back({{"network", network.network}, {"results", runs}});
   }
-  return nlohmann::json{{"networks", networks}}.dump(2) + "\n";
+  nlohmann::json out{{"networks", networks}, {"complete", complete}};
+  if (!architecture.empty()) out["architecture"] = architecture;
+  return out.dump(2) + "\n";
 }
 
 std::string comparisonMarkdown(const std::vector<NetworkComparison>& results,

@@ -86,6 +86,10 @@ json evaluationToJson(const Evaluation& e, const Architecture& arch, const Workl
               {"levels", levels}};
 }
 
+json problemJson(const Workload& workload) {
+  return json{{"shape", workload.shape}, {"dimensions", workload.dimensions}, {"bounds", workload.bounds}};
+}
+
 std::string evaluationSummary(const Evaluation& e, const Architecture& arch, const Workload& workload) {
   if (!e.valid) return fmt::format("invalid mapping: {}\n", e.error);
   std::string out;

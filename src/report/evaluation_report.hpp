@@ -16,6 +16,9 @@ namespace cosa {
 nlohmann::json evaluationToJson(const Evaluation& evaluation, const Architecture& arch,
                                 const Workload& workload, const EnergyTable& energy);
 
+// The layer's shape and bounds, for readers of stats files: {shape, dimensions[], bounds[]}.
+nlohmann::json problemJson(const Workload& workload);
+
 std::string evaluationSummary(const Evaluation& evaluation, const Architecture& arch,
                               const Workload& workload);
 

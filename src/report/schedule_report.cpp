@@ -31,6 +31,7 @@ nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOpt
                      {"unpolished_energy_pJ", result.unpolished.energy_pJ},
                      {"total_time_s", result.total_time_s}};
   stats["roofline_cycles"] = result.roofline_cycles;
+  if (result.evaluation.valid) stats["problem"] = problemJson(workload);
   return stats;
 }
 
