@@ -154,6 +154,27 @@ INSTANTIATE_TEST_SUITE_P(Objectives, FormulationBruteForce,
                          ::testing::Values(ScheduleObjective::Latency, ScheduleObjective::Energy,
                                            ScheduleObjective::Edp, ScheduleObjective::CosaPaper));
 
+// The CLI prints results on stdout, so the solver must print nothing there. (CBC's clique cut
+// generator reported every separation round on these small layers until told not to.)
+TEST(Scheduler, SolverPrintsNothingOnStdout) {
+  const Architecture arch = loadArchitecture(kData + "/arch/simba.yaml");
+  const Network small = builtinNetwork("small_layers");
+  for (const NetworkLayer& layer : small.layers) {
+    const Constraints constraints =
+        loadConstraints(kData + "/mapspace/simba_bypass.yaml", arch, layer.workload);
+    for (ScheduleObjective objective : {ScheduleObjective::Latency, ScheduleObjective::Energy}) {
+      ScheduleOptions options;
+      options.objective = objective;
+      ::testing::internal::CaptureStdout();
+      const ScheduleResult r =
+          scheduleLayer(arch, layer.workload, constraints, builtinEnergyTable(arch), options);
+      const std::string printed = ::testing::internal::GetCapturedStdout();
+      EXPECT_TRUE(r.found) << layer.name;
+      EXPECT_EQ(printed, "") << layer.name;
+    }
+  }
+}
+
 TEST(Scheduler, InfeasibleConstraintsAreReported) {
   const Architecture arch = tinyArch();
   const Workload workload = instantiate(builtinShape("cnn-layer"), {1, 1, 1, 1, /*C*/ 2, /*K*/ 4, 1});

@@ -212,6 +212,9 @@ Solution solveMip(const Model& model, const SolveOptions& options) {
   CglMixedIntegerRounding2 rounding;
   CglFlowCover flow;
   CglClique clique;
+  // CglClique reports every separation round on stdout unless told not to.
+  clique.setStarCliqueReport(false);
+  clique.setRowCliqueReport(false);
   cbc.addCutGenerator(&probing, -1, "Probing");
   cbc.addCutGenerator(&gomory, -1, "Gomory");
   cbc.addCutGenerator(&knapsack, -1, "Knapsack");
