@@ -3,6 +3,7 @@
 #include <sys/wait.h>
 
 #include <array>
+#include <chrono>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -209,6 +210,26 @@ TEST(Cli, InterruptedNetworkWritesWhatIsDoneAndSaysIncomplete) {
     }
   EXPECT_LT(scheduled, 24);
   EXPECT_NE(r.out.find("Incomplete"), std::string::npos);
+  fs::remove_all(out);
+}
+
+// A long exhaustive search stops on SIGINT too: compare exits 130 soon after, the run marked
+// interrupted, rather than finishing an enumeration of hours first.
+TEST(Cli, InterruptedCompareStopsALongSearch) {
+  const fs::path out = fs::temp_directory_path() / ("cosa_cli_test_cmpint_" + std::to_string(::getpid()));
+  const auto start = std::chrono::steady_clock::now();
+  const RunResult r =
+      runCosaWith("timeout --preserve-status -s INT 2 ",
+                  "compare --arch " + kSimba + " --mapspace " + kBypass +
+                      " --network resnet50 --mappers exhaustive --jobs 1 --out " + out.string());
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  EXPECT_EQ(r.exit_code, 130) << r.err;
+  EXPECT_LT(seconds, 60);  // generous: the first layer's enumeration alone would take hours
+  std::ifstream in(out / "results.json");
+  const auto results = nlohmann::json::parse(in);
+  EXPECT_FALSE(results["complete"].get<bool>());
+  const std::string dump = results.dump();
+  EXPECT_NE(dump.find("interrupted"), std::string::npos);
   fs::remove_all(out);
 }
 

@@ -397,3 +397,25 @@ TEST(ExhaustiveMapper, ReportsConstraintsThatAdmitNothing) {
 
 }  // namespace
 }  // namespace cosa
+
+namespace cosa {
+namespace {
+
+// A stop request (SIGINT in `cosa compare`) ends the enumeration at once, marked interrupted.
+TEST(ExhaustiveMapper, StopRequestEndsTheSearch) {
+  const Architecture arch = tinyArch();
+  const Workload workload = gemm(4, 2, 2);
+  const SearchResult full = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch));
+  EXPECT_FALSE(full.interrupted);
+  std::atomic<bool> stop{true};
+  ExhaustiveOptions options;
+  options.stop = &stop;
+  const SearchResult stopped = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch), options);
+  EXPECT_TRUE(stopped.interrupted);
+  EXPECT_LE(stopped.evaluations, 1);
+  EXPECT_LT(stopped.evaluations, full.evaluations);
+  EXPECT_NE(stopped.message.find("interrupted"), std::string::npos) << stopped.message;
+}
+
+}  // namespace
+}  // namespace cosa

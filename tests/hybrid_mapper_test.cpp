@@ -63,6 +63,20 @@ TEST(HybridMapper, SearchSizeIsSplitAmongThreads) {
   EXPECT_TRUE(endedBy(r, "search-size", 2)) << r.message;
 }
 
+// A stop request (SIGINT in `cosa compare`) ends every thread before its next mapping.
+TEST(HybridMapper, StopRequestEndsEveryThread) {
+  const Simba simba(smallLayer());
+  std::atomic<bool> stop{true};
+  HybridMapperOptions o = options(16000, 0, 0);
+  o.threads = 2;
+  o.stop = &stop;
+  const SearchResult r = simba.run(o);
+  EXPECT_TRUE(r.interrupted);
+  EXPECT_EQ(r.evaluations, 0);
+  EXPECT_TRUE(endedBy(r, "interrupted", 2)) << r.message;
+  EXPECT_FALSE(simba.run(options(20, 0, 0)).interrupted);
+}
+
 TEST(HybridMapper, VictoryAfterExactlyVictoryConditionValidMappings) {
   // A layer of one MAC: one mapping, optimal at once; every later one ties and does not improve.
   const Simba simba(test::cnnLayer(test::CnnBounds{}));

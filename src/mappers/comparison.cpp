@@ -49,6 +49,11 @@ MapperRun fromSearch(const SearchResult& r) {
   run.samples = r.samples;
   run.evaluations = r.evaluations;
   run.time_s = r.time_s;
+  // A search cut short is no baseline: report it as not run to the end.
+  if (r.interrupted) {
+    run.found = false;
+    run.message = "interrupted: " + r.message;
+  }
   return run;
 }
 
@@ -68,6 +73,7 @@ MapperRun runHybrid(const Architecture& arch, const Workload& workload, const Co
   hybrid.seed = options.seed;
   // The paper's Timeloop runs used several threads; the search splits its budget the same way.
   hybrid.threads = options.hybrid_threads;
+  hybrid.stop = options.stop;
   return fromSearch(hybridMapper(arch, workload, constraints, energy, hybrid));
 }
 
@@ -75,6 +81,7 @@ MapperRun runExhaustive(const Architecture& arch, const Workload& workload, cons
                         const EnergyTable& energy, const ComparisonOptions& options) {
   ExhaustiveOptions exhaustive;
   exhaustive.max_evaluations = options.exhaustive_max_evaluations;
+  exhaustive.stop = options.stop;
   return fromSearch(exhaustiveMapper(arch, workload, constraints, energy, exhaustive));
 }
 

@@ -266,8 +266,16 @@ class Search {
   std::int64_t evaluations = 0, valid = 0;
   std::int64_t leaves = 0, pruned_fanout = 0, pruned_capacity = 0;
   bool truncated = false;
+  bool stopped = false;
 
  private:
+  // A relaxed load every 1024 evaluations costs nothing next to the model.
+  bool stopRequested() {
+    if (!stopped && options_.stop != nullptr && options_.stop->load(std::memory_order_relaxed))
+      stopped = true;
+    return stopped;
+  }
+
   enum class Limit { Ok, FanOut, Capacity };
 
   bool bounded() const { return options_.max_evaluations > 0; }
@@ -292,7 +300,7 @@ class Search {
     }
     const PrimeItem& item = space_.items[i];
     for (const std::vector<int>& split : item.splits) {
-      if (exhausted()) return;
+      if (exhausted() || stopped) return;
       multiply(item, split, false);
       switch (limits()) {
         case Limit::Ok:
@@ -404,6 +412,7 @@ class Search {
     std::vector<std::size_t> spatial_choice(levels, 0);
     for (std::int64_t index = first;; ++index) {
       if (bounded() && index >= options_.max_evaluations) return;
+      if ((evaluations & 1023) == 0 && stopRequested()) return;
       for (int l = 0; l < levels; ++l) setOrders(l, spatial_choice[l]);
       evaluator_.evaluate(mapping_, evaluation_);
       ++evaluations;
@@ -509,6 +518,8 @@ SearchResult exhaustiveMapper(const Architecture& arch, const Workload& workload
       any.leaves, result.evaluations, result.valid, any.pruned_fanout, any.pruned_capacity);
   if (any.truncated)
     result.message += fmt::format("; truncated at max_evaluations = {}", options.max_evaluations);
+  for (const Search& search : searches) result.interrupted = result.interrupted || search.stopped;
+  if (result.interrupted) result.message += "; interrupted before the enumeration ended";
   if (winner != nullptr) {
     result.found = true;
     result.mapping = winner->best().mapping;

@@ -17,6 +17,7 @@
 //  (d) order collapse (collapse_orders): the innermost level's temporal order and the order of
 //      spatial loops beyond their X/Y assignment are not enumerated.
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -33,6 +34,9 @@ struct ExhaustiveOptions {
   std::int64_t max_evaluations = 0;  // 0 = unlimited; else the first N mappings in enumeration order
   int threads = 1;                   // the result does not depend on it
   bool collapse_orders = true;       // rule (d); off only to measure or test it
+  // Polled while enumerating; once set, the search stops and returns the best so far, marked
+  // interrupted (SIGINT in `cosa compare`).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Deterministic: the enumeration order is fixed and ties go to the mapping enumerated first.

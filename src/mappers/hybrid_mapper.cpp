@@ -13,8 +13,8 @@ namespace cosa {
 
 namespace {
 
-enum class EndReason { SearchSize, Victory, Timeout, MaxEvaluations };
-constexpr int kNumReasons = 4;
+enum class EndReason { SearchSize, Victory, Timeout, MaxEvaluations, Interrupted };
+constexpr int kNumReasons = 5;
 
 // Beyond 20 loops k! overflows 64 bits; no real workload has that many dimensions.
 constexpr std::size_t kMaxPermutable = 20;
@@ -123,6 +123,10 @@ void searchThread(const MapSpace& space, Evaluator& evaluator, const HybridMappe
       out.reason = EndReason::MaxEvaluations;
       return;
     }
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+      out.reason = EndReason::Interrupted;
+      return;
+    }
     if (!have_tiling) {
       if (!space.sampleTiling(rng, tiling)) {
         // No mapping could be built from this draw: Timeloop's mapping construction failure.
@@ -202,6 +206,10 @@ SearchResult hybridMapper(const Architecture& arch, const Workload& workload, co
   result.message = "threads ended by: search-size " + std::to_string(ended[0]) + ", victory-condition " +
                    std::to_string(ended[1]) + ", timeout " + std::to_string(ended[2]) + ", max-evaluations " +
                    std::to_string(ended[3]);
+  if (ended[4] > 0) {
+    result.interrupted = true;
+    result.message += ", interrupted " + std::to_string(ended[4]);
+  }
   if (!result.found) result.message = "no valid mapping found; " + result.message;
   result.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;

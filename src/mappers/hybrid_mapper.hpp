@@ -17,6 +17,7 @@
 // Differences: tilings never exceed fan-out (see mapspace.hpp), and the X/Y split and spatial loop
 // orders come with the tiling instead of being walked (they change no cost but the mesh check).
 
+#include <atomic>
 #include <cstdint>
 #include <vector>
 
@@ -40,6 +41,8 @@ struct HybridMapperOptions {
   std::int64_t max_evaluations = 10'000'000;
   // Called for every evaluated mapping from the worker threads: serialise inside if threads > 1.
   EvaluationObserver observer;
+  // Checked before every mapping; once set, every thread stops (SIGINT in `cosa compare`).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Thread t draws from the random stream (seed, t) and the threads' bests are merged in thread order

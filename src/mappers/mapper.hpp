@@ -31,6 +31,7 @@ struct SearchResult {
   std::int64_t evaluations = 0;  // cost-model evaluations
   std::int64_t valid = 0;        // valid mappings seen
   double time_s = 0;
+  bool interrupted = false;  // stopped early by a stop request; the best so far is kept
 };
 
 }  // namespace cosa
