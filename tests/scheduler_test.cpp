@@ -175,6 +175,30 @@ TEST(Scheduler, SolverPrintsNothingOnStdout) {
   }
 }
 
+// When the solver's time limit passes before any feasible point, the schedule still comes back:
+// valid, from the sampling fallback, and saying so.
+TEST(Scheduler, TimeLimitWithoutSolutionFallsBackToAValidSampledSchedule) {
+  const Architecture arch = loadArchitecture(kData + "/arch/simba.yaml");
+  const Workload workload = builtinNetwork("resnet50").layers.front().workload;
+  const Constraints constraints = loadConstraints(kData + "/mapspace/simba_bypass.yaml", arch, workload);
+  ScheduleOptions options;
+  options.time_limit_s = 1e-9;
+  const ScheduleResult r = scheduleLayer(arch, workload, constraints, builtinEnergyTable(arch), options);
+  EXPECT_EQ(r.status, solver::Status::NoSolutionFound);
+  ASSERT_TRUE(r.found) << r.message;
+  EXPECT_TRUE(r.from_fallback);
+  EXPECT_TRUE(r.evaluation.valid);
+  EXPECT_EQ(Evaluator(arch, workload, builtinEnergyTable(arch)).checkValidity(r.mapping), "");
+  EXPECT_NE(r.note.find("no schedule within its time limit"), std::string::npos) << r.note;
+  // Polishing improves on the sampled mapping it starts from.
+  EXPECT_LE(scheduleScore(options.objective, r.evaluation), scheduleScore(options.objective, r.unpolished));
+
+  options.time_limit_s = 10;
+  const ScheduleResult solved = scheduleLayer(arch, workload, constraints, builtinEnergyTable(arch), options);
+  EXPECT_FALSE(solved.from_fallback);
+  EXPECT_EQ(solved.note, "");
+}
+
 TEST(Scheduler, InfeasibleConstraintsAreReported) {
   const Architecture arch = tinyArch();
   const Workload workload = instantiate(builtinShape("cnn-layer"), {1, 1, 1, 1, /*C*/ 2, /*K*/ 4, 1});

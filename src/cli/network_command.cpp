@@ -1,6 +1,7 @@
 #include <fmt/format.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <filesystem>
 #include <iostream>
@@ -87,14 +88,15 @@ int runNetwork(const NetworkCliOptions& o) {
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // The network runs its layers one after another: cycles and energy add up, weighted by count.
-  double total_cycles = 0, total_energy = 0, total_macs = 0;
+  std::int64_t total_cycles = 0;  // cycles are integers, like every per-layer `cycles`
+  double total_energy = 0, total_macs = 0;
   int failed = 0;
   for (std::size_t i = 0; i < layers.size(); ++i) {
     if (!results[i].found) {
       ++failed;
       continue;
     }
-    total_cycles += layers[i].count * static_cast<double>(results[i].evaluation.cycles);
+    total_cycles += layers[i].count * results[i].evaluation.cycles;
     total_energy += layers[i].count * results[i].evaluation.energy_pJ;
     total_macs += layers[i].count * static_cast<double>(results[i].evaluation.macs);
   }
@@ -106,7 +108,8 @@ int runNetwork(const NetworkCliOptions& o) {
     const ScheduleResult& r = results[i];
     nlohmann::json entry{{"layer", layers[i].name}, {"count", layers[i].count}, {"found", r.found}};
     if (r.found) {
-      const double cycles_share = layers[i].count * static_cast<double>(r.evaluation.cycles) / total_cycles;
+      const double cycles_share =
+          layers[i].count * static_cast<double>(r.evaluation.cycles) / static_cast<double>(total_cycles);
       const double energy_share = layers[i].count * r.evaluation.energy_pJ / total_energy;
       entry.update({{"cycles", r.evaluation.cycles},
                     {"energy_pJ", r.evaluation.energy_pJ},
@@ -115,6 +118,7 @@ int runNetwork(const NetworkCliOptions& o) {
                     {"roofline_cycles", r.roofline_cycles},
                     {"solver_status", solver::toString(r.status)},
                     {"time_s", r.total_time_s},
+                    {"note", r.note},
                     {"output", "layers/" + fileSafeName(layers[i].name)}});
       table += fmt::format("| {} | {} | {} | {:.2f} | {:.1f}% | {:.1f}% | {:.3f} | {} | {:.2f} |\n",
                            layers[i].name, layers[i].count, r.evaluation.cycles, r.evaluation.energy_pJ / 1e6,
@@ -138,10 +142,10 @@ int runNetwork(const NetworkCliOptions& o) {
                          {"failed_layers", failed},
                          {"total_cycles", total_cycles},
                          {"total_energy_pJ", total_energy},
-                         {"total_edp", total_cycles * total_energy},
+                         {"total_edp", static_cast<double>(total_cycles) * total_energy},
                          {"pJ_per_mac", total_macs > 0 ? total_energy / total_macs : 0.0},
                          {"wall_time_s", wall},
-                         {"jobs", o.jobs},
+                         {"jobs", std::max(o.jobs, 1)},  // fewer than one runs one at a time
                          {"per_layer", per_layer}};
   if (imported) {
     summary["onnx"] = o.onnx.path;
@@ -152,11 +156,11 @@ int runNetwork(const NetworkCliOptions& o) {
   const std::string markdown =
       std::string(complete ? "" : "**Incomplete: interrupted before every layer was scheduled.**\n\n") +
       fmt::format(
-          "# {} on {}\n\n{} layers ({} unique), objective {}: total {:.0f} cycles, {:.2f} uJ, EDP {:.4g} "
+          "# {} on {}\n\n{} layers ({} unique), objective {}: total {} cycles, {:.2f} uJ, EDP {:.4g} "
           "pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
           network.name, arch.name.empty() ? o.arch : arch.name, network.layers.size(), layers.size(),
-          o.objective, total_cycles, total_energy / 1e6, total_cycles * total_energy,
-          total_macs > 0 ? total_energy / total_macs : 0.0, wall, o.jobs, table);
+          o.objective, total_cycles, total_energy / 1e6, static_cast<double>(total_cycles) * total_energy,
+          total_macs > 0 ? total_energy / total_macs : 0.0, wall, std::max(o.jobs, 1), table);
   const std::string skipped_note =
       imported && !imported->skipped.empty()
           ? fmt::format("\nFrom {}; operators that are not layers, skipped: {}.\n", o.onnx.path,

@@ -54,11 +54,14 @@ int runSchedule(const ScheduleCliOptions& o) {
     return kExitInvalidMapping;
   }
   writeScheduleOutputs(o.out, result, options, arch, workload, energy);
+  if (!result.note.empty()) std::cerr << "cosa schedule: note: " << result.note << "\n";
   std::cout << scheduleSummaryLine(result, workload) << "\n"
             << fmt::format(
-                   "solver {} {} in {:.3f} s (gap {:.2g}, {} variables, {} constraints); total {:.3f} s\n"
+                   "solver {} {} in {:.3f} s (gap {}, {} variables, {} constraints); total {:.3f} s\n"
                    "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
-                   o.backend, solver::toString(result.status), result.solve_time_s, result.gap,
+                   o.backend, solver::toString(result.status), result.solve_time_s,
+                   result.from_fallback ? std::string("none: sampling fallback")
+                                        : fmt::format("{:.2g}", result.gap),
                    result.variables, result.constraints, result.total_time_s, o.out);
   return kExitOk;
 }

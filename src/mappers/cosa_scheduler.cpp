@@ -1,8 +1,11 @@
 #include "mappers/cosa_scheduler.hpp"
 
+#include <fmt/format.h>
+
 #include <chrono>
 
 #include "mappers/local_search.hpp"
+#include "mappers/random_mapper.hpp"
 #include "model/evaluator.hpp"
 #include "model/roofline.hpp"
 
@@ -126,6 +129,11 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
     finish(result);
     return result;
   }
+  if (solution.status == solver::Status::Feasible)
+    result.note = fmt::format(
+        "not proven optimal: the solver {} (relative gap {:.3g}); this is the best valid "
+        "schedule it found",
+        solution.message, solution.gap);
   result.mapping = formulation.decode(solution.values);
   if (!evaluator.checkValidity(result.mapping).empty()) {
     result.repaired = repair(evaluator, result.mapping);
@@ -150,6 +158,32 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
   result.found = result.evaluation.valid;
   finish(result);
   return result;
+}
+
+// The solver hit its time limit before any feasible point: rather than nothing, the best of a few
+// valid mappings sampled from the constrained mapspace, polished on the exact model.
+void fallBackToSampling(const Architecture& arch, const Workload& workload, const Constraints& constraints,
+                        const EnergyTable& energy, Evaluator& evaluator, const ScheduleOptions& options,
+                        ScheduleResult& result) {
+  RandomMapperOptions sampling;
+  sampling.valid_target = 5;
+  sampling.seed = static_cast<std::uint64_t>(options.seed);
+  const SearchResult sampled = randomMapper(arch, workload, constraints, energy, sampling);
+  if (!sampled.found) return;
+  const ScheduleObjective goal = options.objective;
+  const LocalSearchResult polished = polishMapping(
+      evaluator, sampled.mapping, [goal](const Evaluation& e) { return scheduleScore(goal, e); },
+      options.polish_evaluations, frozenByConstraints(arch, workload, constraints));
+  result.found = polished.evaluation.valid;
+  result.mapping = polished.mapping;
+  result.evaluation = polished.evaluation;
+  result.unpolished = sampled.evaluation;
+  result.polish_evaluations += polished.evaluations;
+  result.from_fallback = result.found;
+  result.note = fmt::format(
+      "the solver found no schedule within its time limit ({} s); this is the best of {} valid sampled "
+      "mappings, polished on the cost model: valid, but likely far from optimal (raise --time-limit)",
+      options.time_limit_s, sampled.valid);
 }
 
 }  // namespace
@@ -182,6 +216,11 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
   }
   best.solve_time_s = solve_time;
   best.polish_evaluations = polish_evaluations;
+  if (!best.found && best.status == solver::Status::NoSolutionFound) {
+    const auto fallback_start = std::chrono::steady_clock::now();
+    fallBackToSampling(arch, workload, constraints, energy, evaluator, options, best);
+    busy_time += secondsSince(fallback_start);
+  }
   best.roofline_cycles = rooflineCycles(arch, workload);
   // Time this layer kept a core busy (not time spent queueing for a shared solver).
   best.total_time_s = std::min(secondsSince(start), busy_time + 1e-6);

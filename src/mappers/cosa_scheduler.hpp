@@ -37,6 +37,10 @@ struct ScheduleOptions {
 struct ScheduleResult {
   bool found = false;  // false: no valid mapping (see `message`)
   std::string message;
+  // When found but not proven optimal: why, and where the schedule came from (e.g. the solver's
+  // time limit; the sampling fallback when the solver found nothing in time). Empty otherwise.
+  std::string note;
+  bool from_fallback = false;  // the MIP found nothing in time; the schedule comes from sampling
   Mapping mapping;
   Evaluation evaluation;
   Evaluation unpolished;                                 // the decoded MIP schedule, before polishing

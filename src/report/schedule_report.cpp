@@ -17,9 +17,9 @@ nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOpt
   nlohmann::json stats = evaluationToJson(result.evaluation, arch, workload, energy);
   stats["solver"] = {{"backend", options.backend},
                      {"status", solver::toString(result.status)},
-                     {"objective", result.objective},
-                     {"bound", result.bound},
-                     {"gap", result.gap},
+                     {"objective", finiteOrNull(result.objective)},
+                     {"bound", finiteOrNull(result.bound)},
+                     {"gap", finiteOrNull(result.gap)},
                      {"time_s", result.solve_time_s},
                      {"variables", result.variables},
                      {"constraints", result.constraints},
@@ -29,7 +29,9 @@ nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOpt
                      {"polish_evaluations", result.polish_evaluations},
                      {"unpolished_cycles", result.unpolished.cycles},
                      {"unpolished_energy_pJ", result.unpolished.energy_pJ},
-                     {"total_time_s", result.total_time_s}};
+                     {"total_time_s", result.total_time_s},
+                     {"from_fallback", result.from_fallback},
+                     {"note", result.note}};
   stats["roofline_cycles"] = result.roofline_cycles;
   if (result.evaluation.valid) stats["problem"] = problemJson(workload);
   return stats;
