@@ -33,6 +33,7 @@ struct CompareCliOptions {
   std::int64_t hybrid_search_size = 16000;
   std::int64_t victory_condition = 0;
   int hybrid_threads = 1;
+  std::string hybrid_sampling = "fanout-valid";
   std::int64_t exhaustive_max_evaluations = 0;
   double time_limit = 10;
 };
@@ -68,6 +69,10 @@ int runCompare(const CompareCliOptions& o) {
   options.hybrid_search_size = o.hybrid_search_size;
   options.hybrid_victory_condition = o.victory_condition;
   options.hybrid_threads = o.hybrid_threads;
+  if (o.hybrid_sampling != "fanout-valid" && o.hybrid_sampling != "timeloop")
+    throw std::invalid_argument("--hybrid-sampling must be fanout-valid or timeloop, not '" +
+                                o.hybrid_sampling + "'");
+  options.hybrid_timeloop_sampling = o.hybrid_sampling == "timeloop";
   options.exhaustive_max_evaluations = o.exhaustive_max_evaluations;
   const ConstraintsFor constraints_for = [&](const Workload& workload) {
     return o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
@@ -134,6 +139,9 @@ Action registerCompare(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--victory-condition", o->victory_condition,
                   "hybrid: stop after this many consecutive valid mappings without improvement")
+      ->capture_default_str();
+  sub->add_option("--hybrid-sampling", o->hybrid_sampling,
+                  "hybrid: fanout-valid (tilings that fit) or timeloop (as Timeloop draws them)")
       ->capture_default_str();
   sub->add_option("--hybrid-threads", o->hybrid_threads, "hybrid: search threads (Timeloop's num-threads)")
       ->capture_default_str();

@@ -74,6 +74,7 @@ MapperRun runHybrid(const Architecture& arch, const Workload& workload, const Co
   // The paper's Timeloop runs used several threads; the search splits its budget the same way.
   hybrid.threads = options.hybrid_threads;
   hybrid.stop = options.stop;
+  if (options.hybrid_timeloop_sampling) hybrid.sampler = TilingSampler::Timeloop;
   return fromSearch(hybridMapper(arch, workload, constraints, energy, hybrid));
 }
 

@@ -43,6 +43,7 @@ struct ComparisonOptions {
   std::int64_t hybrid_search_size = 16000;
   std::int64_t hybrid_victory_condition = 0;  // hybrid-16K: 16,000 valid mappings, no early stop
   int hybrid_threads = 1;
+  bool hybrid_timeloop_sampling = false;        // draw tilings as Timeloop does (most break a fan-out)
   std::int64_t exhaustive_max_evaluations = 0;  // 0 = unlimited
   // Checked before each run; once set, the remaining runs are skipped (found = false,
   // message "not run: interrupted").

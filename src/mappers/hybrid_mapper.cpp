@@ -128,7 +128,7 @@ void searchThread(const MapSpace& space, Evaluator& evaluator, const HybridMappe
       return;
     }
     if (!have_tiling) {
-      if (!space.sampleTiling(rng, tiling)) {
+      if (!space.sampleTiling(rng, tiling, options.sampler)) {
         // No mapping could be built from this draw: Timeloop's mapping construction failure.
         ++out.samples;
         ++invalid_run;

@@ -23,6 +23,7 @@
 
 #include "arch/architecture.hpp"
 #include "mappers/mapper.hpp"
+#include "mappers/mapspace.hpp"
 #include "mappers/random_mapper.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
@@ -37,6 +38,9 @@ struct HybridMapperOptions {
   std::vector<SearchMetric> metrics = {SearchMetric::Delay, SearchMetric::LastLevelAccesses};
   std::uint64_t seed = 0;
   int threads = 1;
+  // FanoutValid (default) draws only tilings that fit the fan-outs; Timeloop draws them as Timeloop
+  // does, so most fail (see mapspace.hpp): the paper's baseline, faithfully.
+  TilingSampler sampler = TilingSampler::FanoutValid;
   // Safety cap on cost-model evaluations in total (split among threads like search_size).
   std::int64_t max_evaluations = 10'000'000;
   // Called for every evaluated mapping from the worker threads: serialise inside if threads > 1.

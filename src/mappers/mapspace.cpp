@@ -159,11 +159,16 @@ void MapSpace::applyConstraints(const Constraints& constraints) {
   }
 }
 
-bool MapSpace::sampleTiling(Rng& rng, Mapping& out) const {
+bool MapSpace::sampleTiling(Rng& rng, Mapping& out, TilingSampler sampler) const {
   out = base_;
   if (!error_.empty()) return false;
   std::vector<signed char> axis = base_axis_;
   std::vector<std::int64_t> used_x = base_used_x_, used_y = base_used_y_;
+  if (sampler == TilingSampler::Timeloop) {
+    placeUniformly(rng, out, axis, used_x, used_y);
+    setSpatialOrders(out, axis);
+    return true;
+  }
 
   // Place the primes in random order so that no dimension gets first pick of the fan-out.
   std::vector<Prime> primes = primes_;
@@ -201,6 +206,66 @@ bool MapSpace::sampleTiling(Rng& rng, Mapping& out) const {
     lm.spatial[p.dim] *= p.prime;
   }
 
+  setSpatialOrders(out, axis);
+  return true;
+}
+
+void MapSpace::placeUniformly(Rng& rng, Mapping& out, std::vector<signed char>& axis,
+                              std::vector<std::int64_t>& used_x, std::vector<std::int64_t>& used_y) const {
+  // Group the free primes as (dimension, prime, exponent).
+  std::vector<std::pair<Prime, int>> powers;
+  for (const Prime& p : primes_) {
+    if (!powers.empty() && powers.back().first.dim == p.dim && powers.back().first.prime == p.prime)
+      ++powers.back().second;
+    else
+      powers.push_back({p, 1});
+  }
+  std::vector<std::pair<int, bool>> slots;
+  std::vector<std::uint64_t> cut;
+  for (const auto& [p, exponent] : powers) {
+    slots.clear();
+    for (int l = 0; l < num_levels_; ++l) {
+      const std::size_t at = static_cast<std::size_t>(l * num_dims_ + p.dim);
+      if (temporal_open_[at]) slots.push_back({l, false});
+      if (spatial_open_[at]) slots.push_back({l, true});
+    }
+    if (slots.empty()) continue;  // cannot happen: the outermost temporal slot is always open
+    // A uniform composition of `exponent` into slots.size() parts: choose the positions of the
+    // slots.size() - 1 bars among exponent + slots.size() - 1 places (partial Fisher-Yates).
+    const std::size_t places = static_cast<std::size_t>(exponent) + slots.size() - 1;
+    cut.resize(places);
+    for (std::size_t i = 0; i < places; ++i) cut[i] = i;
+    for (std::size_t i = 0; i + 1 < slots.size(); ++i)
+      std::swap(cut[i], cut[i + uniformBelow(rng, places - i)]);
+    std::sort(cut.begin(), cut.begin() + static_cast<std::ptrdiff_t>(slots.size() - 1));
+    std::uint64_t previous = 0;
+    for (std::size_t s = 0; s < slots.size(); ++s) {
+      const std::uint64_t end = s + 1 < slots.size() ? cut[s] : places;
+      const std::uint64_t count = end - previous - (s > 0 ? 1 : 0);
+      previous = end;
+      if (count == 0) continue;
+      std::int64_t factor = 1;
+      for (std::uint64_t k = 0; k < count; ++k) factor *= p.prime;
+      const auto [level, spatial] = slots[s];
+      LevelMapping& lm = out.levels[level];
+      if (!spatial) {
+        lm.temporal[p.dim] *= factor;
+        continue;
+      }
+      signed char& a = axis[static_cast<std::size_t>(level * num_dims_ + p.dim)];
+      if (a == kFree) {
+        // An axis with room if there is one; else X, and the model will reject the fan-out.
+        const bool x_room = used_x[level] * factor <= fanout_x_[level];
+        const bool y_room = used_y[level] * factor <= fanout_y_[level];
+        a = x_room && y_room ? (uniformBelow(rng, 2) == 0 ? kX : kY) : y_room ? kY : kX;
+      }
+      (a == kX ? used_x[level] : used_y[level]) *= factor;
+      lm.spatial[p.dim] *= factor;
+    }
+  }
+}
+
+void MapSpace::setSpatialOrders(Mapping& out, const std::vector<signed char>& axis) const {
   // Spatial orders: the fixed permutation, then X dimensions, then Y; the split counts the X part.
   for (int l = 0; l < num_levels_; ++l) {
     LevelMapping& lm = out.levels[l];
@@ -220,7 +285,6 @@ bool MapSpace::sampleTiling(Rng& rng, Mapping& out) const {
     const bool has_y = fanout_y_[l] > 1 || fixed_split_[l] >= 0;
     lm.spatial_split = has_y ? x_count : -1;
   }
-  return true;
 }
 
 void MapSpace::sampleOrders(Rng& rng, Mapping& out) const {

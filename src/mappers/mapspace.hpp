@@ -25,6 +25,13 @@ std::uint64_t uniformBelow(Rng& rng, std::uint64_t n);
 // A generator for stream `index` of `seed` (independent streams for threads or samples).
 Rng makeRng(std::uint64_t seed, std::uint64_t index);
 
+// How tilings are drawn. FanoutValid (the default): each prime factor goes to a slot with room,
+// so no tiling exceeds a fan-out. Timeloop: as Timeloop's mapspace draws them, each dimension's
+// factorization over all slots uniformly at random (independent uniform compositions of each prime's
+// exponent), fan-out ignored: most such tilings break a fan-out and the model rejects them. For
+// reproducing the paper's Timeloop baseline faithfully.
+enum class TilingSampler { FanoutValid, Timeloop };
+
 class MapSpace {
  public:
   MapSpace(const Architecture& arch, const Workload& workload, const Constraints& constraints);
@@ -36,7 +43,7 @@ class MapSpace {
   // A random tiling: factors, spatial orders and X/Y split, keep pattern. Temporal orders are left
   // canonical (fixed permutation innermost, then ascending dimensions). False when some prime factor
   // found no slot with room (rare: only when fixed factors fill every slot of a dimension).
-  bool sampleTiling(Rng& rng, Mapping& out) const;
+  bool sampleTiling(Rng& rng, Mapping& out, TilingSampler sampler = TilingSampler::FanoutValid) const;
   // Random temporal loop orders for every level (a fixed permutation stays innermost, in order).
   void sampleOrders(Rng& rng, Mapping& out) const;
   // Both: one random mapping.
@@ -57,6 +64,9 @@ class MapSpace {
   };
 
   void applyConstraints(const Constraints& constraints);
+  void placeUniformly(Rng& rng, Mapping& out, std::vector<signed char>& axis,
+                      std::vector<std::int64_t>& used_x, std::vector<std::int64_t>& used_y) const;
+  void setSpatialOrders(Mapping& out, const std::vector<signed char>& axis) const;
 
   int num_levels_ = 0;
   int num_dims_ = 0;
