@@ -6,6 +6,7 @@ packages=(
   coinor-libcbc-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium  # headless, for the HtmlReportInChromium test
+  python3-jsonschema  # for the ResultSchemas test (tests/check_result_schemas.sh)
   libonnx-dev libprotobuf-dev
   clang libclang-rt-14-dev  # scripts/sanitize.sh and scripts/fuzz.sh: ASan/UBSan runtimes, libFuzzer
 )

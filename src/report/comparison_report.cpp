@@ -79,7 +79,7 @@ nlohmann::json comparisonStatsJson(const MapperRun& run, const Architecture& arc
   stats["evaluations"] = run.evaluations;
   if (!run.solver_status.empty()) {
     stats["solver"] = {{"status", run.solver_status}, {"total_time_s", run.time_s}};
-    if (run.gap) stats["solver"]["gap"] = *run.gap;
+    if (run.gap) stats["solver"]["gap"] = finiteOrNull(*run.gap);
   }
   stats["roofline_cycles"] = run.roofline_cycles;
   stats["problem"] = problemJson(workload);
@@ -131,7 +131,7 @@ std::string comparisonJson(const std::vector<NetworkComparison>& results, const 
                        {"samples", run.samples},
                        {"evaluations", run.evaluations}};
       if (!run.solver_status.empty()) r["solver_status"] = run.solver_status;
-      if (run.gap) r["gap"] = *run.gap;
+      if (run.gap) r["gap"] = finiteOrNull(*run.gap);
       if (run.found) {
         r["cycles"] = run.evaluation.cycles;
         r["energy_pJ"] = run.evaluation.energy_pJ;

@@ -2,6 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <cmath>
+
+#include "solver/mip.hpp"
+
 namespace cosa {
 
 using nlohmann::json;
@@ -84,6 +88,10 @@ json evaluationToJson(const Evaluation& e, const Architecture& arch, const Workl
                 {"energy_pJ", e.arithmetic_energy_pJ},
                 {"energy_per_compute_pJ", energy.mac_pJ}}},
               {"levels", levels}};
+}
+
+json finiteOrNull(double value) {
+  return std::isfinite(value) && std::abs(value) < solver::kInfinity ? json(value) : json(nullptr);
 }
 
 json problemJson(const Workload& workload) {

@@ -16,6 +16,11 @@ namespace cosa {
 nlohmann::json evaluationToJson(const Evaluation& evaluation, const Architecture& arch,
                                 const Workload& workload, const EnergyTable& energy);
 
+// A solver's objective, bound or gap, or null when it is infinite (no solution or no bound: the
+// solver reports +-solver::kInfinity, i.e. 1e30, or a non-finite value). JSON has no infinity, and
+// docs/schema/*.schema.json document these fields as number-or-null.
+nlohmann::json finiteOrNull(double value);
+
 // The layer's shape and bounds, for readers of stats files: {shape, dimensions[], bounds[]}.
 nlohmann::json problemJson(const Workload& workload);
 
