@@ -152,6 +152,9 @@ std::vector<BadInput> catalog() {
                "exactly one of --network, --workload or --onnx"});
   c.push_back(
       {"compare_unknown_mapper", "compare", arch, "", "", "--network alexnet --mappers oracle", 2, "oracle"});
+  c.push_back({"compare_unknown_hybrid_sampling", "compare", arch, "", "",
+               "--network alexnet --hybrid-sampling smart", 2,
+               "--hybrid-sampling must be fanout-valid or timeloop, not 'smart'"});
   return c;
 }
 
