@@ -42,4 +42,24 @@ inline RunResult runCosaWith(const std::string& prefix, const std::string& args)
 
 inline RunResult runCosa(const std::string& args) { return runCosaWith("", args); }
 
+// The bundled Simba architecture and CoSA's bypass pattern.
+inline const std::string kSimba = std::string(COSA_TEST_DATA_DIR) + "/../../data/arch/simba.yaml";
+inline const std::string kBypass = std::string(COSA_TEST_DATA_DIR) + "/../../data/mapspace/simba_bypass.yaml";
+
+// A small CoSA-style workload folder, emptied first: two layers, one of them twice (a, b, c = b).
+inline std::filesystem::path writeSmallWorkloadDir(const std::string& name) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("cosa_test_" + std::to_string(::getpid()) + "_" + name);
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  std::ofstream(dir / "a.yaml")
+      << "problem: {shape: cnn-layer, R: 3, S: 3, P: 14, Q: 14, C: 32, K: 64, N: 1}\n";
+  std::ofstream(dir / "b.yaml")
+      << "problem: {shape: cnn-layer, R: 1, S: 1, P: 7, Q: 7, C: 64, K: 128, N: 1}\n";
+  std::ofstream(dir / "c.yaml")
+      << "problem: {shape: cnn-layer, R: 1, S: 1, P: 7, Q: 7, C: 64, K: 128, N: 1}\n";
+  std::ofstream(dir / "layers.yaml") << "- a\n- b\n- c\n";
+  return dir;
+}
+
 }  // namespace cosa::test

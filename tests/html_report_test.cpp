@@ -262,24 +262,10 @@ TEST(HtmlReportLoad, BadValuesNameTheFileAndField) {
   fs::remove_all(dir);
 }
 
-// A small CoSA-style workload folder: two layers, one of them twice.
-fs::path writeWorkload(const std::string& name) {
-  const fs::path dir =
-      fs::temp_directory_path() / ("cosa_html_test_" + std::to_string(::getpid()) + "_" + name);
-  fs::remove_all(dir);
-  fs::create_directories(dir);
-  std::ofstream(dir / "a.yaml")
-      << "problem: {shape: cnn-layer, R: 3, S: 3, P: 14, Q: 14, C: 32, K: 64, N: 1}\n";
-  std::ofstream(dir / "b.yaml")
-      << "problem: {shape: cnn-layer, R: 1, S: 1, P: 7, Q: 7, C: 64, K: 128, N: 1}\n";
-  std::ofstream(dir / "c.yaml")
-      << "problem: {shape: cnn-layer, R: 1, S: 1, P: 7, Q: 7, C: 64, K: 128, N: 1}\n";
-  std::ofstream(dir / "layers.yaml") << "- a\n- b\n- c\n";
-  return dir;
-}
+fs::path writeWorkload(const std::string& name) { return cosa::test::writeSmallWorkloadDir(name); }
 
-const std::string kSimba = std::string(COSA_TEST_DATA_DIR) + "/../../data/arch/simba.yaml";
-const std::string kBypass = std::string(COSA_TEST_DATA_DIR) + "/../../data/mapspace/simba_bypass.yaml";
+using cosa::test::kBypass;
+using cosa::test::kSimba;
 
 TEST(HtmlReportRun, NetworkWritesAReportWhoseBreakdownMatchesTheSummary) {
   const fs::path dir = writeWorkload("net");
