@@ -100,8 +100,8 @@ InputError expectInputError(F&& f) {
 }
 
 TEST(NetworkBuiltin, ListsBundledNetworks) {
-  const std::vector<std::string> expected = {"alexnet", "deepbench", "deepbench_all", "resnet50",
-                                             "resnext50"};
+  const std::vector<std::string> expected = {"alexnet",  "deepbench", "deepbench_all",
+                                             "resnet50", "resnext50", "small_layers"};
   EXPECT_EQ(builtinNetworkNames(), expected);
 }
 
