@@ -310,7 +310,27 @@ INSTANTIATE_TEST_SUITE_P(
                      "4}}\n"),
                 "architecture.subtree[0].local[1].name", "do not divide the 4 instances of its child 'M'"},
         BadArch{"architecture:\n  version: 0.3\n  subtree:\n  - {name: a}\n  - {name: b}\n",
-                "architecture.subtree", "only one subtree per level"}));
+                "architecture.subtree", "only one subtree per level"},
+        // Found by fuzzing (docs/hardening.md): each used to escape as another exception type or
+        // to overflow a signed 64-bit product.
+        BadArch{"arch:\n  ? [a, b]\n  : 1\n", "arch", "expected a plain key"},
+        BadArch{FLAT("  - {name: A, entries: 4, meshX: 4294967296, meshY: 4294967296}\n"), "arch.storage[0]",
+                "meshX x meshY (4294967296 x 4294967296) is too large"},
+        BadArch{"arch:\n  arithmetic: {instances: 33554432}\n  storage:\n  - {name: A, entries: 4, "
+                "instances: 1}\n",
+                "arch.arithmetic.instances", "33554432 instances exceed the supported maximum of 16777216"},
+        BadArch{
+            FLAT("  - {name: A, entries: 4, instances: 16, word-bits: 2147483647, block-size: 2147483647, "
+                 "cluster-size: 2147483647, width: 4611686014132420609}\n"),
+            "arch.storage[0].width", "does not equal word-bits"},
+        BadArch{FLAT("  - {name: A, depth: 9223372036854775807, block-size: 2, instances: 16}\n"),
+                "arch.storage[0].depth", "depth x block-size (9223372036854775807 x 2) is too large"},
+        BadArch{FLAT("  - {name: A, sizeKB: 1e300, instances: 16}\n"), "arch.storage[0].sizeKB",
+                "sizeKB 1e300 is too large"},
+        BadArch{"architecture:\n  version: 0.3\n  subtree:\n  - name: 'a[0..999999999999999]'\n    subtree:\n"
+                "    - name: 'b[0..999999999999999]'\n      local:\n      - {name: M, class: mac}\n",
+                "architecture.subtree[0].subtree[0].name",
+                "replication (1000000000000000 x 1000000000000000)"}));
 
 TEST(ArchYaml, FileErrorsNameTheFileAndLine) {
   try {

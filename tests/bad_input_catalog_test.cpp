@@ -90,6 +90,9 @@ std::vector<BadInput> catalog() {
   evaluate("arch_duplicate_level", replaced(arch, "name: WeightBuffer", "name: InputBuffer"), problem,
            mapping, 2, "InputBuffer");
   evaluate("arch_missing_top_key", "hardware: {}\n", problem, mapping, 2, "arch");
+  // Found by fuzzing: yaml-cpp's own exception used to escape, with no file or line in the message.
+  evaluate("arch_list_as_key", "arch:\n  ? [a, b]\n  : 1\n", problem, mapping, 2,
+           "arch.yaml:2:5: arch: expected a plain key");
   evaluate("arch_negative_bandwidth", replaced(arch, "bandwidth: 20.0", "bandwidth: -20.0"), problem, mapping,
            2, "bandwidth");
   evaluate("arch_bandwidth_not_a_number", replaced(arch, "bandwidth: 20.0", "bandwidth: fast"), problem,
@@ -132,7 +135,8 @@ std::vector<BadInput> catalog() {
   schedule("schedule_infeasible_fixed_factor", arch, problem, "--mapspace {dir}/bad_factor.yaml", 1,
            "cannot meet");
   schedule("schedule_outermost_level_bypasses", arch, problem, "--mapspace {dir}/bypass_all.yaml", 2,
-           "DRAM must keep every data space");
+           "mapspace.constraints[0].bypass: the outermost level DRAM holds every data space; it cannot "
+           "bypass Weights");
   schedule("schedule_without_bypass_registers_overflow", arch, problem, "", 1,
            "cannot meet the capacity of Registers (1 word) for the data spaces it keeps (Weights, Inputs, "
            "Outputs)");

@@ -185,6 +185,14 @@ TEST(ConstraintsYaml, RejectsBadInputWithLocationFieldAndReason) {
       {"bad proportion",
        "mapspace_constraints: [{target: DRAM, type: max_overbooked_proportion, proportion: 2}]\n",
        "mapspace_constraints[0].proportion", "proportion must be in [0, 1]"},
+      // Found by fuzzing: accepted here, then rejected by the CoSA formulation with an exception
+      // of another type and no position.
+      {"bypass at the outermost level",
+       "mapspace_constraints: [{target: DRAM, type: bypass, bypass: [Weights]}]\n",
+       "mapspace_constraints[0].bypass",
+       "the outermost level DRAM holds every data space; it cannot bypass Weights"},
+      {"list as a key", "mapspace_constraints: [{target: DRAM, type: temporal, [factors]: K=2}]\n",
+       "mapspace_constraints[0]", "expected a plain key"},
   };
   for (const BadCase& c : cases) {
     SCOPED_TRACE(c.name);

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "common/error.hpp"
+#include "common/yaml_util.hpp"
 
 namespace cosa {
 namespace {
@@ -325,6 +326,18 @@ TEST_F(Ert, RejectsUnknownKeysAndVersions) {
       a, "number");
   expectInputError(write("tables: []\n"), a, "ERT");
   expectInputError(write("ERT: [\n"), a, "YAML");
+}
+
+TEST_F(Ert, ParsesAnAlreadyLoadedDocumentLikeTheFile) {
+  // parseErt takes a YamlView (what the fuzz target feeds it); loadErt is a thin wrapper.
+  const Architecture a = simba();
+  const std::string text =
+      "ERT:\n  version: 0.3\n  tables:\n  - name: system.DRAM\n    actions: [{name: read, energy: 7}]\n";
+  EXPECT_DOUBLE_EQ(parseErt(YamlView::loadString(text, "ert.yaml"), a).levels[5].read_pJ, 7.0);
+  EXPECT_DOUBLE_EQ(loadErt(write(text), a).levels[5].read_pJ, 7.0);
+  // Found by fuzzing: a mapping as a key used to escape as YAML::TypedBadConversion.
+  expectInputError(write("ERT:\n  version: 0.2\n  tables: {? {a: 1} : {read: {energy: 1}}}\n"), a,
+                   "plain key");
 }
 
 TEST_F(Ert, MissingFileIsAnInputError) {

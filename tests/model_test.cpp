@@ -14,7 +14,9 @@
 #include <array>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <optional>
+#include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
@@ -617,6 +619,46 @@ TEST(ModelValidity, FactorProductMismatch) {
             "workload 4.");
   m.levels[1].temporal[K] = 2;
   EXPECT_EQ(evaluator.checkValidity(m), "");
+}
+
+// ---------------------------------------------------------------------------------------------
+// 7b. Extreme sizes (found by fuzzing, docs/hardening.md): each used to overflow a 64-bit integer
+// or a conversion to one, which is undefined behaviour.
+// ---------------------------------------------------------------------------------------------
+
+TEST(ModelLimits, HugeCapacityTimesMultipleBufferingHoldsAnyTile) {
+  StorageLevel buffer = sram("Buffer", std::int64_t{1} << 62, 1);
+  buffer.multiple_buffering = 4;  // 2^64 words: beyond int64, so unbounded
+  const Architecture arch = architecture(1, {buffer, dram()});
+  Evaluator evaluator(arch, layer({{C, 2}, {K, 4}}), flatEnergy(arch));
+  EXPECT_EQ(evaluator.checkValidity(throttleMapping()), "");
+}
+
+TEST(ModelLimits, AlmostNoBandwidthSaturatesCycles) {
+  StorageLevel d = dram();
+  d.read_bandwidth = 1e-300;
+  const Architecture arch = architecture(1, {sram("Buffer", 64, 1), d});
+  const Evaluation e = evaluate(arch, layer({{C, 2}, {K, 4}}), throttleMapping());
+  EXPECT_EQ(e.levels[1].cycles, std::numeric_limits<std::int64_t>::max());
+  EXPECT_EQ(e.cycles, std::numeric_limits<std::int64_t>::max());
+}
+
+TEST(ModelLimits, PartitionOfAHugeDataSpace) {
+  // Outputs of 2^25 x 2^25 (P x K) split over two Buffers along P: the partition is
+  // 2^50 x 2^49 / 2^50, whose intermediate product needs 99 bits.
+  const Architecture arch = architecture(2, {sram("Buffer", std::int64_t{1} << 60, 2), dram()});
+  Mapping m = emptyMapping(2);
+  m.levels[0].temporal[P] = 1 << 24;
+  m.levels[0].temporal[K] = 1 << 25;
+  m.levels[1].spatial[P] = 2;
+  const Evaluation e = evaluate(arch, layer({{P, 1 << 25}, {K, 1 << 25}}), m);
+  EXPECT_EQ(stats(e, 0, kOutputs).partition_size, std::int64_t{1} << 49);
+}
+
+TEST(ModelLimits, RejectsWorkloadsBeyondTheCountLimit) {
+  const Architecture arch = architecture(1, {sram("Buffer", 64, 1), dram()});
+  EXPECT_THROW(Evaluator(arch, layer({{P, std::int64_t{1} << 40}, {K, std::int64_t{1} << 40}})),
+               std::invalid_argument);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "common/error.hpp"
+#include "common/yaml_util.hpp"
 
 namespace cosa {
 namespace {
@@ -446,6 +447,46 @@ TEST(NetworkErrors, BadLayerEntries) {
   check("layers:\n  - just-a-name\n", "layers[0]");
   check("network: x\n", "");  // missing `layers:` is reported on the document
   check("network: x\nlayer: []\n", "layer");
+}
+
+TEST(NetworkFile, ParsesAnAlreadyLoadedDocument) {
+  const Network net = parseNetwork(YamlView::loadString(
+      "shape: gemm\nlayers:\n  - {name: a, M: 2, N: 3, K: 4, count: 2}\n", "dir/nets.yaml"));
+  EXPECT_EQ(net.name, "nets");  // the stem of the document's name, as for files
+  ASSERT_EQ(net.layers.size(), 1u);
+  EXPECT_EQ(net.layers[0].workload.shape, "gemm");
+  EXPECT_EQ(net.totalLayers(), 2);
+}
+
+TEST(NetworkErrors, FoundByFuzzing) {
+  // The counts' sum overflowed the int of totalLayers() (undefined behaviour).
+  InputError e = expectInputError([] {
+    parseNetwork(
+        YamlView::loadString("layers:\n  - {C: 1, count: 2147483647}\n  - {C: 2, count: 1}\n", "n.yaml"));
+  });
+  EXPECT_EQ(e.field(), "layers[1]");
+  EXPECT_NE(e.reason().find("add up to more than 2147483647"), std::string::npos) << e.reason();
+  // Layers are read in place (no copy without `count`): errors in a layer with a count, or in the
+  // network's shape, keep their own line and field.
+  e = expectInputError([] {
+    parseNetwork(YamlView::loadString("shape: gemm\nlayers:\n  - {M: 1, count: 2,\n     K: 0}\n", "n.yaml"));
+  });
+  EXPECT_EQ(e.field(), "layers[0].K");
+  EXPECT_EQ(e.where().line, 4);
+  e = expectInputError([] {
+    parseNetwork(
+        YamlView::loadString("shape:\n  dimensions: [M]\n  data-spaces: [{name: A, projection: [X]}]\n"
+                             "layers:\n  - {M: 1, count: 2}\n",
+                             "n.yaml"));
+  });
+  EXPECT_EQ(e.field(), "shape.data-spaces[0].projection[0]");
+  EXPECT_EQ(e.where().line, 3);
+  // A workload whose counts overflow int64.
+  e = expectInputError([] {
+    parseNetwork(YamlView::loadString("layers:\n  - {C: 4294967296, K: 4294967296, count: 2}\n", "n.yaml"));
+  });
+  EXPECT_EQ(e.field(), "layers[0]");
+  EXPECT_NE(e.reason().find("workload too large"), std::string::npos) << e.reason();
 }
 
 TEST(NetworkErrors, WorkloadDirProblems) {

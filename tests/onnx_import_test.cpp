@@ -225,6 +225,50 @@ TEST(OnnxImport, DuplicateNodeNamesBecomeUniqueLayerNames) {
   EXPECT_EQ(imported.network.layers[1].name, "conv_2");
 }
 
+// Found by fuzzing (docs/hardening.md): each crashed inside libonnx's shape inference.
+TEST(OnnxImport, MalformedConvolutionsAreRejectedOrSkippedNotCrashed) {
+  {
+    OnnxBuilder b("zero_stride");  // libonnx divided by the stride
+    b.output(b.conv(b.input("x", {1, 3, 8, 8}), 3, 4, {3, 3}, {0, 1}, {0, 0, 0, 0}, 1, {}, "zero"));
+    try {
+      importOnnxBytes(b.bytes(), "m.onnx");
+      FAIL() << "expected an InputError";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.field(), "graph.node[0] 'zero' (Conv) strides");
+      EXPECT_EQ(e.reason(), "0 is outside [1, 2147483648]");
+    }
+  }
+  {
+    // No kernel_shape, and a 4-D weight on a 2-D input: libonnx read past the input's rank.
+    OnnxBuilder b("rank");
+    b.output(OnnxBuilder::out(b.node("Conv", {b.input("x", {1, 28}), b.weight({4, 1, 3, 3})}, "mismatch")));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "m.onnx");
+    EXPECT_TRUE(imported.network.layers.empty());
+    EXPECT_EQ(skippedCount(imported, "Conv"), 1);
+  }
+  {
+    // A weight the graph computes cannot give kernel_shape up front: the node is kept out of shape
+    // inference and reported as not imported.
+    OnnxBuilder b("computed_weight");
+    const std::string w = b.unary("Relu", b.weight({4, 3, 3, 3}));
+    b.output(OnnxBuilder::out(b.node("Conv", {b.input("x", {1, 3, 8, 8}), w}, "computed")));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "m.onnx");
+    EXPECT_TRUE(imported.network.layers.empty());
+    ASSERT_EQ(imported.warnings.size(), 1u);
+    EXPECT_NE(imported.warnings[0].find("computed"), std::string::npos) << imported.warnings[0];
+  }
+  {
+    // Without kernel_shape but with a weight initializer, the kernel still comes from the weight.
+    OnnxBuilder b("implicit_kernel");
+    b.output(
+        OnnxBuilder::out(b.node("Conv", {b.input("x", {1, 3, 8, 8}), b.weight({4, 3, 3, 3})}, "implicit")));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "m.onnx");
+    ASSERT_EQ(imported.network.layers.size(), 1u);
+    EXPECT_EQ(bound(imported.network.layers[0].workload, "R"), 3);
+    EXPECT_EQ(bound(imported.network.layers[0].workload, "P"), 6);
+  }
+}
+
 TEST(OnnxImport, BadInputNamesTheFileAndTheReason) {
   auto message = [](const std::string& bytes) {
     try {

@@ -204,7 +204,32 @@ INSTANTIATE_TEST_SUITE_P(
         BadProblem{"problem: {shape: {dimensions: [M], data-space: []}}", "problem.shape.data-space",
                    "unknown key 'data-space'"},
         BadProblem{"problem: [1, 2]", "problem", "expected a mapping"},
-        BadProblem{"layer: {C: 3}", "", "missing required key 'problem'"}));
+        BadProblem{"layer: {C: 3}", "", "missing required key 'problem'"},
+        // Found by fuzzing (docs/hardening.md): counts that overflow int64 (macs() was undefined
+        // behaviour), more axes than the cost model holds, and a list as a key (an exception of
+        // yaml-cpp's own type escaped).
+        BadProblem{"problem: {R: 4294967296, S: 4294967296}", "problem", "workload too large"},
+        BadProblem{"problem: {C: 3, Wstride: 9223372036854775807}", "problem", "workload too large"},
+        BadProblem{
+            "problem: {shape: {dimensions: [A], data-spaces: [{name: X, projection: [A, A, A, A, A, A, "
+            "A, A, A, A, A, A, A, A, A, A, A]}]}}",
+            "problem.shape.data-spaces[0].projection", "at most 16 axes, got 17"},
+        BadProblem{"problem: {C: 3, [K]: 4}", "problem", "expected a plain key"}));
+
+TEST(ProblemYaml, CountBoundCoversMacsAndDataSpaces) {
+  // conv1 of ResNet-50: the Inputs' sliding windows give (1+1)(1+1)(1+2+1)(1+2+1) x MACs.
+  const Workload w = parseProblem(YamlView::loadString(
+      "problem: {R: 7, S: 7, P: 112, Q: 112, C: 3, K: 64, N: 1, Wstride: 2, Hstride: 2}", "conv1.yaml"));
+  EXPECT_DOUBLE_EQ(w.countBound(), 64.0 * static_cast<double>(w.macs()));
+  for (int ds = 0; ds < w.numDataSpaces(); ++ds)
+    EXPECT_LE(static_cast<double>(w.dataSpaceSize(ds)), w.countBound());
+  // At and just over the limit of 2^56 (a GEMM's bound is its MACs times 2 x 2).
+  EXPECT_NO_THROW(
+      parseProblem(YamlView::loadString("problem: {shape: gemm, M: 33554432, N: 33554432, K: 16}", "")));
+  EXPECT_THROW(
+      parseProblem(YamlView::loadString("problem: {shape: gemm, M: 33554432, N: 33554432, K: 32}", "")),
+      InputError);
+}
 
 TEST(ProblemYaml, MissingFileIsAnInputError) {
   try {

@@ -197,6 +197,13 @@ class Attributes {
   YamlView view_;
 };
 
+// a * b for sizes read from the input: fails at `where` rather than overflowing.
+std::int64_t checkedProduct(const YamlView& where, std::int64_t a, std::int64_t b, std::string_view what) {
+  std::int64_t out = 0;
+  if (__builtin_mul_overflow(a, b, &out)) where.fail(fmt::format("{} ({} x {}) is too large", what, a, b));
+  return out;
+}
+
 int toInt(const YamlView& node, std::int64_t value) {
   if (value > std::numeric_limits<int>::max()) node.fail(fmt::format("{} is too large", value));
   return static_cast<int>(value);
@@ -231,7 +238,8 @@ Component readComponent(const YamlView& node, bool tree, bool name_required = tr
 
 void checkMesh(const YamlView& where, std::int64_t instances, std::optional<std::int64_t> mesh_x,
                std::optional<std::int64_t> mesh_y) {
-  if (mesh_x && mesh_y && *mesh_x * *mesh_y != instances)
+  std::int64_t mesh = 0;
+  if (mesh_x && mesh_y && (__builtin_mul_overflow(*mesh_x, *mesh_y, &mesh) || mesh != instances))
     where.fail(fmt::format("meshX {} x meshY {} does not equal instances {}", *mesh_x, *mesh_y, instances));
   if (mesh_x && instances % *mesh_x != 0)
     where.fail(fmt::format("meshX {} does not divide instances {}", *mesh_x, instances));
@@ -249,11 +257,15 @@ std::int64_t readInstances(const Component& c, std::optional<std::int64_t> repli
   } else if (replicated) {
     instances = *replicated;
   } else if (mesh_x && mesh_y) {
-    instances = *mesh_x * *mesh_y;
+    instances = checkedProduct(c.attrs.view(), *mesh_x, *mesh_y, "meshX x meshY");
   } else {
     c.attrs.view().fail(fmt::format("'{}': instances (or meshX and meshY) must be given", c.name.base));
   }
-  checkMesh(c.attrs.find("instances").value_or(c.attrs.view()), instances, mesh_x, mesh_y);
+  const YamlView where = c.attrs.find("instances").value_or(c.attrs.view());
+  if (instances > kMaxInstances)
+    where.fail(fmt::format("'{}': {} instances exceed the supported maximum of {}", c.name.base, instances,
+                           kMaxInstances));
+  checkMesh(where, instances, mesh_x, mesh_y);
   return instances;
 }
 
@@ -289,7 +301,8 @@ StorageLevel readStorage(const Component& c, std::optional<std::int64_t> replica
       width_node->fail(fmt::format("width {} is not a multiple of word-bits {} x block-size {}", width, wb,
                                    level.block_size));
     if (block && cluster) {
-      if (wb * *block * *cluster != width)
+      std::int64_t product = 0;
+      if (__builtin_mul_overflow(wb * *block, *cluster, &product) || product != width)
         width_node->fail(fmt::format("width {} does not equal word-bits {} x block-size {} x cluster-size {}",
                                      width, wb, *block, *cluster));
     } else if (cluster) {
@@ -316,12 +329,14 @@ StorageLevel readStorage(const Component& c, std::optional<std::int64_t> replica
   if (entries_node) {
     level.entries = c.attrs.integer("entries").value();
   } else if (depth_node) {
-    level.entries = c.attrs.integer(kDepthKeys).value() * level.block_size;
+    level.entries = checkedProduct(*depth_node, c.attrs.integer(kDepthKeys).value(), level.block_size,
+                                   "depth x block-size");
   } else if (kb_node) {
     const double kb = kb_node->asDouble();
     const double words = std::floor(kb * 1024 * 8 / level.word_bits);
     if (!(words >= 1))
       kb_node->fail(fmt::format("sizeKB {} holds no {}-bit word", kb_node->asString(), level.word_bits));
+    if (!(words < 0x1p63)) kb_node->fail(fmt::format("sizeKB {} is too large", kb_node->asString()));
     level.entries = static_cast<std::int64_t>(words);
   } else if (!dram) {
     c.attrs.view().fail(
@@ -429,7 +444,7 @@ Parsed parseTree(const YamlView& arch) {
     node.checkKeys({"name", "attributes", "local", "subtree"});
     if (auto name = node.find("name")) {
       const ParsedName parsed = parseName(*name);
-      multiplication *= parsed.count;
+      multiplication = checkedProduct(*name, multiplication, parsed.count, "replication");
     }
     auto local = node.find("local");
     if (!local) continue;
@@ -438,7 +453,8 @@ Parsed parseTree(const YamlView& arch) {
       Component c = readComponent(element, true);
       const YamlView class_node = element.get("class");
       if (c.cls.empty()) class_node.fail("empty class");
-      const std::int64_t replicated = multiplication * c.name.count;
+      const std::int64_t replicated =
+          checkedProduct(element.get("name"), multiplication, c.name.count, "replication");
       if (classMatches(c.cls, kStorageClasses)) {
         outer_first.push_back(readStorage(c, replicated));
         outer_first_nodes.push_back(element);

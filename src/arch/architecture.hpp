@@ -10,6 +10,11 @@
 
 namespace cosa {
 
+// The most instances of any level, the arithmetic level included, that the readers accept: 2^24
+// (16,777,216), far beyond the accelerators Timeloop describes, and small enough that the cost
+// model's enumeration of a level's spatial children stays within memory.
+inline constexpr std::int64_t kMaxInstances = std::int64_t{1} << 24;
+
 struct StorageLevel {
   std::string name;
   std::string technology = "SRAM";     // "SRAM", "DRAM", ... as Timeloop reads it

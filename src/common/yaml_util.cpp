@@ -40,6 +40,14 @@ std::string YamlView::childPath(std::string_view key) const {
   return path_.empty() ? std::string(key) : fmt::format("{}.{}", path_, key);
 }
 
+std::string YamlView::keyText(const YAML::Node& key) const {
+  // yaml-cpp's own conversion would throw YAML::TypedBadConversion, which is not an InputError.
+  if (key.IsScalar() || key.IsNull()) return key.as<std::string>();
+  const YAML::Mark mark = key.Mark();
+  SourceLocation where{file_, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1};
+  throw InputError(where, path_, "expected a plain key (a name), not a list or mapping");
+}
+
 bool YamlView::has(std::string_view key) const {
   return node_.IsMap() && node_[std::string(key)].IsDefined();
 }
@@ -83,7 +91,7 @@ std::vector<std::pair<std::string, YamlView>> YamlView::entries() const {
   expectMap();
   std::vector<std::pair<std::string, YamlView>> out;
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = keyText(kv.first);
     out.emplace_back(key, YamlView(kv.second, file_, childPath(key)));
   }
   return out;
@@ -174,7 +182,7 @@ void YamlView::checkKeys(std::initializer_list<std::string_view> allowed) const 
 void YamlView::checkKeys(const std::vector<std::string>& allowed) const {
   expectMap();
   for (const auto& kv : node_) {
-    const std::string key = kv.first.as<std::string>();
+    const std::string key = keyText(kv.first);
     if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
     std::string list;
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;

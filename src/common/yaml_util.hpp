@@ -65,6 +65,8 @@ class YamlView {
 
  private:
   std::string childPath(std::string_view key) const;
+  // A map key as text; a list or mapping used as a key (`? [a, b]: 1`) is an InputError.
+  std::string keyText(const YAML::Node& key) const;
 
   YAML::Node node_;
   std::string file_;

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <set>
+#include <string_view>
 
 #include "mapping/mapping_yaml.hpp"
 
@@ -191,6 +192,11 @@ class ConstraintReader {
       auto list = attributes.find(key);
       if (!list) continue;
       std::vector<int> dataspaces = parseDataSpaceList(*list, workload_);
+      // The outermost level is the backing store: every mapper keeps everything there, and the
+      // CoSA formulation used to throw std::invalid_argument (with no position) on such a bypass.
+      if (outermost && std::string_view(key) == "bypass" && !dataspaces.empty())
+        list->fail(fmt::format("the outermost level {} holds every data space; it cannot bypass {}",
+                               arch_.levels[level].name, workload_.data_spaces[dataspaces.front()].name));
       for (int ds : dataspaces) {
         // Timeloop lets the outermost level be re-specified (its default is a fixed "keep").
         if (!outermost && !flagged_.insert({level, ds}).second)

@@ -10,6 +10,8 @@
 
 namespace cosa {
 
+class YamlView;
+
 struct LevelEnergy {
   // Energy of one vector (block) access, in pJ, before sharing among a cluster's instances.
   double read_pJ = 0;
@@ -28,5 +30,7 @@ EnergyTable builtinEnergyTable(const Architecture& arch);
 // Energies from an Accelergy ERT file (`ERT: {tables: [...]}`); levels the file does not
 // mention keep the built-in estimate. Throws InputError on malformed input.
 EnergyTable loadErt(const std::string& path, const Architecture& arch);
+// The same from an already loaded document (`root` holds `ERT:`), e.g. YamlView::loadString.
+EnergyTable parseErt(const YamlView& root, const Architecture& arch);
 
 }  // namespace cosa

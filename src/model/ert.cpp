@@ -163,9 +163,12 @@ void apply(const Component& component, const Architecture& arch, EnergyTable& ta
 }  // namespace
 
 EnergyTable loadErt(const std::string& path, const Architecture& arch) {
+  return parseErt(YamlView::loadFile(path), arch);
+}
+
+EnergyTable parseErt(const YamlView& root, const Architecture& arch) {
   EnergyTable table = builtinEnergyTable(arch);
 
-  const YamlView root = YamlView::loadFile(path);
   root.expectMap();
   const YamlView ert = root.get("ERT");
   ert.expectMap();

@@ -6,12 +6,13 @@
 #include <cmath>
 #include <cstddef>
 #include <cstdlib>
+#include <limits>
 #include <stdexcept>
 
 namespace cosa {
 
 namespace {
-constexpr int kMaxAxes = 16;
+constexpr int kMaxAxes = kMaxDataSpaceAxes;
 
 std::int64_t ceilDiv(std::int64_t a, std::int64_t b) { return (a + b - 1) / b; }
 }  // namespace
@@ -21,6 +22,9 @@ Evaluator::Evaluator(Architecture arch, Workload workload)
 
 Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
     : arch_(std::move(arch)), workload_(std::move(workload)), energy_(std::move(energy)) {
+  // Every count below stays under countBound(); the readers reject workloads beyond the limit.
+  if (!(workload_.countBound() <= kMaxWorkloadCount))
+    throw std::invalid_argument(fmt::format("workload {} is too large for 64-bit counts", workload_.name));
   num_levels_ = arch_.numLevels();
   num_dims_ = workload_.numDims();
   num_ds_ = workload_.numDataSpaces();
@@ -88,9 +92,12 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
   for (int l = 0; l < num_levels_; ++l) {
     const StorageLevel& spec = arch_.levels[l];
     LevelLimits limits;
-    if (spec.entries)
+    if (spec.entries) {
+      // A capacity beyond int64 holds any tile: clamp rather than overflow the conversion.
+      const double capacity = static_cast<double>(*spec.entries) * spec.multiple_buffering;
       limits.capacity =
-          static_cast<std::int64_t>(static_cast<double>(*spec.entries) * spec.multiple_buffering);
+          capacity < 0x1p63 ? static_cast<std::int64_t>(capacity) : std::numeric_limits<std::int64_t>::max();
+    }
     limits.instances = spec.instances;
     limits.clusters = spec.instances / std::max(1, spec.cluster_size);
     limits.fanout = arch_.fanout(l);
@@ -560,7 +567,9 @@ void Evaluator::analyseDataSpace(int ds, const Mapping& mapping, std::int64_t te
     const std::int64_t* ext = &extents_[static_cast<std::size_t>(l * num_dims_)];
     std::int64_t unused[kMaxAxes];
     const std::int64_t tile = keep[l] ? size[l] : axisExtents(ds, ext, unused);
-    partition_[l] = partition_[l + 1] * tile / siblingsTile(ds, ext, mapping.levels[l + 1].spatial.data());
+    // Both factors are up to a data space's size: multiply in 128 bits (the quotient fits again).
+    partition_[l] = static_cast<std::int64_t>(static_cast<__int128>(partition_[l + 1]) * tile /
+                                              siblingsTile(ds, ext, mapping.levels[l + 1].spatial.data()));
   }
   // Accesses arriving at each level from below; a bypassed level passes them on to its parent,
   // which sees them through its own fan-out as well.
@@ -618,7 +627,10 @@ void Evaluator::computeCyclesAndEnergy(Evaluation& out) const {
     if (spec.write_bandwidth && write_demand > *spec.write_bandwidth)
       throttle = std::min(throttle, *spec.write_bandwidth / write_demand);
     level.bandwidth_throttling = throttle;
-    level.cycles = static_cast<std::int64_t>(std::ceil(compute / throttle));
+    // Saturates rather than overflowing the conversion (a bandwidth of almost nothing).
+    const double cycles = std::ceil(compute / throttle);
+    level.cycles =
+        cycles < 0x1p63 ? static_cast<std::int64_t>(cycles) : std::numeric_limits<std::int64_t>::max();
     out.cycles = std::max(out.cycles, level.cycles);
 
     const LevelEnergy& energy = energy_.levels[l];

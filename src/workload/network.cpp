@@ -66,20 +66,6 @@ bool naturalLess(std::string_view a, std::string_view b) {
   return a < b;  // equal up to leading zeros: fall back to a total order
 }
 
-// The layer map as parseProblemNode wants it: without `count`, with the network's `shape` when the
-// layer names none. Child nodes are shared, so positions in errors still point into the file.
-YamlView problemView(const YamlView& layer, const std::optional<YamlView>& network_shape) {
-  const bool inject_shape = network_shape.has_value() && !layer.has("shape");
-  if (!inject_shape && !layer.has("count")) return layer;
-  YAML::Node copy(YAML::NodeType::Map);
-  for (const auto& kv : layer.node()) {
-    if (kv.first.IsScalar() && kv.first.Scalar() == "count") continue;
-    copy.force_insert(kv.first, kv.second);
-  }
-  if (inject_shape) copy.force_insert(std::string("shape"), network_shape->node());
-  return YamlView(copy, layer.file(), layer.path());
-}
-
 NetworkLayer parseLayer(const YamlView& layer, std::size_t index, const std::optional<YamlView>& shape) {
   layer.expectMap();
   NetworkLayer out;
@@ -90,17 +76,10 @@ NetworkLayer parseLayer(const YamlView& layer, std::size_t index, const std::opt
       count->fail(fmt::format("count {} must be a positive integer", value));
     out.count = static_cast<int>(value);
   }
-  try {
-    out.workload = parseProblemNode(problemView(layer, shape));
-  } catch (const InputError& e) {
-    // An error in the network-level shape is reported under its own key, not the layer's.
-    const std::string injected = layer.path() + ".shape";
-    if (shape && !layer.has("shape") && e.field().starts_with(injected))
-      throw InputError(e.where(), shape->path() + e.field().substr(injected.size()), e.reason());
-    // Errors about the rebuilt map itself carry no position: use the layer's.
-    if (e.where().line > 0) throw;
-    throw InputError(layer.location(), e.field(), e.reason());
-  }
+  // The layer is read in place, `count` allowed and the network's shape as the default. (It used
+  // to be copied into a new YAML node without `count`, which made yaml-cpp merge the whole
+  // document's node pool into the copy: quadratic in the file's size.)
+  out.workload = parseProblemNode(layer, ProblemNodeOptions{{"count"}, shape});
   out.workload.name = out.name;
   return out;
 }
@@ -134,20 +113,28 @@ int Network::totalLayers() const {
   return total;
 }
 
-Network loadNetwork(const std::string& path) {
-  const YamlView root = YamlView::loadFile(path);
+Network loadNetwork(const std::string& path) { return parseNetwork(YamlView::loadFile(path)); }
+
+Network parseNetwork(const YamlView& root) {
   root.expectMap();
   root.checkKeys({"network", "source", "description", "shape", "layers"});
   Network network;
-  network.name = root.optString("network").value_or(fs::path(path).stem().string());
+  network.name = root.optString("network").value_or(fs::path(root.file()).stem().string());
   if (auto source = root.find("source")) source->asString();
   if (auto description = root.find("description")) description->asString();
   const std::optional<YamlView> shape = root.find("shape");
   const YamlView layers = root.get("layers");
   const std::vector<YamlView> elements = layers.elements();
   if (elements.empty()) layers.fail("a network needs at least one layer");
-  for (std::size_t i = 0; i < elements.size(); ++i)
+  std::int64_t total = 0;
+  for (std::size_t i = 0; i < elements.size(); ++i) {
     network.layers.push_back(parseLayer(elements[i], i, shape));
+    // Network::totalLayers() and uniqueLayers() sum the counts in an int.
+    total += network.layers.back().count;
+    if (total > std::numeric_limits<int>::max())
+      elements[i].fail(
+          fmt::format("the layers' counts add up to more than {}", std::numeric_limits<int>::max()));
+  }
   return network;
 }
 

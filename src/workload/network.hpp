@@ -20,6 +20,8 @@
 
 namespace cosa {
 
+class YamlView;
+
 struct NetworkLayer {
   std::string name;
   Workload workload;
@@ -36,6 +38,9 @@ struct Network {
 
 // Reads a network YAML file. Throws InputError naming the file, position and field.
 Network loadNetwork(const std::string& path);
+// The same from an already loaded document; without `network:` the name is the stem of
+// root.file().
+Network parseNetwork(const YamlView& root);
 
 // A bundled network by name (see builtinNetworkNames()). The data folder is $COSA_DATA_DIR when
 // set and non-empty, else the one the library was built with. Throws InputError when unknown.

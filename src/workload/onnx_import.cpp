@@ -128,7 +128,11 @@ Workload makeWorkload(const std::string& shape_name, const NamedValues& bounds,
       throw Unsupported{fmt::format("{} = {} is outside [1, {}]", name, value, kMaxBound)};
     c.at(static_cast<std::size_t>(shape.coefficientIndex(name))) = value;
   }
-  return instantiate(shape, b, c);
+  Workload workload = instantiate(shape, b, c);
+  // The limit every reader applies (problem_yaml.cpp): beyond it the cost model's counts overflow.
+  if (const double bound = workload.countBound(); !(bound <= kMaxWorkloadCount))
+    throw Unsupported{fmt::format("its counts could reach {:.3g}, beyond cosa's limit of 2^56", bound)};
+  return workload;
 }
 
 Workload convWorkload(const onnx::NodeProto& node, const TensorTable& tensors) {
@@ -244,6 +248,63 @@ void fixBatchDimension(onnx::GraphProto& graph, std::int64_t batch_size, const s
   }
 }
 
+// Libonnx's shape inference (Debian's 1.12) trusts convolution and pooling attributes: a zero
+// stride divides by zero, and a convolution without kernel_shape takes its kernel from a weight
+// whose rank it never compares with the input's, then reads past its vectors (both found by
+// fuzzing, docs/hardening.md). So before inference: their sizes must lie in range, and every
+// convolution gets an explicit kernel_shape from its weight's shape (which libonnx does check
+// against the input's rank). A convolution whose weight the graph computes is hidden from
+// inference instead (renamed; the caller restores the returned names): its output stays unsized
+// and the import reports the node as not imported.
+std::vector<std::pair<int, std::string>> prepareForShapeInference(onnx::GraphProto& graph,
+                                                                  const std::string& source) {
+  // Weight input of each convolution; pools require kernel_shape (libonnx checks its size).
+  static const std::map<std::string, int> kWeightInput = {
+      {"Conv", 1}, {"ConvInteger", 1}, {"ConvTranspose", 1}, {"QLinearConv", 3}};
+  static const std::set<std::string> kPools = {"MaxPool", "AveragePool", "LpPool", "MaxUnpool"};
+  // Shapes known before inference: initializers, Constant values, fully sized graph inputs.
+  std::unordered_map<std::string, Dims> known;
+  for (const auto& v : graph.input())
+    if (v.type().has_tensor_type() && v.type().tensor_type().has_shape()) known[v.name()] = dimsOf(v.type());
+  for (const auto& t : graph.initializer()) known[t.name()] = Dims(t.dims().begin(), t.dims().end());
+  for (const auto& node : graph.node())
+    if (node.op_type() == "Constant" && node.output_size() > 0)
+      for (const auto& a : node.attribute())
+        if (a.name() == "value" && a.has_t())
+          known[node.output(0)] = Dims(a.t().dims().begin(), a.t().dims().end());
+
+  std::vector<std::pair<int, std::string>> hidden;
+  for (int i = 0; i < graph.node_size(); ++i) {
+    onnx::NodeProto& node = *graph.mutable_node(i);
+    if (!node.domain().empty() && node.domain() != "ai.onnx") continue;
+    const auto weight = kWeightInput.find(node.op_type());
+    if (weight == kWeightInput.end() && !kPools.contains(node.op_type())) continue;
+    for (const auto& a : node.attribute()) {
+      const bool positive = a.name() == "strides" || a.name() == "dilations" || a.name() == "kernel_shape";
+      if (!positive && a.name() != "pads") continue;
+      for (const std::int64_t value : a.ints())
+        if (value < (positive ? 1 : 0) || value > kMaxBound)
+          throw InputError(
+              {source, 0, 0},
+              fmt::format("graph.node[{}] '{}' ({}) {}", i, node.name(), node.op_type(), a.name()),
+              fmt::format("{} is outside [{}, {}]", value, positive ? 1 : 0, kMaxBound));
+    }
+    if (weight == kWeightInput.end() || findAttribute(node, "kernel_shape") != nullptr) continue;
+    const auto w = node.input_size() > weight->second ? known.find(node.input(weight->second)) : known.end();
+    if (w != known.end() && std::all_of(w->second.begin(), w->second.end(),
+                                        [](std::int64_t d) { return d >= 1 && d <= kMaxBound; })) {
+      onnx::AttributeProto* kernel = node.add_attribute();
+      kernel->set_name("kernel_shape");
+      kernel->set_type(onnx::AttributeProto::INTS);
+      for (std::size_t d = 2; d < w->second.size(); ++d) kernel->add_ints(w->second[d]);
+    } else {
+      hidden.emplace_back(i, node.op_type());
+      node.set_op_type("CosaHiddenFromShapeInference");
+    }
+  }
+  return hidden;
+}
+
 std::string layerName(const onnx::NodeProto& node, int index) {
   if (!node.name().empty()) return node.name();
   if (node.output_size() > 0 && !node.output(0).empty()) return node.output(0);
@@ -266,6 +327,7 @@ OnnxImport importOnnxBytes(std::string_view bytes, const std::string& source_nam
     throw InputError(where, "ir_version", "not an ONNX model: ir_version is missing");
 
   fixBatchDimension(*model.mutable_graph(), options.batch_size, source_name);
+  const auto hidden = prepareForShapeInference(*model.mutable_graph(), source_name);
   try {
     // Node-level inference errors are not fatal (error_mode 0): such nodes just stay unsized.
     onnx::ShapeInferenceOptions inference(/*check_type=*/false, /*error_mode=*/0, /*data_propagation=*/true);
@@ -273,6 +335,8 @@ OnnxImport importOnnxBytes(std::string_view bytes, const std::string& source_nam
   } catch (const std::exception& e) {
     throw InputError(where, "graph", fmt::format("ONNX shape inference failed: {}", e.what()));
   }
+  for (const auto& [index, op_type] : hidden)
+    model.mutable_graph()->mutable_node(index)->set_op_type(op_type);
 
   const onnx::GraphProto& graph = model.graph();
   const TensorTable tensors(graph);

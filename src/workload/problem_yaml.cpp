@@ -17,16 +17,16 @@ bool endsWith(const std::string& text, std::string_view suffix) {
 
 // The shape named or described by `problem.shape`. Like Timeloop, a missing shape means cnn-layer
 // (Timeloop prints a warning; we do not). A name ending in .yaml/.yml is a shape file, relative to
-// the problem file's folder.
-WorkloadShape resolveShape(const YamlView& problem) {
-  auto node = problem.find("shape");
+// the file the name is written in.
+WorkloadShape resolveShape(const YamlView& problem, const std::optional<YamlView>& default_shape) {
+  auto node = problem.has("shape") ? problem.find("shape") : default_shape;
   if (!node) return builtinShape("cnn-layer");
   if (node->isMap()) return parseShape(*node);
   const std::string name = node->asString();
   if (endsWith(name, ".yaml") || endsWith(name, ".yml")) {
     std::filesystem::path path(name);
-    if (path.is_relative() && !problem.file().empty())
-      path = std::filesystem::path(problem.file()).parent_path() / path;
+    if (path.is_relative() && !node->file().empty())
+      path = std::filesystem::path(node->file()).parent_path() / path;
     if (!std::filesystem::exists(path)) node->fail(fmt::format("shape file '{}' not found", path.string()));
     return parseShape(YamlView::loadFile(path.string()).get("shape"));
   }
@@ -39,9 +39,11 @@ WorkloadShape resolveShape(const YamlView& problem) {
 
 }  // namespace
 
-Workload parseProblemNode(const YamlView& problem) {
+Workload parseProblemNode(const YamlView& problem) { return parseProblemNode(problem, {}); }
+
+Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& options) {
   problem.expectMap();
-  const WorkloadShape shape = resolveShape(problem);
+  const WorkloadShape shape = resolveShape(problem, options.default_shape);
 
   std::vector<std::string> instance_keys = shape.dimensions;
   for (const auto& c : shape.coefficients) instance_keys.push_back(c.name);
@@ -49,12 +51,15 @@ Workload parseProblemNode(const YamlView& problem) {
   // Bounds sit under `instance:` (Timeloop's newer form) or directly under `problem:` (CoSA).
   const auto instance_node = problem.find("instance");
   if (instance_node) {
-    problem.checkKeys({"shape", "instance", "name"});
+    std::vector<std::string> allowed = {"shape", "instance", "name"};
+    allowed.insert(allowed.end(), options.extra_keys.begin(), options.extra_keys.end());
+    problem.checkKeys(allowed);
     instance_node->expectMap();
     instance_node->checkKeys(instance_keys);
   } else {
     std::vector<std::string> allowed = instance_keys;
     allowed.insert(allowed.end(), {"shape", "name"});
+    allowed.insert(allowed.end(), options.extra_keys.begin(), options.extra_keys.end());
     problem.checkKeys(allowed);
   }
   const YamlView& instance = instance_node ? *instance_node : problem;
@@ -82,6 +87,12 @@ Workload parseProblemNode(const YamlView& problem) {
   }
 
   Workload workload = instantiate(shape, bounds, coefficients);
+  // Sizes whose counts would overflow 64-bit integers in the cost model (and in macs()).
+  if (const double bound = workload.countBound(); !(bound <= kMaxWorkloadCount))
+    problem.fail(fmt::format(
+        "workload too large: its MAC, tile or access counts could reach {:.3g}, beyond cosa's limit of "
+        "2^56 ({:.3g})",
+        bound, kMaxWorkloadCount));
   if (auto name = problem.optString("name")) workload.name = *name;
   return workload;
 }

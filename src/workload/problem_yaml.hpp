@@ -3,7 +3,9 @@
 // `problem.instance`, a built-in shape name (e.g. `shape: cnn-layer`) or an inline shape
 // description, and coefficients such as strides and dilations.
 
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "common/yaml_util.hpp"
 #include "workload/workload.hpp"
@@ -14,6 +16,13 @@ namespace cosa {
 Workload parseProblem(const YamlView& root);
 // `problem` is the node under `problem:` itself (used for layer lists too).
 Workload parseProblemNode(const YamlView& problem);
+// For layer lists: `extra_keys` may sit next to the bounds (the caller reads them, e.g. `count`),
+// and `default_shape` applies when the node has no `shape:` key (a network-wide shape).
+struct ProblemNodeOptions {
+  std::vector<std::string> extra_keys;
+  std::optional<YamlView> default_shape;
+};
+Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& options);
 Workload loadProblem(const std::string& path);
 
 }  // namespace cosa

@@ -172,6 +172,8 @@ std::vector<std::vector<ShapeTerm>> parseProjection(const YamlView& projection, 
   projection.expectSequence();
   const auto axes = projection.elements();
   if (axes.empty()) projection.fail("a data space needs at least one axis");
+  if (axes.size() > static_cast<std::size_t>(kMaxDataSpaceAxes))
+    projection.fail(fmt::format("a data space has at most {} axes, got {}", kMaxDataSpaceAxes, axes.size()));
   std::vector<std::vector<ShapeTerm>> out;
   // Simple form: a list of dimension names, one axis each ([M, K]).
   const bool simple = std::all_of(axes.begin(), axes.end(), [](const YamlView& a) { return a.isScalar(); });

@@ -1,5 +1,7 @@
 #include "workload/workload.hpp"
 
+#include <algorithm>
+#include <cmath>
 #include <stdexcept>
 
 namespace cosa {
@@ -41,6 +43,31 @@ bool Workload::isRelevant(int data_space, int dim) const {
     for (const auto& term : axis)
       if (term.dim == dim && term.coefficient != 0) return true;
   return false;
+}
+
+double Workload::countBound() const {
+  // A tile's extent on an axis, 1 + sum(c_i * (e_i - 1)), is at most (1 + sum |c_i|) times the
+  // product of the e_i; times the iterations left above the tile, product(bound_d / e_d), every
+  // e_d cancels against a bound. The MACs are the product of the bounds, covered by any data space.
+  double bound = 1;
+  for (const std::int64_t b : bounds) bound *= static_cast<double>(b);
+  for (const auto& space : data_spaces) {
+    std::vector<int> terms(bounds.size(), 0);
+    double product = 1;
+    for (const auto& axis : space.axes) {
+      double coefficients = 1;
+      for (const auto& term : axis) {
+        if (term.coefficient == 0) continue;
+        coefficients += std::fabs(static_cast<double>(term.coefficient));
+        ++terms[static_cast<std::size_t>(term.dim)];
+      }
+      product *= coefficients;
+    }
+    for (std::size_t d = 0; d < bounds.size(); ++d)
+      product *= std::pow(static_cast<double>(bounds[d]), std::max(1, terms[d]));
+    bound = std::max(bound, product);
+  }
+  return bound;
 }
 
 std::int64_t Workload::tileSize(int data_space, const std::int64_t* extents) const {

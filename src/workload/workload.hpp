@@ -10,6 +10,12 @@
 
 namespace cosa {
 
+// The most axes a data space may have (the cost model keeps per-axis scratch of this size).
+inline constexpr int kMaxDataSpaceAxes = 16;
+// The largest Workload::countBound() the readers accept: 2^56, so that the cost model's 64-bit
+// counts, and the few sums of them it forms, cannot overflow.
+inline constexpr double kMaxWorkloadCount = 0x1p56;
+
 // One term of a projection axis: coefficient * dimension.
 struct ProjectionTerm {
   int dim = 0;                   // index into Workload::dimensions
@@ -51,6 +57,13 @@ struct Workload {
   // per axis sum(coef*(extent-1)) + 1, multiplied over axes. Sliding windows include their gaps.
   std::int64_t tileSize(int data_space, const std::int64_t* extents) const;
   std::int64_t dataSpaceSize(int data_space) const { return tileSize(data_space, bounds.data()); }
+
+  // An upper bound (in floating point, so it cannot overflow itself) on every count the cost model
+  // derives from this workload under any mapping: MACs, tile and data-space sizes, and the fills,
+  // reads and updates of a data space summed over a level's instances. Per data space: the product
+  // over its axes of (1 + the sum of the axis's |coefficients|), times each dimension's bound raised
+  // to the number of terms it appears in (at least 1). See docs/hardening.md.
+  double countBound() const;
 
   bool operator==(const Workload&) const = default;
 };
