@@ -258,6 +258,18 @@ TEST(OnnxImport, MalformedConvolutionsAreRejectedOrSkippedNotCrashed) {
     EXPECT_NE(imported.warnings[0].find("computed"), std::string::npos) << imported.warnings[0];
   }
   {
+    // Batch dimensions whose product overflowed int64 (found by reading the importer while
+    // fuzzing it): the layer is skipped with a reason.
+    OnnxBuilder b("huge_batch");
+    const std::string a = b.input("a", {std::int64_t{1} << 40, std::int64_t{1} << 40, 4, 4});
+    b.output(OnnxBuilder::out(b.node("MatMul", {a, b.weight({4, 4})}, "huge")));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "m.onnx");
+    EXPECT_TRUE(imported.network.layers.empty());
+    ASSERT_EQ(imported.warnings.size(), 1u);
+    EXPECT_NE(imported.warnings[0].find("outside [1, 2147483648]"), std::string::npos)
+        << imported.warnings[0];
+  }
+  {
     // Without kernel_shape but with a weight initializer, the kernel still comes from the weight.
     OnnxBuilder b("implicit_kernel");
     b.output(

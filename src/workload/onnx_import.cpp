@@ -153,7 +153,7 @@ Workload convWorkload(const onnx::NodeProto& node, const TensorTable& tensors) {
     throw Unsupported{"strides or dilations do not match the kernel rank"};
   const std::int64_t groups = intAttribute(node, "group", 1);
   const std::int64_t n = x[0], c_in = x[1], k_out = w[0];
-  if (groups < 1 || c_in % groups != 0 || k_out % groups != 0 || w[1] * groups != c_in)
+  if (groups < 1 || c_in % groups != 0 || k_out % groups != 0 || w[1] != c_in / groups)
     throw Unsupported{
         fmt::format("group {} does not divide the {} input and {} output channels", groups, c_in, k_out)};
   if (y[1] != k_out) throw Unsupported{"the output channels differ from the weight's"};
@@ -199,6 +199,15 @@ Workload gemmWorkload(const onnx::NodeProto& node, const TensorTable& tensors) {
   return makeWorkload("gemm", {{"M", m}, {"N", n}, {"K", k}}, {});
 }
 
+// a * b for sizes from the model (both >= 1): beyond kMaxBound no layer is imported, and the
+// product of a few large dimensions overflowed int64 before that check (undefined behaviour).
+std::int64_t boundedProduct(std::int64_t a, std::int64_t b) {
+  std::int64_t out = 0;
+  if (__builtin_mul_overflow(a, b, &out) || out > kMaxBound)
+    throw Unsupported{fmt::format("a dimension of {} x {} is outside [1, {}]", a, b, kMaxBound)};
+  return out;
+}
+
 Workload matmulWorkload(const onnx::NodeProto& node, const TensorTable& tensors) {
   if (node.input_size() < 2 || node.output_size() < 1)
     throw Unsupported{"MatMul needs inputs A, B and output Y"};
@@ -211,13 +220,14 @@ Workload matmulWorkload(const onnx::NodeProto& node, const TensorTable& tensors)
   const std::int64_t m = a[a.size() - 2], k = a.back(), k_b = b[b.size() - 2], n = b.back();
   if (k != k_b) throw Unsupported{fmt::format("inner dimensions differ ({} and {})", k, k_b)};
   std::int64_t a_batch = 1, b_batch = 1;
-  for (std::size_t i = 0; i + 2 < a.size(); ++i) a_batch *= a[i];
-  for (std::size_t i = 0; i + 2 < b.size(); ++i) b_batch *= b[i];
+  for (std::size_t i = 0; i + 2 < a.size(); ++i) a_batch = boundedProduct(a_batch, a[i]);
+  for (std::size_t i = 0; i + 2 < b.size(); ++i) b_batch = boundedProduct(b_batch, b[i]);
   // A constant matrix B shared by every row of A is a fully connected layer.
-  if (tensors.constants.contains(node.input(1)) && b_batch == 1) return fullyConnected(a_batch * m, k, n);
+  if (tensors.constants.contains(node.input(1)) && b_batch == 1)
+    return fullyConnected(boundedProduct(a_batch, m), k, n);
   const Dims y = tensors.known(node.output(0), node);
   std::int64_t batch = 1;
-  for (std::size_t i = 0; i + 2 < y.size(); ++i) batch *= y[i];
+  for (std::size_t i = 0; i + 2 < y.size(); ++i) batch = boundedProduct(batch, y[i]);
   if (batch == 1) return makeWorkload("gemm", {{"M", m}, {"N", n}, {"K", k}}, {});
   return makeWorkload("batched-gemm", {{"M", m}, {"N", n}, {"K", k}, {"B", batch}}, {});
 }
