@@ -142,6 +142,12 @@ std::vector<BadInput> catalog() {
            "Outputs)");
   schedule("schedule_global_buffer_too_small", replaced(arch, "entries: 65536", "entries: 1"), problem,
            "--mapspace {dir}/bypass.yaml", 1, "cannot meet the capacity of GlobalBuffer (1 word)");
+  // A prime factor larger than any fan-out can only run temporally; pinning it spatially must name
+  // both the pinned factor and the fan-out it exceeds.
+  schedule("schedule_large_prime_pinned_spatially", arch, replaced(problem, "K: 4096", "K: 1031"),
+           "--mapspace {dir}/prime_spatial.yaml", 1,
+           "cannot meet the spatial factor K=1031 fixed at GlobalBuffer by the constraints and the spatial "
+           "fan-out of GlobalBuffer (");
   schedule("schedule_missing_mapspace_file", arch, problem, "--mapspace {dir}/nope.yaml", 2, "nope.yaml");
   // Networks.
   c.push_back({"network_unknown", "network", arch, "", "", "--network resnet9000", 2, "resnet9000"});
@@ -198,6 +204,8 @@ TEST_P(BadInputCatalog, RejectedWithExitCodeAndMessage) {
   std::ofstream(dir / "bypass.yaml") << bypass;
   std::ofstream(dir / "bad_factor.yaml")
       << bypass << "  - {target: Registers, type: temporal, factors: K=3}\n";
+  std::ofstream(dir / "prime_spatial.yaml")
+      << bypass << "  - {target: GlobalBuffer, type: spatial, factors: K=1031}\n";
   std::ofstream(dir / "bypass_all.yaml")
       << "mapspace:\n  constraints:\n  - {target: DRAM, type: bypass, bypass: "
          "[Weights]}\n";
@@ -224,6 +232,35 @@ TEST_P(BadInputCatalog, RejectedWithExitCodeAndMessage) {
 
 INSTANTIATE_TEST_SUITE_P(Cli, BadInputCatalog, ::testing::ValuesIn(catalog()),
                          [](const auto& info) { return info.param.name; });
+
+// Odd but valid: a dimension whose only factor is a prime larger than every fan-out still gets a
+// schedule, with that factor whole in one temporal loop.
+TEST(OddButValidInput, LargePrimeDimensionRunsTemporally) {
+  const fs::path dir = fs::temp_directory_path() / ("cosa_odd_" + std::to_string(::getpid()) + "_prime");
+  fs::create_directories(dir);
+  std::ofstream(dir / "problem.yaml") << replaced(readFile(kCase / "problem.yaml"), "K: 4096", "K: 1031");
+  const std::string arch = (kCase / "arch.yaml").string();
+  const std::string schedule = std::string(COSA_BINARY) + " schedule --arch " + arch + " --problem " +
+                               (dir / "problem.yaml").string() + " --mapspace " +
+                               (kRepoData / "mapspace" / "simba_bypass.yaml").string() + " --out " +
+                               (dir / "out").string();
+  const CommandResult scheduled = runCommand(schedule, dir);
+  ASSERT_EQ(scheduled.exit_code, 0) << scheduled.err;
+  const std::string mapping = readFile(dir / "out" / "mapping.yaml");
+  const auto prime = mapping.find("K=1031");
+  ASSERT_NE(prime, std::string::npos) << mapping;
+  EXPECT_EQ(mapping.find("K=1031", prime + 1), std::string::npos) << mapping;
+  const auto kind = mapping.rfind("type: ", prime);
+  ASSERT_NE(kind, std::string::npos) << mapping;
+  EXPECT_EQ(mapping.substr(kind, 14), "type: temporal") << mapping;
+  // The written mapping is one Timeloop's model accepts, and so does ours.
+  const CommandResult evaluated = runCommand(std::string(COSA_BINARY) + " evaluate --arch " + arch +
+                                                 " --problem " + (dir / "problem.yaml").string() +
+                                                 " --mapping " + (dir / "out" / "mapping.yaml").string(),
+                                             dir);
+  EXPECT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  fs::remove_all(dir);
+}
 
 TEST(BadInputCatalogSize, AtLeastForty) { EXPECT_GE(catalog().size(), 40u); }
 

@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <chrono>
+#include <string>
+#include <vector>
 
 #include "mappers/local_search.hpp"
 #include "mappers/random_mapper.hpp"
@@ -84,15 +86,19 @@ std::string explainInfeasibility(const CosaFormulation& formulation, solver::Bac
   solver::SolveOptions quick;
   quick.time_limit_s = 2;
   quick.relative_gap = 1.0;  // any feasible point will do
-  std::string culprits;
+  std::vector<std::string> culprits;
   for (const CosaFormulation::RowGroup& g : formulation.rowGroups()) {
     solver::Model relaxed = formulation.model();
     for (int row : g.rows) relaxed.relaxRow(row);
-    if (backend.solve(relaxed, quick).hasSolution())
-      culprits += (culprits.empty() ? "" : "; ") + g.description;
+    if (backend.solve(relaxed, quick).hasSolution()) culprits.push_back(g.description);
   }
   if (culprits.empty()) return "no single requirement is to blame; several conflict (the MIP is infeasible)";
-  return "cannot meet " + culprits;
+  if (culprits.size() == 1) return "cannot meet " + culprits.front();
+  // Each of these alone is satisfiable; together they are not, so any one of them is a fix.
+  std::string message = "cannot meet " + culprits.front();
+  for (std::size_t i = 1; i < culprits.size(); ++i)
+    message += (i + 1 == culprits.size() ? " and " : ", ") + culprits[i];
+  return message + " together (relaxing any one of them would allow a mapping)";
 }
 
 // One MIP (built with the `proxy` objective), decoded, repaired if needed, polished for `goal`.
