@@ -4,6 +4,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   coinor-libcbc-dev libyaml-cpp-dev libcli11-dev nlohmann-json3-dev libfmt-dev
+  libglpk-dev  # GLPK: the second MIP backend (--backend glpk), which cross-checks CBC in the tests
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium  # headless, for the HtmlReportInChromium test
   python3-jsonschema  # for the ResultSchemas test (tests/check_result_schemas.sh)

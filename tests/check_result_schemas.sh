@@ -105,6 +105,17 @@ run 0 "$work/schedule_fallback" schedule --arch "$simba" --mapspace "$bypass" --
 grep -q '"from_fallback": true' "$work/schedule_fallback/stats.json" || fail "expected a schedule from the fallback"
 grep -q '"objective": null' "$work/schedule_fallback/stats.json" || fail "an infinite MIP objective is not null"
 validate schedule-stats.schema.json "$work/schedule/stats.json" "$work/schedule_fallback/stats.json"
+# The same with the GLPK backend, when cosa is built with it (its --backend help lists it).
+if "$cosa" schedule --help | grep -q glpk; then
+  run 0 "$work/schedule_glpk" schedule --backend glpk --arch "$simba" --mapspace "$bypass" \
+    --problem "$work/workload/a.yaml" --out "$work/schedule_glpk"
+  run 0 "$work/schedule_glpk_fallback" schedule --backend glpk --arch "$simba" --mapspace "$bypass" \
+    --problem "$work/workload/a.yaml" --time-limit 0 --out "$work/schedule_glpk_fallback"
+  grep -q '"backend": "glpk"' "$work/schedule_glpk/stats.json" || fail "stats.json does not name the glpk backend"
+  grep -q '"from_fallback": true' "$work/schedule_glpk_fallback/stats.json" ||
+    fail "expected a schedule from the fallback with glpk and no time"
+  validate schedule-stats.schema.json "$work/schedule_glpk/stats.json" "$work/schedule_glpk_fallback/stats.json"
+fi
 
 # --- network: summary.json and each layer's stats.json ---------------------------------------------
 specs=(--arch "$simba" --mapspace "$bypass" --workload "$work/workload")

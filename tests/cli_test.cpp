@@ -252,6 +252,20 @@ TEST(Cli, CompareBaselinesAreDeterministicAcrossJobs) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, UnknownBackendIsRejectedBeforeAnyWork) {
+  const fs::path dir = writeWorkloadDir("badbackend");
+  const std::string specs = " --arch " + kSimba + " --mapspace " + kBypass;
+  for (const std::string& command : {"schedule --problem " + (dir / "a.yaml").string() + specs,
+                                     "network --workload " + dir.string() + specs,
+                                     "compare --mappers cosa --workload " + dir.string() + specs}) {
+    const RunResult r = runCosa(command + " --backend gurobi --out " + (dir / "out").string());
+    EXPECT_EQ(r.exit_code, 2) << command;
+    EXPECT_NE(r.err.find("unknown MIP solver backend 'gurobi' (known: cbc"), std::string::npos) << r.err;
+  }
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  fs::remove_all(dir);
+}
+
 TEST(Cli, CompareRejectsUnknownMapper) {
   const fs::path dir = writeWorkloadDir("bad");
   const RunResult r = runCosa("compare --arch " + kSimba + " --workload " + dir.string() +

@@ -1,13 +1,18 @@
-// MIP facade and CBC backend: small models whose optima are worked out by hand in the comments.
+// MIP facade and its backends: small models whose optima are worked out by hand in the comments. The
+// backend-independent tests run on every backend in backendNames() (SolverBackend/...); CBC- and
+// GLPK-specific ones follow.
 
 #include <fmt/format.h>
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "solver/mip.hpp"
@@ -20,6 +25,19 @@ using ::testing::HasSubstr;
 Solution solve(const Model& model, SolveOptions options = {}) {
   return makeBackend("cbc")->solve(model, options);
 }
+
+bool hasBackend(const std::string& name) {
+  const std::vector<std::string> names = backendNames();
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
+// Runs each test on one backend (the parameter).
+class SolverBackend : public ::testing::TestWithParam<std::string> {
+ protected:
+  Solution solve(const Model& model, SolveOptions options = {}) const {
+    return makeBackend(GetParam())->solve(model, options);
+  }
+};
 
 // Market split (Cornuéjols-Dawande): `rows` equality knapsacks over `n` binaries, coefficients in
 // [0, 99], right-hand sides taken from a hidden 0/1 vector. Finding any feasible point is notoriously
@@ -60,9 +78,9 @@ Model marketSplit(int rows, int n, bool slack, std::vector<double>* hidden) {
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// CBC solves with known optima
+// Every backend: solves with known optima
 
-TEST(SolverCbc, BinaryKnapsack) {
+TEST_P(SolverBackend, BinaryKnapsack) {
   // max 4a + 2b + c + 2d + 10e  s.t. 12a + 2b + c + d + 4e <= 15.
   // a (weight 12) fits only with weight 3 more (b+c or b+d or c+d: value <= 4): 4 + 4 = 8.
   // Without a all the rest fits (weight 8): 2 + 1 + 2 + 10 = 15. Optimum 15 at (0, 1, 1, 1, 1).
@@ -99,14 +117,14 @@ Model fractionalModel(VarType type) {
   return m;
 }
 
-TEST(SolverCbc, IntegerProgramWithFractionalRelaxation) {
+TEST_P(SolverBackend, IntegerProgramWithFractionalRelaxation) {
   const Solution s = solve(fractionalModel(VarType::Integer));
   ASSERT_EQ(s.status, Status::Optimal) << s.message;
   EXPECT_DOUBLE_EQ(s.objective, -20);
   EXPECT_THAT(s.values, ::testing::ElementsAre(4, 0));
 }
 
-TEST(SolverCbc, PureLinearProgram) {
+TEST_P(SolverBackend, PureLinearProgram) {
   const Solution s = solve(fractionalModel(VarType::Continuous));
   ASSERT_EQ(s.status, Status::Optimal) << s.message;
   EXPECT_NEAR(s.objective, -21, 1e-9);
@@ -116,7 +134,7 @@ TEST(SolverCbc, PureLinearProgram) {
   EXPECT_NEAR(s.values[1], 1.5, 1e-9);
 }
 
-TEST(SolverCbc, InfeasibleLinearRelaxation) {
+TEST_P(SolverBackend, InfeasibleLinearRelaxation) {
   // x + y >= 3 and x + y <= 2.
   Model m;
   const int x = m.addVariable("x", 0, 10, VarType::Integer);
@@ -130,14 +148,14 @@ TEST(SolverCbc, InfeasibleLinearRelaxation) {
   EXPECT_TRUE(s.values.empty());
   EXPECT_FALSE(s.timed_out);
 
-  Model lp;  // the same with continuous variables only (the Clp path)
+  Model lp;  // the same with continuous variables only (the pure-LP path)
   const int u = lp.addVariable("u", 0, 10, VarType::Continuous);
   lp.addGreaterEqual("low", {{u, 1}}, 3);
   lp.addLessEqual("high", {{u, 1}}, 2);
   EXPECT_EQ(solve(lp).status, Status::Infeasible);
 }
 
-TEST(SolverCbc, IntegerInfeasibleButLpFeasible) {
+TEST_P(SolverBackend, IntegerInfeasibleButLpFeasible) {
   // 2x + 2y = 3 has fractional solutions only.
   Model m;
   const int x = m.addVariable("x", 0, 5, VarType::Integer);
@@ -149,7 +167,7 @@ TEST(SolverCbc, IntegerInfeasibleButLpFeasible) {
   EXPECT_FALSE(s.hasSolution());
 }
 
-TEST(SolverCbc, UnboundedLinearProgram) {
+TEST_P(SolverBackend, UnboundedLinearProgram) {
   // min -x - y  s.t. x - y <= 1, x, y >= 0: the ray (1, 1) decreases the objective without end.
   Model m;
   const int x = m.addVariable("x", 0, kInfinity, VarType::Continuous);
@@ -161,7 +179,7 @@ TEST(SolverCbc, UnboundedLinearProgram) {
   EXPECT_FALSE(s.hasSolution());
 }
 
-TEST(SolverCbc, UnboundedIntegerProgram) {
+TEST_P(SolverBackend, UnboundedIntegerProgram) {
   Model m;
   const int x = m.addVariable("x", 0, kInfinity, VarType::Integer);
   const int y = m.addVariable("y", 0, kInfinity, VarType::Continuous);
@@ -171,7 +189,7 @@ TEST(SolverCbc, UnboundedIntegerProgram) {
   EXPECT_EQ(s.status, Status::Unbounded) << s.message;
 }
 
-TEST(SolverCbc, BoundsOnlyModel) {
+TEST_P(SolverBackend, BoundsOnlyModel) {
   // No rows: every variable sits at the bound its cost prefers. min x - y + 2z with
   // x in [2, 5] int, y in [-1, 3.5] int (so at most 3), z in [-2, 4] continuous: 2 - 3 - 4 = -5.
   Model m;
@@ -185,7 +203,7 @@ TEST(SolverCbc, BoundsOnlyModel) {
   EXPECT_THAT(s.values, ::testing::ElementsAre(2, 3, -2));
 }
 
-TEST(SolverCbc, EqualityRows) {
+TEST_P(SolverBackend, EqualityRows) {
   // x + y + z = 10, x - y = 3 (integers in [0, 10]), min z. x + y = 2y + 3 is odd, so x + y <= 9 and
   // z >= 1 (the LP relaxation reaches z = 0 with x = 6.5, y = 3.5). Optimum z = 1 at (6, 3, 1).
   Model m;
@@ -201,7 +219,7 @@ TEST(SolverCbc, EqualityRows) {
   EXPECT_THAT(s.values, ::testing::ElementsAre(6, 3, 1));
 }
 
-TEST(SolverCbc, NegativeLowerBoundsOnIntegers) {
+TEST_P(SolverBackend, NegativeLowerBoundsOnIntegers) {
   // x in [-7, -2], y in [-3, 3] integers; x + y >= -8.5 (so x + y >= -8 on integers); min x + 2y =
   // (x + y) + y. Both terms at their minimum: y = -3, x + y = -8 -> x = -5 (within bounds). Optimum -11.
   Model m;
@@ -215,7 +233,7 @@ TEST(SolverCbc, NegativeLowerBoundsOnIntegers) {
   EXPECT_THAT(s.values, ::testing::ElementsAre(-5, -3));
 }
 
-TEST(SolverCbc, RangedRowsAndRepeatedTerms) {
+TEST_P(SolverBackend, RangedRowsAndRepeatedTerms) {
   // 2 <= x + x + y <= 5 written with x twice; max 3x + y with x, y integers in [0, 10]:
   // 2x + y <= 5 -> x = 2, y = 1 gives 7; x = 1, y = 3 gives 6; x = 0, y = 5 gives 5. Optimum 7.
   Model m;
@@ -229,7 +247,7 @@ TEST(SolverCbc, RangedRowsAndRepeatedTerms) {
   EXPECT_THAT(s.values, ::testing::ElementsAre(2, 1));
 }
 
-TEST(SolverCbc, ObjectiveConstantIsIncluded) {
+TEST_P(SolverBackend, ObjectiveConstantIsIncluded) {
   // The knapsack of IntegerProgramWithFractionalRelaxation plus 100: 80 (MIP) and 79 (LP).
   Model mip = fractionalModel(VarType::Integer);
   mip.setObjective(mip.objective(), 100);
@@ -248,7 +266,7 @@ TEST(SolverCbc, ObjectiveConstantIsIncluded) {
   EXPECT_NEAR(r.bound, 79, 1e-9);
 }
 
-TEST(SolverCbc, ModelWithoutVariables) {
+TEST_P(SolverBackend, ModelWithoutVariables) {
   Model m;
   m.setObjective({}, 4);
   Solution s = solve(m);
@@ -259,17 +277,10 @@ TEST(SolverCbc, ModelWithoutVariables) {
   EXPECT_EQ(s.status, Status::Infeasible);
 }
 
-TEST(SolverCbc, MultipleThreads) {
-  SolveOptions options;
-  options.threads = 2;
-  const Solution s = solve(fractionalModel(VarType::Integer), options);
-  ASSERT_EQ(s.status, Status::Optimal) << s.message;
-  EXPECT_DOUBLE_EQ(s.objective, -20);
-}
-
-TEST(SolverCbc, WarmStartIsUsed) {
-  // Without help CBC finds no feasible point of this instance in seconds (see TimeLimitWithoutIncumbent);
-  // with the hidden solution as a warm start it is optimal (objective 0 = LP bound) at once.
+TEST_P(SolverBackend, WarmStartIsUsed) {
+  // Without help the backends find no feasible point of this instance in seconds (see
+  // TimeLimitWithoutIncumbent); with the hidden solution as a warm start it is optimal (objective 0 =
+  // LP bound) at once.
   std::vector<double> hidden;
   const Model m = marketSplit(3, 30, false, &hidden);
   SolveOptions options;
@@ -288,16 +299,16 @@ TEST(SolverCbc, WarmStartIsUsed) {
   }
 }
 
-TEST(SolverCbc, WarmStartOfWrongSizeIsRejected) {
+TEST_P(SolverBackend, WarmStartOfWrongSizeIsRejected) {
   SolveOptions options;
   options.warm_start = {1.0};
   EXPECT_THROW(solve(fractionalModel(VarType::Integer), options), std::invalid_argument);
 }
 
-TEST(SolverCbc, SameSeedSameSolution) {
-  // 24 binaries worth 1 each; at most 12 picks, weights 1 (even index) or 2 (odd) against capacity 18.
-  // 12 picks with L light ones weigh 24 - L <= 18, so every choice of 12 with L >= 6 is optimal (-12):
-  // thousands of optima. Which one comes back is up to tie-breaking, which a fixed seed must reproduce.
+// 24 binaries worth 1 each; at most 12 picks, weights 1 (even index) or 2 (odd) against capacity 18.
+// 12 picks with L light ones weigh 24 - L <= 18, so every choice of 12 with L >= 6 is optimal (-12):
+// thousands of optima. Which one comes back is up to tie-breaking, which a fixed seed must reproduce.
+Model manyOptima() {
   Model m;
   std::vector<Term> objective, count, weight;
   for (int j = 0; j < 24; ++j) {
@@ -309,6 +320,11 @@ TEST(SolverCbc, SameSeedSameSolution) {
   m.addLessEqual("count", count, 12);
   m.addLessEqual("weight", weight, 18);
   m.setObjective(objective);
+  return m;
+}
+
+TEST_P(SolverBackend, SameSeedSameSolution) {
+  const Model m = manyOptima();
   SolveOptions options;
   options.seed = 7;
   const Solution first = solve(m, options);
@@ -319,15 +335,9 @@ TEST(SolverCbc, SameSeedSameSolution) {
     ASSERT_EQ(again.status, Status::Optimal);
     EXPECT_EQ(again.values, first.values) << "run " << run;
   }
-  options.threads = 2;  // CBC's deterministic parallel mode
-  const Solution parallel = solve(m, options);
-  ASSERT_EQ(parallel.status, Status::Optimal) << parallel.message;
-  for (int run = 0; run < 3; ++run) {
-    EXPECT_EQ(solve(m, options).values, parallel.values) << "parallel run " << run;
-  }
 }
 
-TEST(SolverCbc, TimeLimitWithoutIncumbent) {
+TEST_P(SolverBackend, TimeLimitWithoutIncumbent) {
   const Model m = marketSplit(3, 30, false, nullptr);
   SolveOptions options;
   options.time_limit_s = 0.25;
@@ -341,7 +351,7 @@ TEST(SolverCbc, TimeLimitWithoutIncumbent) {
   }
 }
 
-TEST(SolverCbc, TimeLimitWithIncumbent) {
+TEST_P(SolverBackend, TimeLimitWithIncumbent) {
   // With slacks, any 0/1 vector is feasible, so the search stops on time holding an incumbent.
   const Model m = marketSplit(4, 40, true, nullptr);
   SolveOptions options;
@@ -357,7 +367,7 @@ TEST(SolverCbc, TimeLimitWithIncumbent) {
   EXPECT_GT(s.gap, 0);
 }
 
-TEST(SolverCbc, SilentUnlessVerbose) {
+TEST_P(SolverBackend, SilentUnlessVerbose) {
   const Model m = fractionalModel(VarType::Integer);
   testing::internal::CaptureStdout();
   testing::internal::CaptureStderr();
@@ -372,7 +382,233 @@ TEST(SolverCbc, SilentUnlessVerbose) {
   testing::internal::CaptureStderr();
   solve(m, verbose);
   EXPECT_EQ(testing::internal::GetCapturedStdout(), "");  // the log goes to stderr
-  EXPECT_THAT(testing::internal::GetCapturedStderr(), HasSubstr("Optimal"));
+  std::string log = testing::internal::GetCapturedStderr();
+  std::transform(log.begin(), log.end(), log.begin(), [](unsigned char c) { return std::tolower(c); });
+  EXPECT_THAT(log, HasSubstr("optimal"));  // CBC: "Optimal", GLPK: "INTEGER OPTIMAL SOLUTION FOUND"
+}
+
+TEST_P(SolverBackend, RejectsBadOptionsBeforeSolving) {
+  const Model m = fractionalModel(VarType::Integer);
+  SolveOptions options;
+  options.time_limit_s = -1;
+  EXPECT_THROW(solve(m, options), std::invalid_argument);
+  options.time_limit_s = std::nan("");
+  EXPECT_THROW(solve(m, options), std::invalid_argument);
+  Model bad = m;
+  bad.addLessEqual("late", {{7, 1}}, 1);  // no variable #7
+  EXPECT_THROW(solve(bad), std::invalid_argument);
+}
+
+TEST_P(SolverBackend, ZeroTimeLimit) {
+  // No time at all: no search, but a clear answer (no solution, timed out), and a model without
+  // variables is still decided by its rows.
+  SolveOptions options;
+  options.time_limit_s = 0;
+  const Solution s = solve(marketSplit(3, 30, false, nullptr), options);
+  EXPECT_TRUE(s.status == Status::NoSolutionFound || s.status == Status::Feasible) << toString(s.status);
+  if (s.status == Status::NoSolutionFound) {
+    EXPECT_TRUE(s.timed_out);
+    EXPECT_TRUE(s.values.empty());
+  }
+  EXPECT_LT(s.time_s, 1.0);
+  Model empty;
+  empty.setObjective({}, 2);
+  const Solution e = solve(empty, options);
+  EXPECT_EQ(e.status, Status::Optimal);
+  EXPECT_DOUBLE_EQ(e.objective, 2);
+}
+
+TEST_P(SolverBackend, BinaryBoundsAreClampedAndIntegerBoundsRounded) {
+  // b is binary with bounds [-2, 3] (so [0, 1]); n is integer in [-2.5, 7.9] (so [-2, 7]).
+  // max b + n s.t. n - b <= 5.5: b = 1, n = 6 (n - b = 5; n = 7 would need b = 1.5), objective -7.
+  Model m;
+  const int b = m.addVariable("b", -2, 3, VarType::Binary);
+  const int n = m.addVariable("n", -2.5, 7.9, VarType::Integer);
+  m.addLessEqual("gap", {{n, 1}, {b, -1}}, 5.5);
+  m.setObjective({{b, -1}, {n, -1}});
+  Solution s = solve(m);
+  ASSERT_EQ(s.status, Status::Optimal) << s.message;
+  EXPECT_DOUBLE_EQ(s.objective, -7);
+  EXPECT_THAT(s.values, ::testing::ElementsAre(1, 6));
+  // Minimised instead: b = 0 and n = -2 (its lowest integer).
+  m.setObjective({{b, 1}, {n, 1}});
+  s = solve(m);
+  ASSERT_EQ(s.status, Status::Optimal) << s.message;
+  EXPECT_THAT(s.values, ::testing::ElementsAre(0, -2));
+}
+
+TEST_P(SolverBackend, FreeRowsAndVariables) {
+  // A free row constrains nothing; a free variable is pinned by an equality. min (y - x) + k with
+  // x - y = -2.5 (x free, y in [0, 10]), a free row x + y, and integer k >= 1.5 (so k = 2):
+  // y - x = 2.5 whatever x is, objective 4.5.
+  Model m;
+  const int x = m.addVariable("x", -kInfinity, kInfinity, VarType::Continuous);
+  const int y = m.addVariable("y", 0, 10, VarType::Continuous);
+  const int k = m.addVariable("k", 0, 3, VarType::Integer);
+  m.addRow("free", {{x, 1}, {y, 1}}, -kInfinity, kInfinity);
+  m.addEqual("pin", {{x, 1}, {y, -1}}, -2.5);
+  m.addGreaterEqual("k", {{k, 2}}, 3);  // k >= 1.5: k = 2
+  m.setObjective({{y, 1}, {x, -1}, {k, 1}});
+  const Solution s = solve(m);
+  ASSERT_EQ(s.status, Status::Optimal) << s.message;
+  EXPECT_NEAR(s.objective, 4.5, 1e-9);
+  ASSERT_EQ(s.values.size(), 3u);
+  EXPECT_NEAR(s.values[0] - s.values[1], -2.5, 1e-9);
+  EXPECT_DOUBLE_EQ(s.values[2], 2);
+}
+
+TEST_P(SolverBackend, OptimalWithinALooseGap) {
+  // A 60-item knapsack (values and weights in [10, 99], half the total weight fits): with a 5%
+  // tolerance the search may stop early, but an Optimal answer must then carry a bound that proves
+  // it: bound <= objective and gap = (objective - bound) / |objective| <= 5%.
+  std::mt19937 rng(3);
+  std::uniform_int_distribution<int> draw(10, 99);
+  Model m;
+  std::vector<Term> objective, capacity;
+  double total_weight = 0;
+  for (int j = 0; j < 60; ++j) {
+    const int x = m.addVariable(fmt::format("x{}", j), 0, 1, VarType::Binary);
+    const double weight = draw(rng);
+    objective.push_back({x, -double(draw(rng))});
+    capacity.push_back({x, weight});
+    total_weight += weight;
+  }
+  m.addLessEqual("capacity", capacity, std::floor(total_weight / 2));
+  m.setObjective(objective, 100);
+  SolveOptions options;
+  options.relative_gap = 0.05;
+  const Solution s = solve(m, options);
+  ASSERT_EQ(s.status, Status::Optimal) << s.message;
+  EXPECT_LT(s.objective, 0);
+  EXPECT_LE(s.bound, s.objective);
+  EXPECT_LE(s.gap, 0.05 + 1e-12);
+  EXPECT_NEAR(s.gap, (s.objective - s.bound) / std::abs(s.objective), 1e-12);
+  // The same to optimality is no better than the bound claimed.
+  options.relative_gap = 0;
+  const Solution exact = solve(m, options);
+  ASSERT_EQ(exact.status, Status::Optimal) << exact.message;
+  EXPECT_LE(exact.objective, s.objective + 1e-9);
+  EXPECT_GE(exact.objective, s.bound - 1e-9);
+}
+
+TEST_P(SolverBackend, InfeasibleWarmStartIsIgnored) {
+  // BinaryKnapsack's knapsack (optimum -15 at (0, 1, 1, 1, 1)) with a start that breaks the capacity
+  // (every item, -19): it must not be taken as an incumbent.
+  Model m;
+  const double value[] = {4, 2, 1, 2, 10}, weight[] = {12, 2, 1, 1, 4};
+  std::vector<Term> objective, capacity;
+  for (int j = 0; j < 5; ++j) {
+    const int x = m.addVariable(fmt::format("item{}", j), 0, 1, VarType::Binary);
+    objective.push_back({x, -value[j]});
+    capacity.push_back({x, weight[j]});
+  }
+  m.addLessEqual("capacity", capacity, 15);
+  m.setObjective(objective);
+  SolveOptions options;
+  options.warm_start = {1, 1, 1, 1, 1};  // objective -19, weight 20 > 15
+  const Solution s = solve(m, options);
+  ASSERT_EQ(s.status, Status::Optimal) << s.message;
+  EXPECT_DOUBLE_EQ(s.objective, -15);
+  EXPECT_THAT(s.values, ::testing::ElementsAre(0, 1, 1, 1, 1));
+}
+
+TEST_P(SolverBackend, ConcurrentSolvesOnSeveralThreads) {
+  // `cosa network --jobs N` solves layers on several threads at once: each solve must be independent.
+  const Model mip = fractionalModel(VarType::Integer);
+  const Model lp = fractionalModel(VarType::Continuous);
+  const Model knapsack = manyOptima();
+  std::vector<Solution> results(12);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (std::size_t i = t; i < results.size(); i += 4) {
+        results[i] = solve(i % 3 == 0 ? mip : i % 3 == 1 ? lp : knapsack);
+      }
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    ASSERT_EQ(results[i].status, Status::Optimal) << i << ": " << results[i].message;
+    EXPECT_NEAR(results[i].objective, i % 3 == 0 ? -20 : i % 3 == 1 ? -21 : -12, 1e-9) << i;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllBackends, SolverBackend, ::testing::ValuesIn(backendNames()),
+                         [](const ::testing::TestParamInfo<std::string>& info) { return info.param; });
+
+// ---------------------------------------------------------------------------------------------------------
+// CBC only
+
+TEST(SolverCbc, MultipleThreads) {
+  SolveOptions options;
+  options.threads = 2;
+  const Solution s = solve(fractionalModel(VarType::Integer), options);
+  ASSERT_EQ(s.status, Status::Optimal) << s.message;
+  EXPECT_DOUBLE_EQ(s.objective, -20);
+}
+
+TEST(SolverCbc, SameSeedSameSolutionInParallel) {
+  const Model m = manyOptima();
+  SolveOptions options;
+  options.seed = 7;
+  options.threads = 2;  // CBC's deterministic parallel mode
+  const Solution parallel = solve(m, options);
+  ASSERT_EQ(parallel.status, Status::Optimal) << parallel.message;
+  EXPECT_DOUBLE_EQ(parallel.objective, -12);
+  for (int run = 0; run < 3; ++run) {
+    EXPECT_EQ(solve(m, options).values, parallel.values) << "parallel run " << run;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// GLPK only (GLPK has no MIP-start API: the warm start goes in through its heuristic callback)
+
+class SolverGlpk : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!hasBackend("glpk")) GTEST_SKIP() << "built without GLPK (COSA_WITH_GLPK=OFF)";
+  }
+  static Solution solve(const Model& model, SolveOptions options = {}) {
+    return makeBackend("glpk")->solve(model, options);
+  }
+};
+
+TEST_F(SolverGlpk, InfeasibleWarmStartIsNotedInTheMessage) {
+  Model m = fractionalModel(VarType::Integer);
+  SolveOptions options;
+  options.warm_start = {4, 1};  // 6*4 + 4*1 = 28 > 24
+  const Solution s = solve(m, options);
+  ASSERT_EQ(s.status, Status::Optimal) << s.message;
+  EXPECT_DOUBLE_EQ(s.objective, -20);
+  EXPECT_THAT(s.message, HasSubstr("warm start ignored"));
+  EXPECT_THAT(s.message, HasSubstr("'c1'"));
+  options.warm_start = {3.5, 0};  // fractional integer
+  EXPECT_THAT(solve(m, options).message, HasSubstr("fractional"));
+}
+
+TEST_F(SolverGlpk, WarmStartIsReturnedWhenTheTimeLimitComesFirst) {
+  // No time to solve even the LP relaxation: the (checked) warm start is the incumbent.
+  std::vector<double> hidden;
+  const Model m = marketSplit(3, 30, false, &hidden);
+  SolveOptions options;
+  options.time_limit_s = 0;
+  options.warm_start = hidden;
+  const Solution s = solve(m, options);
+  ASSERT_EQ(s.status, Status::Feasible) << s.message;
+  EXPECT_TRUE(s.timed_out);
+  EXPECT_EQ(s.values, hidden);
+  EXPECT_DOUBLE_EQ(s.objective, 0);
+  EXPECT_THAT(s.message, HasSubstr("warm start"));
+}
+
+TEST_F(SolverGlpk, AcceptsNearlyIntegralWarmStartValues) {
+  // 2.9999999997 is 3 for the check, and 3 is what GLPK is given (it wants exact integers).
+  SolveOptions options;
+  options.warm_start = {3.9999999997, 1e-10};
+  const Solution s = solve(fractionalModel(VarType::Integer), options);
+  ASSERT_EQ(s.status, Status::Optimal) << s.message;
+  EXPECT_DOUBLE_EQ(s.objective, -20);
+  EXPECT_EQ(s.message.find("warm start"), std::string::npos) << s.message;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -380,13 +616,16 @@ TEST(SolverCbc, SilentUnlessVerbose) {
 
 TEST(MipBackend, UnknownNameListsKnownBackends) {
   EXPECT_EQ(makeBackend("cbc")->name(), "cbc");
-  EXPECT_THAT(backendNames(), ::testing::Contains("cbc"));
+  EXPECT_EQ(makeBackend("CBC")->name(), "cbc");
+  ASSERT_FALSE(backendNames().empty());
+  EXPECT_EQ(backendNames().front(), "cbc");  // the default comes first
+  for (const std::string& name : backendNames()) EXPECT_EQ(makeBackend(name)->name(), name);
   try {
     makeBackend("gurobi");
     FAIL() << "expected std::invalid_argument";
   } catch (const std::invalid_argument& e) {
     EXPECT_THAT(e.what(), HasSubstr("gurobi"));
-    EXPECT_THAT(e.what(), HasSubstr("cbc"));
+    for (const std::string& name : backendNames()) EXPECT_THAT(e.what(), HasSubstr(name));
   }
 }
 
@@ -434,7 +673,9 @@ TEST(MipModel, ValidateChecksVariableIndices) {
     EXPECT_THAT(e.what(), HasSubstr("'late'"));
     EXPECT_THAT(e.what(), HasSubstr("out of range"));
   }
-  EXPECT_THROW(solve(m), std::invalid_argument);
+  for (const std::string& name : backendNames()) {
+    EXPECT_THROW(makeBackend(name)->solve(m, {}), std::invalid_argument) << name;
+  }
   EXPECT_THROW(toLpFormat(m), std::invalid_argument);
   m.addVariable("y", 0, 1, VarType::Continuous);
   EXPECT_NO_THROW(m.validate());

@@ -6,6 +6,8 @@
 #include <functional>
 #include <string>
 
+#include "solver/mip.hpp"
+
 namespace cosa::cli {
 
 // Exit codes shared by every subcommand.
@@ -24,5 +26,15 @@ Action registerReport(CLI::App& app);
 // Writes DIR/report.html from the results in DIR (see report/html_report.hpp) and names it on
 // stderr. The run's results are already written, so a failure here is a warning, not an error.
 void writeReportOrWarn(const std::string& command, const std::string& dir);
+
+// --backend (schedule, network, compare): checked before any work starts, so that a typo fails at
+// once (std::invalid_argument listing the known backends: exit code 2) rather than in every layer.
+// Returns the backend's canonical (lower-case) name, which the outputs record.
+inline std::string checkedBackend(const std::string& name) { return solver::makeBackend(name)->name(); }
+inline std::string backendHelp() {
+  std::string names;
+  for (const std::string& n : solver::backendNames()) names += (names.empty() ? "" : " | ") + n;
+  return "MIP solver backend: " + names;
+}
 
 }  // namespace cosa::cli

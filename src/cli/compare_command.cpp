@@ -36,6 +36,7 @@ struct CompareCliOptions {
   std::string hybrid_sampling = "timeloop";
   std::int64_t exhaustive_max_evaluations = 0;
   double time_limit = 10;
+  std::string backend = "cbc";
 };
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -48,6 +49,7 @@ std::vector<std::string> splitList(const std::string& text) {
 }
 
 int runCompare(const CompareCliOptions& o) {
+  const std::string backend = checkedBackend(o.backend);
   const Architecture arch = loadArchitecture(o.arch);
   const EnergyTable energy = builtinEnergyTable(arch);
   std::vector<Network> networks;
@@ -65,6 +67,7 @@ int runCompare(const CompareCliOptions& o) {
   options.jobs = o.jobs;
   options.seed = o.seed;
   options.cosa_time_limit_s = o.time_limit;
+  options.cosa_backend = backend;
   options.random_valid = o.random_valid;
   options.hybrid_search_size = o.hybrid_search_size;
   options.hybrid_victory_condition = o.victory_condition;
@@ -151,6 +154,7 @@ Action registerCompare(CLI::App& app) {
       ->capture_default_str();
   sub->add_option("--time-limit", o->time_limit, "cosa: solver time limit per MIP (s)")
       ->capture_default_str();
+  sub->add_option("--backend", o->backend, "cosa: " + backendHelp())->capture_default_str();
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;
     return runCompare(*o);

@@ -31,11 +31,13 @@ struct NetworkCliOptions {
   OnnxSourceOptions onnx;
   std::string out;
   std::string objective = "edp";
+  std::string backend = "cbc";
   int jobs = 1;
   double time_limit = 10;
 };
 
 int runNetwork(const NetworkCliOptions& o) {
+  const std::string backend = checkedBackend(o.backend);
   const Architecture arch = loadArchitecture(o.arch);
   const EnergyTable energy = builtinEnergyTable(arch);
   const int sources = int(!o.network.empty()) + int(!o.workload_dir.empty()) + int(!o.onnx.path.empty());
@@ -53,6 +55,7 @@ int runNetwork(const NetworkCliOptions& o) {
   ScheduleOptions options;
   options.objective = parseObjective(o.objective);
   options.time_limit_s = o.time_limit;
+  options.backend = backend;
 
   const std::filesystem::path out(o.out);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -137,6 +140,7 @@ int runNetwork(const NetworkCliOptions& o) {
                          {"complete", complete},
                          {"architecture", arch.name},
                          {"objective", o.objective},
+                         {"backend", backend},
                          {"layers", network.layers.size()},
                          {"unique_layers", layers.size()},
                          {"failed_layers", failed},
@@ -156,11 +160,12 @@ int runNetwork(const NetworkCliOptions& o) {
   const std::string markdown =
       std::string(complete ? "" : "**Incomplete: interrupted before every layer was scheduled.**\n\n") +
       fmt::format(
-          "# {} on {}\n\n{} layers ({} unique), objective {}: total {} cycles, {:.2f} uJ, EDP {:.4g} "
-          "pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
+          "# {} on {}\n\n{} layers ({} unique), objective {}, solver {}: total {} cycles, {:.2f} uJ, EDP "
+          "{:.4g} pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
           network.name, arch.name.empty() ? o.arch : arch.name, network.layers.size(), layers.size(),
-          o.objective, total_cycles, total_energy / 1e6, static_cast<double>(total_cycles) * total_energy,
-          total_macs > 0 ? total_energy / total_macs : 0.0, wall, std::max(o.jobs, 1), table);
+          o.objective, backend, total_cycles, total_energy / 1e6,
+          static_cast<double>(total_cycles) * total_energy, total_macs > 0 ? total_energy / total_macs : 0.0,
+          wall, std::max(o.jobs, 1), table);
   const std::string skipped_note =
       imported && !imported->skipped.empty()
           ? fmt::format("\nFrom {}; operators that are not layers, skipped: {}.\n", o.onnx.path,
@@ -192,6 +197,7 @@ Action registerNetwork(CLI::App& app) {
   sub->add_option("--objective", o->objective, "edp | latency | energy | cosa-paper")->capture_default_str();
   sub->add_option("--jobs", o->jobs, "Layers scheduled in parallel")->capture_default_str();
   sub->add_option("--time-limit", o->time_limit, "Solver time limit per MIP (s)")->capture_default_str();
+  sub->add_option("--backend", o->backend, backendHelp())->capture_default_str();
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;
     return runNetwork(*o);

@@ -33,6 +33,7 @@ struct ScheduleCliOptions {
 };
 
 int runSchedule(const ScheduleCliOptions& o) {
+  const std::string backend = checkedBackend(o.backend);
   const Architecture arch = loadArchitecture(o.arch);
   const Workload workload = loadProblem(o.problem);
   const Constraints constraints =
@@ -40,7 +41,7 @@ int runSchedule(const ScheduleCliOptions& o) {
   const EnergyTable energy = builtinEnergyTable(arch);
   ScheduleOptions options;
   options.objective = parseObjective(o.objective);
-  options.backend = o.backend;
+  options.backend = backend;
   options.time_limit_s = o.time_limit;
   options.relative_gap = o.gap;
   options.threads = o.threads;
@@ -59,7 +60,7 @@ int runSchedule(const ScheduleCliOptions& o) {
             << fmt::format(
                    "solver {} {} in {:.3f} s (gap {}, {} variables, {} constraints); total {:.3f} s\n"
                    "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
-                   o.backend, solver::toString(result.status), result.solve_time_s,
+                   backend, solver::toString(result.status), result.solve_time_s,
                    result.from_fallback ? std::string("none: sampling fallback")
                                         : fmt::format("{:.2g}", result.gap),
                    result.variables, result.constraints, result.total_time_s, o.out);
@@ -77,7 +78,7 @@ Action registerSchedule(CLI::App& app) {
                   "Mapspace constraints YAML (bypass pattern, fixed factors/orders)");
   sub->add_option("--out", o->out, "Output folder")->required();
   sub->add_option("--objective", o->objective, "latency | energy | edp | cosa-paper")->capture_default_str();
-  sub->add_option("--backend", o->backend, "MIP solver backend")->capture_default_str();
+  sub->add_option("--backend", o->backend, backendHelp())->capture_default_str();
   sub->add_option("--time-limit", o->time_limit, "Solver time limit in seconds")->capture_default_str();
   sub->add_option("--gap", o->gap, "Relative MIP gap at which the solver stops")->capture_default_str();
   sub->add_option("--threads", o->threads, "Solver threads")->capture_default_str();

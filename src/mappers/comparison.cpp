@@ -25,6 +25,7 @@ MapperRun runCosa(const Architecture& arch, const Workload& workload, const Cons
                   const EnergyTable& energy, const ComparisonOptions& options) {
   ScheduleOptions schedule;
   schedule.time_limit_s = options.cosa_time_limit_s;
+  schedule.backend = options.cosa_backend;
   schedule.seed = static_cast<int>(options.seed % 1000000007ULL);
   const ScheduleResult r = scheduleLayer(arch, workload, constraints, energy, schedule);
   MapperRun run;
@@ -36,6 +37,7 @@ MapperRun runCosa(const Architecture& arch, const Workload& workload, const Cons
   run.evaluations = r.polish_evaluations + run.samples;
   run.time_s = r.total_time_s;
   run.solver_status = solver::toString(r.status);
+  run.solver_backend = schedule.backend;
   if (r.found) run.gap = r.gap;
   return run;
 }

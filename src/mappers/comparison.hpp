@@ -30,8 +30,9 @@ struct MapperRun {
   std::int64_t samples = 0;
   std::int64_t evaluations = 0;
   double time_s = 0;
-  std::string solver_status;  // cosa only
-  std::optional<double> gap;  // cosa only: the winning MIP's relative gap
+  std::string solver_status;   // cosa only
+  std::string solver_backend;  // cosa only: the MIP backend that solved it
+  std::optional<double> gap;   // cosa only: the winning MIP's relative gap
 };
 
 struct ComparisonOptions {
@@ -39,6 +40,7 @@ struct ComparisonOptions {
   int jobs = 1;  // layers x mappers run in parallel; results do not depend on it
   std::uint64_t seed = 0;
   double cosa_time_limit_s = 10;
+  std::string cosa_backend = "cbc";  // solver::makeBackend name for the cosa mapper's MIPs
   int random_valid = 5;
   std::int64_t hybrid_search_size = 16000;
   std::int64_t hybrid_victory_condition = 0;  // hybrid-16K: 16,000 valid mappings, no early stop

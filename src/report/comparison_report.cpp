@@ -78,7 +78,8 @@ nlohmann::json comparisonStatsJson(const MapperRun& run, const Architecture& arc
   stats["samples"] = run.samples;
   stats["evaluations"] = run.evaluations;
   if (!run.solver_status.empty()) {
-    stats["solver"] = {{"status", run.solver_status}, {"total_time_s", run.time_s}};
+    stats["solver"] = {
+        {"backend", run.solver_backend}, {"status", run.solver_status}, {"total_time_s", run.time_s}};
     if (run.gap) stats["solver"]["gap"] = finiteOrNull(*run.gap);
   }
   stats["roofline_cycles"] = run.roofline_cycles;
@@ -131,6 +132,7 @@ std::string comparisonJson(const std::vector<NetworkComparison>& results, const 
                        {"samples", run.samples},
                        {"evaluations", run.evaluations}};
       if (!run.solver_status.empty()) r["solver_status"] = run.solver_status;
+      if (!run.solver_backend.empty()) r["solver_backend"] = run.solver_backend;
       if (run.gap) r["gap"] = finiteOrNull(*run.gap);
       if (run.found) {
         r["cycles"] = run.evaluation.cycles;

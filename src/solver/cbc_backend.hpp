@@ -21,7 +21,8 @@ namespace cosa::solver {
 //   Error            numerical trouble or an unexpected CBC status; `message` says what happened.
 // `timed_out` is true whenever the time limit stopped the search (Feasible or NoSolutionFound).
 // The time limit is wall-clock; it is checked between nodes, so solves may overrun it slightly.
-// Solves are serialised process-wide (CBC's driver keeps global state).
+// Solves on different threads run concurrently: each has its own CbcModel, solver and cut generators
+// (CBC's CbcMain driver, which keeps process-wide state, is not used).
 class CbcBackend final : public Backend {
  public:
   std::string name() const override { return "cbc"; }

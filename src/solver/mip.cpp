@@ -11,6 +11,9 @@
 #include <unordered_set>
 
 #include "solver/cbc_backend.hpp"
+#ifdef COSA_WITH_GLPK  // defined by CMake when GLPK was found (option COSA_WITH_GLPK)
+#include "solver/glpk_backend.hpp"
+#endif
 
 namespace cosa::solver {
 namespace {
@@ -263,12 +266,21 @@ const char* toString(Status status) {
   return "unknown";
 }
 
-std::vector<std::string> backendNames() { return {"cbc"}; }
+std::vector<std::string> backendNames() {
+#ifdef COSA_WITH_GLPK
+  return {"cbc", "glpk"};
+#else
+  return {"cbc"};
+#endif
+}
 
 std::unique_ptr<Backend> makeBackend(const std::string& name) {
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
   if (lower == "cbc") return std::make_unique<CbcBackend>();
+#ifdef COSA_WITH_GLPK
+  if (lower == "glpk") return std::make_unique<GlpkBackend>();
+#endif
   const std::vector<std::string> known = backendNames();
   throw std::invalid_argument(
       fmt::format("unknown MIP solver backend '{}' (known: {})", name, fmt::join(known, ", ")));

@@ -1,6 +1,7 @@
 #pragma once
 // A small facade over mixed-integer linear programming solvers: build a model of variables,
-// linear constraints and a linear objective, then solve it with any backend (CBC built in).
+// linear constraints and a linear objective, then solve it with any backend (CBC built in; GLPK
+// optional).
 // The formulation code sees only this header; backends live behind `Backend`.
 
 #include <cstdint>
@@ -111,9 +112,11 @@ class Backend {
   virtual Solution solve(const Model& model, const SolveOptions& options) = 0;
 };
 
-// "cbc" (built in). Throws std::invalid_argument for unknown names, listing the known ones.
+// "cbc" (built in, the default everywhere) and "glpk" (when built with GLPK: CMake option
+// COSA_WITH_GLPK). Names are case-insensitive. Throws std::invalid_argument for unknown names,
+// listing the known ones.
 std::unique_ptr<Backend> makeBackend(const std::string& name);
-std::vector<std::string> backendNames();
+std::vector<std::string> backendNames();  // the names makeBackend accepts, "cbc" first
 
 // Debugging exports (CPLEX LP text format, fixed MPS). Names are sanitised (and made unique) for the
 // format; the objective constant is kept (LP: constant term; MPS: negated RHS of the objective row).
