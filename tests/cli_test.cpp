@@ -9,6 +9,8 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <sstream>
+#include <string>
+#include <vector>
 
 #include "cli_support.hpp"
 
@@ -262,6 +264,45 @@ TEST(Cli, UnknownBackendIsRejectedBeforeAnyWork) {
     EXPECT_EQ(r.exit_code, 2) << command;
     EXPECT_NE(r.err.find("unknown MIP solver backend 'gurobi' (known: cbc"), std::string::npos) << r.err;
   }
+  EXPECT_FALSE(fs::exists(dir / "out"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, NetworkUsesAndRecordsItsSolverSettings) {
+  const fs::path dir = writeWorkloadDir("settings");
+  const RunResult r =
+      runCosa("network --arch " + kSimba + " --mapspace " + kBypass + " --workload " + dir.string() +
+              " --gap 0.05 --seed 7 --time-limit 5 --no-polish --out " + (dir / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream summary_file(dir / "out" / "summary.json");
+  const auto summary = nlohmann::json::parse(summary_file);
+  const nlohmann::json expected{{"time_limit_s", 5.0}, {"relative_gap", 0.05}, {"threads", 1},
+                                {"seed", 7},           {"polish", false},      {"polish_evaluations", 20000}};
+  EXPECT_EQ(summary["settings"], expected);
+  std::ifstream stats_file(dir / "out" / "layers" / "a" / "stats.json");
+  const auto stats = nlohmann::json::parse(stats_file);
+  EXPECT_EQ(stats["solver"]["settings"], expected);
+  EXPECT_EQ(stats["solver"]["polish_evaluations"], 0);  // --no-polish was honoured
+  fs::remove_all(dir);
+}
+
+TEST(Cli, NegativeOrNonFiniteGapAndTimeLimitAreRejected) {
+  const fs::path dir = writeWorkloadDir("badnumbers");
+  const std::string specs =
+      " --arch " + kSimba + " --mapspace " + kBypass + " --out " + (dir / "out").string();
+  const std::vector<std::string> commands{"schedule --problem " + (dir / "a.yaml").string() + specs,
+                                          "network --workload " + dir.string() + specs};
+  for (const std::string& command : commands)
+    for (const std::string option : {"--gap -0.1", "--gap nan", "--time-limit -1", "--time-limit inf"}) {
+      const RunResult r = runCosa(command + " " + option);
+      EXPECT_EQ(r.exit_code, 2) << command << " " << option;
+      EXPECT_NE(r.err.find("must be a finite number >= 0"), std::string::npos) << r.err;
+      EXPECT_NE(r.err.find(option.substr(0, option.find(' '))), std::string::npos) << r.err;
+    }
+  const RunResult r =
+      runCosa("compare --mappers cosa --workload " + dir.string() + specs + " --time-limit -3");
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("must be a finite number >= 0, not '-3'"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out"));
   fs::remove_all(dir);
 }

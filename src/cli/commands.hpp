@@ -3,6 +3,7 @@
 // to run when it is selected; the action returns the process exit code.
 
 #include <CLI/CLI.hpp>
+#include <cmath>
 #include <functional>
 #include <string>
 
@@ -31,6 +32,18 @@ void writeReportOrWarn(const std::string& command, const std::string& dir);
 // once (std::invalid_argument listing the known backends: exit code 2) rather than in every layer.
 // Returns the backend's canonical (lower-case) name, which the outputs record.
 inline std::string checkedBackend(const std::string& name) { return solver::makeBackend(name)->name(); }
+// --time-limit and --gap: a finite number >= 0 (CLI11's own range checks let NaN through).
+inline CLI::Validator nonNegativeFinite() {
+  return CLI::Validator(
+      [](std::string& text) -> std::string {
+        double value = 0;
+        if (!CLI::detail::lexical_cast(text, value) || !std::isfinite(value) || value < 0)
+          return "must be a finite number >= 0, not '" + text + "'";
+        return {};
+      },
+      "NONNEGATIVE");
+}
+
 inline std::string backendHelp() {
   std::string names;
   for (const std::string& n : solver::backendNames()) names += (names.empty() ? "" : " | ") + n;

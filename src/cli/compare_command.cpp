@@ -153,6 +153,7 @@ Action registerCompare(CLI::App& app) {
                   "exhaustive: evaluation budget (0 = all)")
       ->capture_default_str();
   sub->add_option("--time-limit", o->time_limit, "cosa: solver time limit per MIP (s)")
+      ->check(nonNegativeFinite())
       ->capture_default_str();
   sub->add_option("--backend", o->backend, "cosa: " + backendHelp())->capture_default_str();
   return [sub, o]() -> int {

@@ -34,6 +34,10 @@ struct NetworkCliOptions {
   std::string backend = "cbc";
   int jobs = 1;
   double time_limit = 10;
+  double gap = 0.01;
+  int seed = 0;
+  bool no_polish = false;
+  bool polish = false;
 };
 
 int runNetwork(const NetworkCliOptions& o) {
@@ -56,6 +60,10 @@ int runNetwork(const NetworkCliOptions& o) {
   options.objective = parseObjective(o.objective);
   options.time_limit_s = o.time_limit;
   options.backend = backend;
+  options.relative_gap = o.gap;
+  options.seed = o.seed;
+  if (o.no_polish) options.polish = false;
+  if (o.polish) options.polish = true;
 
   const std::filesystem::path out(o.out);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -141,6 +149,7 @@ int runNetwork(const NetworkCliOptions& o) {
                          {"architecture", arch.name},
                          {"objective", o.objective},
                          {"backend", backend},
+                         {"settings", scheduleSettingsJson(options)},
                          {"layers", network.layers.size()},
                          {"unique_layers", layers.size()},
                          {"failed_layers", failed},
@@ -196,7 +205,17 @@ Action registerNetwork(CLI::App& app) {
   sub->add_option("--out", o->out, "Output folder")->required();
   sub->add_option("--objective", o->objective, "edp | latency | energy | cosa-paper")->capture_default_str();
   sub->add_option("--jobs", o->jobs, "Layers scheduled in parallel")->capture_default_str();
-  sub->add_option("--time-limit", o->time_limit, "Solver time limit per MIP (s)")->capture_default_str();
+  sub->add_option("--time-limit", o->time_limit, "Solver time limit per MIP (s)")
+      ->check(nonNegativeFinite())
+      ->capture_default_str();
+  sub->add_option("--gap", o->gap, "Relative MIP gap at which the solver stops")
+      ->check(nonNegativeFinite())
+      ->capture_default_str();
+  sub->add_option("--seed", o->seed, "Solver random seed (the same seed gives the same outputs)")
+      ->capture_default_str();
+  auto* no_polish = sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");
+  sub->add_flag("--polish", o->polish, "Polish even with --objective cosa-paper (off by default there)")
+      ->excludes(no_polish);
   sub->add_option("--backend", o->backend, backendHelp())->capture_default_str();
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;

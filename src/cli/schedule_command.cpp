@@ -79,12 +79,19 @@ Action registerSchedule(CLI::App& app) {
   sub->add_option("--out", o->out, "Output folder")->required();
   sub->add_option("--objective", o->objective, "latency | energy | edp | cosa-paper")->capture_default_str();
   sub->add_option("--backend", o->backend, backendHelp())->capture_default_str();
-  sub->add_option("--time-limit", o->time_limit, "Solver time limit in seconds")->capture_default_str();
-  sub->add_option("--gap", o->gap, "Relative MIP gap at which the solver stops")->capture_default_str();
-  sub->add_option("--threads", o->threads, "Solver threads")->capture_default_str();
+  sub->add_option("--time-limit", o->time_limit, "Solver time limit in seconds")
+      ->check(nonNegativeFinite())
+      ->capture_default_str();
+  sub->add_option("--gap", o->gap, "Relative MIP gap at which the solver stops")
+      ->check(nonNegativeFinite())
+      ->capture_default_str();
+  sub->add_option("--threads", o->threads, "Solver threads")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   sub->add_option("--seed", o->seed, "Solver random seed")->capture_default_str();
-  sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");
-  sub->add_flag("--polish", o->polish, "Polish even with --objective cosa-paper (off by default there)");
+  auto* no_polish = sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");
+  sub->add_flag("--polish", o->polish, "Polish even with --objective cosa-paper (off by default there)")
+      ->excludes(no_polish);
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;
     return runSchedule(*o);

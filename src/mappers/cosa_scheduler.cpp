@@ -206,7 +206,7 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
                              const ScheduleOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   Evaluator evaluator(arch, workload, energy);
-  const bool polish = options.polish.value_or(options.objective != ScheduleObjective::CosaPaper);
+  const bool polish = polishes(options);
   ScheduleResult best;
   double solve_time = 0, busy_time = 0;
   std::int64_t polish_evaluations = 0;

@@ -34,6 +34,11 @@ struct ScheduleOptions {
   std::int64_t polish_evaluations = 20000;
 };
 
+// Whether the schedule is polished on the exact model under these options.
+inline bool polishes(const ScheduleOptions& options) {
+  return options.polish.value_or(options.objective != ScheduleObjective::CosaPaper);
+}
+
 struct ScheduleResult {
   bool found = false;  // false: no valid mapping (see `message`)
   std::string message;

@@ -11,6 +11,12 @@
 
 namespace cosa {
 
+nlohmann::json scheduleSettingsJson(const ScheduleOptions& options) {
+  return {{"time_limit_s", options.time_limit_s}, {"relative_gap", options.relative_gap},
+          {"threads", options.threads},           {"seed", options.seed},
+          {"polish", polishes(options)},          {"polish_evaluations", options.polish_evaluations}};
+}
+
 nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOptions& options,
                                  const Architecture& arch, const Workload& workload,
                                  const EnergyTable& energy) {
@@ -31,7 +37,8 @@ nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOpt
                      {"unpolished_energy_pJ", result.unpolished.energy_pJ},
                      {"total_time_s", result.total_time_s},
                      {"from_fallback", result.from_fallback},
-                     {"note", result.note}};
+                     {"note", result.note},
+                     {"settings", scheduleSettingsJson(options)}};
   stats["roofline_cycles"] = result.roofline_cycles;
   if (result.evaluation.valid) stats["problem"] = problemJson(workload);
   return stats;

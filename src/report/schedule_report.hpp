@@ -14,6 +14,10 @@
 
 namespace cosa {
 
+// The settings a schedule was made with (time limit, gap, threads, seed, polishing): with the
+// inputs, what it takes to reproduce it.
+nlohmann::json scheduleSettingsJson(const ScheduleOptions& options);
+
 nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOptions& options,
                                  const Architecture& arch, const Workload& workload,
                                  const EnergyTable& energy);
