@@ -307,6 +307,13 @@ TEST(Cli, NegativeOrNonFiniteGapAndTimeLimitAreRejected) {
   fs::remove_all(dir);
 }
 
+TEST(Cli, VersionNamesTheReleaseAndTheSolverBackends) {
+  const RunResult r = runCosa("--version");
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out.rfind("cosa ", 0), 0u) << r.out;
+  EXPECT_NE(r.out.find("(MIP solver backends: cbc"), std::string::npos) << r.out;
+}
+
 TEST(Cli, CompareRejectsUnknownMapper) {
   const fs::path dir = writeWorkloadDir("bad");
   const RunResult r = runCosa("compare --arch " + kSimba + " --workload " + dir.string() +

@@ -44,6 +44,13 @@ inline CLI::Validator nonNegativeFinite() {
       "NONNEGATIVE");
 }
 
+// `cosa --version`: the release and the MIP solver backends this build has.
+inline std::string versionText(const std::string& version) {
+  std::string names;
+  for (const std::string& n : solver::backendNames()) names += (names.empty() ? "" : ", ") + n;
+  return "cosa " + version + " (MIP solver backends: " + names + ")";
+}
+
 inline std::string backendHelp() {
   std::string names;
   for (const std::string& n : solver::backendNames()) names += (names.empty() ? "" : " | ") + n;

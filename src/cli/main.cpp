@@ -9,6 +9,7 @@
 int main(int argc, char** argv) {
   CLI::App app{"cosa: one-shot schedules for spatial DNN accelerators"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", [] { return cosa::cli::versionText(COSA_VERSION); });
   std::vector<cosa::cli::Action> actions{cosa::cli::registerEvaluate(app), cosa::cli::registerSchedule(app),
                                          cosa::cli::registerCompare(app), cosa::cli::registerNetwork(app),
                                          cosa::cli::registerReport(app)};
