@@ -1,4 +1,5 @@
 // End-to-end checks of the `cosa` binary: outputs, exit codes and error messages.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 
@@ -304,6 +305,42 @@ TEST(Cli, NegativeOrNonFiniteGapAndTimeLimitAreRejected) {
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_NE(r.err.find("must be a finite number >= 0, not '-3'"), std::string::npos) << r.err;
   EXPECT_FALSE(fs::exists(dir / "out"));
+  fs::remove_all(dir);
+}
+
+TEST(Cli, ScheduleWritesEveryMipItSolvesEvenWhenInfeasible) {
+  const fs::path dir = writeWorkloadDir("writemip");
+  const std::string layer = " --arch " + kSimba + " --problem " + (dir / "a.yaml").string();
+  const RunResult r =
+      runCosa("schedule" + layer + " --mapspace " + kBypass + " --write-mip --out " + (dir / "out").string());
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  std::ifstream stats_file(dir / "out" / "stats.json");
+  const auto stats = nlohmann::json::parse(stats_file);
+  // The default objective (edp) solves its own proxy and the published objective.
+  for (const std::string proxy : {"edp", "cosa-paper"}) {
+    std::ifstream lp_file(dir / "out" / ("mip." + proxy + ".lp"));
+    std::stringstream lp;
+    lp << lp_file.rdbuf();
+    EXPECT_NE(lp.str().find("Minimize\n"), std::string::npos) << proxy;
+    EXPECT_NE(lp.str().find("End\n"), std::string::npos) << proxy;
+    if (proxy == stats["solver"]["mip_objective"]) {
+      const std::string size =
+          fmt::format("\\ cosa MIP model: {} variables, {} rows\n", stats["solver"]["variables"].get<int>(),
+                      stats["solver"]["constraints"].get<int>());
+      EXPECT_EQ(lp.str().rfind(size, 0), 0u) << lp.str().substr(0, 80);
+    }
+    EXPECT_TRUE(fs::exists(dir / "out" / ("mip." + proxy + ".mps"))) << proxy;
+    EXPECT_NE(r.err.find("wrote " + (dir / "out").string() + "/mip." + proxy + ".{lp,mps}"),
+              std::string::npos)
+        << r.err;
+  }
+  // Without the bypass pattern the 1-word registers cannot hold all three data spaces: no schedule,
+  // but the MIP is there to inspect.
+  const RunResult infeasible =
+      runCosa("schedule" + layer + " --objective latency --write-mip --out " + (dir / "bad").string());
+  EXPECT_EQ(infeasible.exit_code, 1) << infeasible.err;
+  EXPECT_TRUE(fs::exists(dir / "bad" / "mip.latency.lp"));
+  EXPECT_FALSE(fs::exists(dir / "bad" / "mapping.yaml"));
   fs::remove_all(dir);
 }
 

@@ -724,6 +724,21 @@ TEST(MipExport, LpFormatSections) {
   EXPECT_THAT(lp, HasSubstr("Binaries\n a_long_binary_name\n"));
 }
 
+// A variable may appear only once per LP expression (GLPK and CPLEX reject repeats): repeats are
+// summed in first-appearance order, and cancelled ones dropped.
+TEST(MipExport, LpMergesRepeatedTerms) {
+  Model m;
+  const int x = m.addVariable("x", 0, 10, VarType::Continuous);
+  const int y = m.addVariable("y", 0, 10, VarType::Continuous);
+  m.addLessEqual("row", {{y, 2}, {x, 1}, {y, -2}, {x, 3}}, 8);
+  m.addGreaterEqual("gone", {{x, 1}, {x, -1}}, -1);
+  m.setObjective({{x, 1}, {y, 1}, {x, 0.5}});
+  const std::string lp = toLpFormat(m);
+  EXPECT_THAT(lp, HasSubstr(" obj: 1.5 x + y\n"));
+  EXPECT_THAT(lp, HasSubstr(" row: 4 x <= 8\n"));
+  EXPECT_THAT(lp, HasSubstr(" gone: 0 x >= -1\n"));
+}
+
 TEST(MipExport, FixedMpsSections) {
   const std::string mps = toMpsFormat(exportModel());
   for (const char* section : {"NAME", "ROWS\n", "COLUMNS\n", "RHS\n", "RANGES\n", "BOUNDS\n", "ENDATA\n"}) {

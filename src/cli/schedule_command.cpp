@@ -2,10 +2,13 @@
 
 #include <filesystem>
 #include <iostream>
+#include <string>
+#include <vector>
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "common/atomic_file.hpp"
+#include "mappers/cosa_formulation.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "mapping/loop_nest.hpp"
@@ -30,7 +33,24 @@ struct ScheduleCliOptions {
   int seed = 0;
   bool no_polish = false;
   bool polish = false;
+  bool write_mip = false;
 };
+
+// Every MIP the schedule solves, as CPLEX LP and free MPS files, for other solvers (Gurobi, HiGHS,
+// CPLEX) or for reading. Written before solving, so an infeasible model can be inspected too.
+std::vector<std::string> writeMipFiles(const std::string& out, const Architecture& arch,
+                                       const Workload& workload, const Constraints& constraints,
+                                       ScheduleObjective objective) {
+  std::vector<std::string> written;
+  for (ScheduleObjective proxy : proxyObjectives(objective)) {
+    const CosaFormulation formulation(arch, workload, constraints, proxy);
+    const std::string base = (std::filesystem::path(out) / ("mip." + toString(proxy))).string();
+    writeFileAtomically(base + ".lp", solver::toLpFormat(formulation.model()));
+    writeFileAtomically(base + ".mps", solver::toMpsFormat(formulation.model(), solver::MpsFormat::Free));
+    written.push_back("mip." + toString(proxy) + ".{lp,mps}");
+  }
+  return written;
+}
 
 int runSchedule(const ScheduleCliOptions& o) {
   const std::string backend = checkedBackend(o.backend);
@@ -49,7 +69,11 @@ int runSchedule(const ScheduleCliOptions& o) {
   if (o.no_polish) options.polish = false;
   if (o.polish) options.polish = true;
 
+  std::vector<std::string> mip_files;
+  if (o.write_mip) mip_files = writeMipFiles(o.out, arch, workload, constraints, options.objective);
   const ScheduleResult result = scheduleLayer(arch, workload, constraints, energy, options);
+  for (const std::string& file : mip_files)
+    std::cerr << "cosa schedule: wrote " << o.out << "/" << file << "\n";
   if (!result.found) {
     std::cerr << "cosa schedule: " << result.message << "\n";
     return kExitInvalidMapping;
@@ -92,6 +116,10 @@ Action registerSchedule(CLI::App& app) {
   auto* no_polish = sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");
   sub->add_flag("--polish", o->polish, "Polish even with --objective cosa-paper (off by default there)")
       ->excludes(no_polish);
+  sub->add_flag(
+      "--write-mip", o->write_mip,
+      "Also write each MIP solved to OUT/mip.<objective>.lp and .mps (CPLEX LP, free MPS), for other "
+      "solvers");
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;
     return runSchedule(*o);

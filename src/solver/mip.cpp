@@ -8,6 +8,7 @@
 #include <cmath>
 #include <stdexcept>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "solver/cbc_backend.hpp"
@@ -169,6 +170,23 @@ double effectiveUpper(const Variable& v) {
   return v.type == VarType::Binary ? std::min(v.upper, 1.0) : v.upper;
 }
 
+// Repeated variables summed in first-appearance order, cancelled ones dropped: the LP format (as
+// GLPK and CPLEX read it) allows a variable only once per expression.
+std::vector<Term> mergedTerms(const std::vector<Term>& terms) {
+  std::vector<Term> merged;
+  std::unordered_map<int, std::size_t> at;
+  for (const Term& t : terms) {
+    const auto [it, inserted] = at.try_emplace(t.var, merged.size());
+    if (inserted) {
+      merged.push_back(t);
+    } else {
+      merged[it->second].coef += t.coef;
+    }
+  }
+  std::erase_if(merged, [](const Term& t) { return t.coef == 0; });
+  return merged;
+}
+
 // "+ 3 x - 2 y", wrapped so that no line exceeds ~100 characters (CPLEX limits lines to 510).
 void appendLpTerms(std::string& out, const std::vector<Term>& terms, const std::vector<std::string>& names,
                    size_t indent) {
@@ -299,10 +317,11 @@ std::string toLpFormat(const Model& model) {
   std::string out =
       fmt::format("\\ cosa MIP model: {} variables, {} rows\n", model.numVariables(), model.numRows());
   out += "Minimize\n obj: ";
-  if (model.objective().empty() && model.numVariables() > 0) {
+  const std::vector<Term> objective = mergedTerms(model.objective());
+  if (objective.empty() && model.numVariables() > 0) {
     out += "0 " + vars[0];
   } else {
-    appendLpTerms(out, model.objective(), vars, 6);
+    appendLpTerms(out, objective, vars, 6);
   }
   if (model.objectiveConstant() != 0) {
     out += fmt::format(" {} {}", model.objectiveConstant() < 0 ? "-" : "+",
@@ -312,10 +331,11 @@ std::string toLpFormat(const Model& model) {
 
   auto writeRow = [&](const std::string& name, const Row& row, const char* sense, double rhs) {
     out += " " + name + ": ";
-    if (row.terms.empty()) {
+    const std::vector<Term> terms = mergedTerms(row.terms);
+    if (terms.empty()) {
       out += "0 " + vars[0];
     } else {
-      appendLpTerms(out, row.terms, vars, name.size() + 3);
+      appendLpTerms(out, terms, vars, name.size() + 3);
     }
     out += fmt::format(" {} {}\n", sense, formatNumber(rhs));
   };
