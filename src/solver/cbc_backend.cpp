@@ -27,6 +27,8 @@
 #include <utility>
 #include <vector>
 
+#include "solver/backend_support.hpp"
+
 namespace cosa::solver {
 namespace {
 
@@ -105,12 +107,6 @@ void loadInto(OsiClpSolverInterface& solver, const CoinProblem& p) {
   for (size_t j = 0; j < p.integer.size(); ++j) {
     if (p.integer[j]) solver.setInteger(static_cast<int>(j));
   }
-}
-
-double relativeGap(double objective, double bound) {
-  const double diff = objective - bound;
-  if (diff <= 0) return 0;
-  return diff / std::max(std::abs(objective), 1e-10);
 }
 
 // CBC and Clp read a seed of 0 as "seed from the clock"; map every int to a fixed positive seed.
@@ -289,35 +285,17 @@ Solution solveMip(const Model& model, const SolveOptions& options) {
   return sol;
 }
 
-// A model without variables is decided by its rows alone.
-Solution solveEmpty(const Model& model) {
-  Solution sol;
-  const bool feasible = std::all_of(model.rows().begin(), model.rows().end(),
-                                    [](const Row& r) { return r.lower <= 1e-9 && r.upper >= -1e-9; });
-  sol.status = feasible ? Status::Optimal : Status::Infeasible;
-  sol.objective = feasible ? model.objectiveConstant() : kInfinity;
-  sol.bound = sol.objective;
-  return sol;
-}
-
 }  // namespace
 
 Solution CbcBackend::solve(const Model& model, const SolveOptions& options) {
-  model.validate();
-  if (!options.warm_start.empty() && static_cast<int>(options.warm_start.size()) != model.numVariables()) {
-    throw std::invalid_argument(fmt::format("warm start has {} values for {} variables",
-                                            options.warm_start.size(), model.numVariables()));
-  }
-  if (std::isnan(options.time_limit_s) || options.time_limit_s < 0) {
-    throw std::invalid_argument(fmt::format("time limit must be >= 0 seconds, got {}", options.time_limit_s));
-  }
+  checkSolveInputs(model, options);
   Solution sol;
   const bool has_integers = std::any_of(model.variables().begin(), model.variables().end(),
                                         [](const Variable& v) { return v.type != VarType::Continuous; });
 
   const auto start = std::chrono::steady_clock::now();
   if (model.numVariables() == 0) {
-    sol = solveEmpty(model);
+    sol = solveWithoutVariables(model);
   } else {
     sol = has_integers ? solveMip(model, options) : solveContinuous(model, options);
   }

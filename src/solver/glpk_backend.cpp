@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "solver/backend_support.hpp"
+
 namespace cosa::solver {
 namespace {
 
@@ -58,13 +60,6 @@ int toMilliseconds(double seconds) {
 
 double secondsSince(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-double relativeGap(double objective, double bound) {
-  if (bound <= -kInfinity) return kInfinity;  // nothing proven
-  const double diff = objective - bound;
-  if (diff <= 0) return 0;
-  return diff / std::max(std::abs(objective), 1e-10);
 }
 
 // GLPK prints to stdout; everything it prints goes through this hook to stderr instead. (Output is
@@ -467,31 +462,13 @@ Solution solveModel(const Model& model, const SolveOptions& options, Clock::time
   return finish(sol);
 }
 
-// A model without variables is decided by its rows alone.
-Solution solveEmpty(const Model& model) {
-  Solution sol;
-  const bool feasible = std::all_of(model.rows().begin(), model.rows().end(),
-                                    [](const Row& r) { return r.lower <= 1e-9 && r.upper >= -1e-9; });
-  sol.status = feasible ? Status::Optimal : Status::Infeasible;
-  sol.objective = feasible ? model.objectiveConstant() : kInfinity;
-  sol.bound = sol.objective;
-  return sol;
-}
-
 }  // namespace
 
 Solution GlpkBackend::solve(const Model& model, const SolveOptions& options) {
   // GLPK aborts the process on invalid input: everything is checked before it sees the model.
-  model.validate();
-  if (!options.warm_start.empty() && static_cast<int>(options.warm_start.size()) != model.numVariables()) {
-    throw std::invalid_argument(fmt::format("warm start has {} values for {} variables",
-                                            options.warm_start.size(), model.numVariables()));
-  }
-  if (std::isnan(options.time_limit_s) || options.time_limit_s < 0) {
-    throw std::invalid_argument(fmt::format("time limit must be >= 0 seconds, got {}", options.time_limit_s));
-  }
+  checkSolveInputs(model, options);
   const auto start = Clock::now();
-  Solution sol = model.numVariables() == 0 ? solveEmpty(model) : solveModel(model, options, start);
+  Solution sol = model.numVariables() == 0 ? solveWithoutVariables(model) : solveModel(model, options, start);
   sol.time_s = secondsSince(start);
   return sol;
 }
