@@ -80,10 +80,8 @@ Model marketSplit(int rows, int n, bool slack, std::vector<double>* hidden) {
 // ---------------------------------------------------------------------------------------------------------
 // Every backend: solves with known optima
 
-TEST_P(SolverBackend, BinaryKnapsack) {
-  // max 4a + 2b + c + 2d + 10e  s.t. 12a + 2b + c + d + 4e <= 15.
-  // a (weight 12) fits only with weight 3 more (b+c or b+d or c+d: value <= 4): 4 + 4 = 8.
-  // Without a all the rest fits (weight 8): 2 + 1 + 2 + 10 = 15. Optimum 15 at (0, 1, 1, 1, 1).
+// max 4a + 2b + c + 2d + 10e  s.t. 12a + 2b + c + d + 4e <= 15, as a minimisation.
+Model knapsack() {
   Model m;
   const double value[] = {4, 2, 1, 2, 10}, weight[] = {12, 2, 1, 1, 4};
   std::vector<Term> objective, capacity;
@@ -94,6 +92,13 @@ TEST_P(SolverBackend, BinaryKnapsack) {
   }
   m.addLessEqual("capacity", capacity, 15);
   m.setObjective(objective);
+  return m;
+}
+
+TEST_P(SolverBackend, BinaryKnapsack) {
+  // a (weight 12) fits only with weight 3 more (b+c or b+d or c+d: value <= 4): 4 + 4 = 8.
+  // Without a all the rest fits (weight 8): 2 + 1 + 2 + 10 = 15. Optimum 15 at (0, 1, 1, 1, 1).
+  const Model m = knapsack();
   const Solution s = solve(m);
   ASSERT_EQ(s.status, Status::Optimal) << s.message;
   EXPECT_TRUE(s.hasSolution());
@@ -494,16 +499,7 @@ TEST_P(SolverBackend, OptimalWithinALooseGap) {
 TEST_P(SolverBackend, InfeasibleWarmStartIsIgnored) {
   // BinaryKnapsack's knapsack (optimum -15 at (0, 1, 1, 1, 1)) with a start that breaks the capacity
   // (every item, -19): it must not be taken as an incumbent.
-  Model m;
-  const double value[] = {4, 2, 1, 2, 10}, weight[] = {12, 2, 1, 1, 4};
-  std::vector<Term> objective, capacity;
-  for (int j = 0; j < 5; ++j) {
-    const int x = m.addVariable(fmt::format("item{}", j), 0, 1, VarType::Binary);
-    objective.push_back({x, -value[j]});
-    capacity.push_back({x, weight[j]});
-  }
-  m.addLessEqual("capacity", capacity, 15);
-  m.setObjective(objective);
+  const Model m = knapsack();
   SolveOptions options;
   options.warm_start = {1, 1, 1, 1, 1};  // objective -19, weight 20 > 15
   const Solution s = solve(m, options);

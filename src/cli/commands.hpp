@@ -2,6 +2,8 @@
 // Subcommands of the `cosa` CLI. Each registers its options on the app and returns the action
 // to run when it is selected; the action returns the process exit code.
 
+#include <fmt/format.h>
+
 #include <CLI/CLI.hpp>
 #include <cmath>
 #include <functional>
@@ -46,15 +48,11 @@ inline CLI::Validator nonNegativeFinite() {
 
 // `cosa --version`: the release and the MIP solver backends this build has.
 inline std::string versionText(const std::string& version) {
-  std::string names;
-  for (const std::string& n : solver::backendNames()) names += (names.empty() ? "" : ", ") + n;
-  return "cosa " + version + " (MIP solver backends: " + names + ")";
+  return fmt::format("cosa {} (MIP solver backends: {})", version, fmt::join(solver::backendNames(), ", "));
 }
 
 inline std::string backendHelp() {
-  std::string names;
-  for (const std::string& n : solver::backendNames()) names += (names.empty() ? "" : " | ") + n;
-  return "MIP solver backend: " + names;
+  return fmt::format("MIP solver backend: {}", fmt::join(solver::backendNames(), " | "));
 }
 
 }  // namespace cosa::cli

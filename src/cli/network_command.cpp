@@ -12,6 +12,7 @@
 #include "cli/commands.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/onnx_source.hpp"
+#include "cli/scheduler_options.hpp"
 #include "common/atomic_file.hpp"
 #include "common/parallel.hpp"
 #include "mappers/cosa_scheduler.hpp"
@@ -30,18 +31,13 @@ struct NetworkCliOptions {
   std::string workload_dir;
   OnnxSourceOptions onnx;
   std::string out;
-  std::string objective = "edp";
-  std::string backend = "cbc";
+  SchedulerCliOptions scheduler;
   int jobs = 1;
-  double time_limit = 10;
-  double gap = 0.01;
-  int seed = 0;
-  bool no_polish = false;
-  bool polish = false;
 };
 
 int runNetwork(const NetworkCliOptions& o) {
-  const std::string backend = checkedBackend(o.backend);
+  const ScheduleOptions options = toScheduleOptions(o.scheduler);
+  const std::string& backend = options.backend;
   const Architecture arch = loadArchitecture(o.arch);
   const EnergyTable energy = builtinEnergyTable(arch);
   const int sources = int(!o.network.empty()) + int(!o.workload_dir.empty()) + int(!o.onnx.path.empty());
@@ -56,14 +52,6 @@ int runNetwork(const NetworkCliOptions& o) {
   for (const NetworkLayer& layer : layers)
     constraints.push_back(o.mapspace.empty() ? Constraints{}
                                              : loadConstraints(o.mapspace, arch, layer.workload));
-  ScheduleOptions options;
-  options.objective = parseObjective(o.objective);
-  options.time_limit_s = o.time_limit;
-  options.backend = backend;
-  options.relative_gap = o.gap;
-  options.seed = o.seed;
-  if (o.no_polish) options.polish = false;
-  if (o.polish) options.polish = true;
 
   const std::filesystem::path out(o.out);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -147,7 +135,7 @@ int runNetwork(const NetworkCliOptions& o) {
   nlohmann::json summary{{"network", network.name},
                          {"complete", complete},
                          {"architecture", arch.name},
-                         {"objective", o.objective},
+                         {"objective", o.scheduler.objective},
                          {"backend", backend},
                          {"settings", scheduleSettingsJson(options)},
                          {"layers", network.layers.size()},
@@ -172,7 +160,7 @@ int runNetwork(const NetworkCliOptions& o) {
           "# {} on {}\n\n{} layers ({} unique), objective {}, solver {}: total {} cycles, {:.2f} uJ, EDP "
           "{:.4g} pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
           network.name, arch.name.empty() ? o.arch : arch.name, network.layers.size(), layers.size(),
-          o.objective, backend, total_cycles, total_energy / 1e6,
+          o.scheduler.objective, backend, total_cycles, total_energy / 1e6,
           static_cast<double>(total_cycles) * total_energy, total_macs > 0 ? total_energy / total_macs : 0.0,
           wall, std::max(o.jobs, 1), table);
   const std::string skipped_note =
@@ -203,20 +191,8 @@ Action registerNetwork(CLI::App& app) {
   sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");
   addOnnxOptions(*sub, o->onnx);
   sub->add_option("--out", o->out, "Output folder")->required();
-  sub->add_option("--objective", o->objective, "edp | latency | energy | cosa-paper")->capture_default_str();
   sub->add_option("--jobs", o->jobs, "Layers scheduled in parallel")->capture_default_str();
-  sub->add_option("--time-limit", o->time_limit, "Solver time limit per MIP (s)")
-      ->check(nonNegativeFinite())
-      ->capture_default_str();
-  sub->add_option("--gap", o->gap, "Relative MIP gap at which the solver stops")
-      ->check(nonNegativeFinite())
-      ->capture_default_str();
-  sub->add_option("--seed", o->seed, "Solver random seed (the same seed gives the same outputs)")
-      ->capture_default_str();
-  auto* no_polish = sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");
-  sub->add_flag("--polish", o->polish, "Polish even with --objective cosa-paper (off by default there)")
-      ->excludes(no_polish);
-  sub->add_option("--backend", o->backend, backendHelp())->capture_default_str();
+  addSchedulerOptions(*sub, o->scheduler, /*with_threads=*/false);
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;
     return runNetwork(*o);

@@ -7,6 +7,7 @@
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
+#include "cli/scheduler_options.hpp"
 #include "common/atomic_file.hpp"
 #include "mappers/cosa_formulation.hpp"
 #include "mappers/cosa_scheduler.hpp"
@@ -25,14 +26,7 @@ struct ScheduleCliOptions {
   std::string problem;
   std::string mapspace;
   std::string out;
-  std::string objective = "edp";
-  std::string backend = "cbc";
-  double time_limit = 10.0;
-  double gap = 0.01;
-  int threads = 1;
-  int seed = 0;
-  bool no_polish = false;
-  bool polish = false;
+  SchedulerCliOptions scheduler;
   bool write_mip = false;
 };
 
@@ -53,21 +47,12 @@ std::vector<std::string> writeMipFiles(const std::string& out, const Architectur
 }
 
 int runSchedule(const ScheduleCliOptions& o) {
-  const std::string backend = checkedBackend(o.backend);
+  const ScheduleOptions options = toScheduleOptions(o.scheduler);
   const Architecture arch = loadArchitecture(o.arch);
   const Workload workload = loadProblem(o.problem);
   const Constraints constraints =
       o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
   const EnergyTable energy = builtinEnergyTable(arch);
-  ScheduleOptions options;
-  options.objective = parseObjective(o.objective);
-  options.backend = backend;
-  options.time_limit_s = o.time_limit;
-  options.relative_gap = o.gap;
-  options.threads = o.threads;
-  options.seed = o.seed;
-  if (o.no_polish) options.polish = false;
-  if (o.polish) options.polish = true;
 
   std::vector<std::string> mip_files;
   if (o.write_mip) mip_files = writeMipFiles(o.out, arch, workload, constraints, options.objective);
@@ -84,7 +69,7 @@ int runSchedule(const ScheduleCliOptions& o) {
             << fmt::format(
                    "solver {} {} in {:.3f} s (gap {}, {} variables, {} constraints); total {:.3f} s\n"
                    "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
-                   backend, solver::toString(result.status), result.solve_time_s,
+                   options.backend, solver::toString(result.status), result.solve_time_s,
                    result.from_fallback ? std::string("none: sampling fallback")
                                         : fmt::format("{:.2g}", result.gap),
                    result.variables, result.constraints, result.total_time_s, o.out);
@@ -101,21 +86,7 @@ Action registerSchedule(CLI::App& app) {
   sub->add_option("--mapspace", o->mapspace,
                   "Mapspace constraints YAML (bypass pattern, fixed factors/orders)");
   sub->add_option("--out", o->out, "Output folder")->required();
-  sub->add_option("--objective", o->objective, "latency | energy | edp | cosa-paper")->capture_default_str();
-  sub->add_option("--backend", o->backend, backendHelp())->capture_default_str();
-  sub->add_option("--time-limit", o->time_limit, "Solver time limit in seconds")
-      ->check(nonNegativeFinite())
-      ->capture_default_str();
-  sub->add_option("--gap", o->gap, "Relative MIP gap at which the solver stops")
-      ->check(nonNegativeFinite())
-      ->capture_default_str();
-  sub->add_option("--threads", o->threads, "Solver threads")
-      ->check(CLI::PositiveNumber)
-      ->capture_default_str();
-  sub->add_option("--seed", o->seed, "Solver random seed")->capture_default_str();
-  auto* no_polish = sub->add_flag("--no-polish", o->no_polish, "Skip the local search on the exact model");
-  sub->add_flag("--polish", o->polish, "Polish even with --objective cosa-paper (off by default there)")
-      ->excludes(no_polish);
+  addSchedulerOptions(*sub, o->scheduler, /*with_threads=*/true);
   sub->add_flag(
       "--write-mip", o->write_mip,
       "Also write each MIP solved to OUT/mip.<objective>.lp and .mps (CPLEX LP, free MPS), for other "
