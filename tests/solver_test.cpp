@@ -625,6 +625,23 @@ TEST(MipBackend, UnknownNameListsKnownBackends) {
   }
 }
 
+// Backends and exports rely on it: no variable twice in a row or the objective.
+TEST(MipModel, RepeatedTermsAreSummedAndCancelledOnesDropped) {
+  Model m;
+  const int x = m.addVariable("x", 0, 10, VarType::Continuous);
+  const int y = m.addVariable("y", 0, 10, VarType::Continuous);
+  m.addLessEqual("row", {{y, 2}, {x, 1}, {y, -2}, {x, 3}}, 8);
+  m.setObjective({{x, 1}, {y, 1}, {x, 0.5}});
+  ASSERT_EQ(m.rows()[0].terms.size(), 1u);
+  EXPECT_EQ(m.rows()[0].terms[0].var, x);
+  EXPECT_EQ(m.rows()[0].terms[0].coef, 4);
+  ASSERT_EQ(m.objective().size(), 2u);
+  EXPECT_EQ(m.objective()[0].var, x);
+  EXPECT_EQ(m.objective()[0].coef, 1.5);
+  EXPECT_EQ(m.objective()[1].var, y);
+  EXPECT_EQ(m.objective()[1].coef, 1);
+}
+
 TEST(MipModel, StatusNames) {
   EXPECT_STREQ(toString(Status::Optimal), "optimal");
   EXPECT_STREQ(toString(Status::Feasible), "feasible");

@@ -38,7 +38,7 @@ double toCoin(double v) {
   return v;
 }
 
-// The facade model in CBC's terms: column-major matrix, duplicate terms merged.
+// The facade model in CBC's terms: column-major matrix (the Model holds no repeated terms).
 struct CoinProblem {
   int num_model_columns = 0;  // the Model's variables; a trailing column may hold the objective constant
   std::vector<double> col_lower, col_upper, objective, row_lower, row_upper;
@@ -77,19 +77,12 @@ CoinProblem buildProblem(const Model& model, bool constant_column) {
     const Row& row = model.rows()[i];
     p.row_lower.push_back(toCoin(row.lower));
     p.row_upper.push_back(toCoin(row.upper));
-    for (const Term& t : row.terms) {
-      auto& col = by_column[t.var];
-      if (!col.empty() && col.back().first == i) {
-        col.back().second += t.coef;
-      } else {
-        col.emplace_back(i, t.coef);
-      }
-    }
+    for (const Term& t : row.terms) by_column[t.var].emplace_back(i, t.coef);
   }
   std::vector<CoinBigIndex> starts{0};
   std::vector<int> indices;
   std::vector<double> elements;
-  for (const auto& col : by_column) {  // rows arrive in order and repeats were merged above
+  for (const auto& col : by_column) {  // rows arrive in order
     for (const auto& [row, coef] : col) {
       indices.push_back(row);
       elements.push_back(coef);

@@ -102,8 +102,8 @@ struct ProblemDeleter {
 };
 using Problem = std::unique_ptr<glp_prob, ProblemDeleter>;
 
-// The facade model as a glp_prob: minimisation, repeated terms merged, zeros dropped (GLPK rejects
-// repeated indices in a row with a fatal error).
+// The facade model as a glp_prob, minimising. GLPK rejects repeated indices in a row with a fatal
+// error; the Model holds none (it merges them).
 Problem buildProblem(const Model& model) {
   Problem p(glp_create_prob());
   glp_set_obj_dir(p.get(), GLP_MIN);
@@ -118,41 +118,21 @@ Problem buildProblem(const Model& model) {
                      isInfinite(b.upper) ? 0.0 : b.upper);
   }
 
-  // Merges a term list into index/value (1-based for GLPK: slot 0 is unused).
-  std::vector<int> position(n, -1);  // where a variable went in `index` while merging, else -1
-  std::vector<int> index{0};
-  std::vector<double> value{0.0};
-  auto merge = [&](const std::vector<Term>& terms) {
-    index.resize(1);
-    value.resize(1);
-    for (const Term& t : terms) {
-      if (position[t.var] < 0) {
-        position[t.var] = static_cast<int>(index.size());
-        index.push_back(t.var + 1);
-        value.push_back(0.0);
-      }
-      value[position[t.var]] += t.coef;
-    }
-    std::size_t kept = 1;
-    for (std::size_t k = 1; k < index.size(); ++k) {
-      position[index[k] - 1] = -1;
-      if (value[k] == 0.0) continue;  // cancelled out
-      index[kept] = index[k];
-      value[kept] = value[k];
-      ++kept;
-    }
-    index.resize(kept);
-    value.resize(kept);
-  };
+  std::vector<int> index;  // 1-based for GLPK: slot 0 is unused
+  std::vector<double> value;
   for (int i = 0; i < m; ++i) {
     const Row& row = model.rows()[i];
     glp_set_row_bnds(p.get(), i + 1, boundType(row.lower, row.upper), isInfinite(row.lower) ? 0.0 : row.lower,
                      isInfinite(row.upper) ? 0.0 : row.upper);
-    merge(row.terms);
+    index.assign(1, 0);
+    value.assign(1, 0.0);
+    for (const Term& t : row.terms) {
+      index.push_back(t.var + 1);
+      value.push_back(t.coef);
+    }
     glp_set_mat_row(p.get(), i + 1, static_cast<int>(index.size()) - 1, index.data(), value.data());
   }
-  merge(model.objective());
-  for (std::size_t k = 1; k < index.size(); ++k) glp_set_obj_coef(p.get(), index[k], value[k]);
+  for (const Term& t : model.objective()) glp_set_obj_coef(p.get(), t.var + 1, t.coef);
   glp_set_obj_coef(p.get(), 0, model.objectiveConstant());
   return p;
 }

@@ -170,8 +170,9 @@ double effectiveUpper(const Variable& v) {
   return v.type == VarType::Binary ? std::min(v.upper, 1.0) : v.upper;
 }
 
-// Repeated variables summed in first-appearance order, cancelled ones dropped: the LP format (as
-// GLPK and CPLEX read it) allows a variable only once per expression.
+// Repeated variables summed in first-appearance order, cancelled ones dropped. The model stores every
+// row and the objective this way, so no backend or export has to merge: the LP format (as GLPK and
+// CPLEX read it) allows a variable only once per expression, and GLPK's API rejects repeats too.
 std::vector<Term> mergedTerms(const std::vector<Term>& terms) {
   std::vector<Term> merged;
   std::unordered_map<int, std::size_t> at;
@@ -230,7 +231,7 @@ int Model::addRow(std::string name, std::vector<Term> terms, double lower, doubl
   const std::string what = describeRow(name, numRows());
   checkBounds(what, lower, upper);
   checkTerms(what, terms);
-  rows_.push_back(Row{std::move(name), std::move(terms), lower, upper});
+  rows_.push_back(Row{std::move(name), mergedTerms(terms), lower, upper});
   return numRows() - 1;
 }
 
@@ -245,7 +246,7 @@ void Model::setObjective(std::vector<Term> terms, double constant) {
   if (!std::isfinite(constant) || isInfinite(constant)) {
     throw std::invalid_argument(fmt::format("objective: constant {} is not finite", constant));
   }
-  objective_ = std::move(terms);
+  objective_ = mergedTerms(terms);
   objective_constant_ = constant;
 }
 
@@ -317,11 +318,10 @@ std::string toLpFormat(const Model& model) {
   std::string out =
       fmt::format("\\ cosa MIP model: {} variables, {} rows\n", model.numVariables(), model.numRows());
   out += "Minimize\n obj: ";
-  const std::vector<Term> objective = mergedTerms(model.objective());
-  if (objective.empty() && model.numVariables() > 0) {
+  if (model.objective().empty() && model.numVariables() > 0) {
     out += "0 " + vars[0];
   } else {
-    appendLpTerms(out, objective, vars, 6);
+    appendLpTerms(out, model.objective(), vars, 6);
   }
   if (model.objectiveConstant() != 0) {
     out += fmt::format(" {} {}", model.objectiveConstant() < 0 ? "-" : "+",
@@ -331,11 +331,10 @@ std::string toLpFormat(const Model& model) {
 
   auto writeRow = [&](const std::string& name, const Row& row, const char* sense, double rhs) {
     out += " " + name + ": ";
-    const std::vector<Term> terms = mergedTerms(row.terms);
-    if (terms.empty()) {
+    if (row.terms.empty()) {
       out += "0 " + vars[0];
     } else {
-      appendLpTerms(out, terms, vars, name.size() + 3);
+      appendLpTerms(out, row.terms, vars, name.size() + 3);
     }
     out += fmt::format(" {} {}\n", sense, formatNumber(rhs));
   };
@@ -431,33 +430,14 @@ std::string toMpsFormat(const Model& model, MpsFormat format) {
     out += line(type, rows[i], "", "");
   }
 
-  // Column-major coefficients, duplicates merged.
+  // Column-major coefficients; rows arrive in order, objective first (the model holds no repeats).
   std::vector<std::vector<std::pair<int, double>>> columns(
       model.numVariables());  // (row, coef); row -1 = obj
   auto add = [&](int row, const std::vector<Term>& terms) {
-    for (const Term& t : terms) {
-      auto& col = columns[t.var];
-      if (!col.empty() && col.back().first == row) {
-        col.back().second += t.coef;
-      } else {
-        col.emplace_back(row, t.coef);
-      }
-    }
+    for (const Term& t : terms) columns[t.var].emplace_back(row, t.coef);
   };
   add(-1, model.objective());
   for (int i = 0; i < model.numRows(); ++i) add(i, model.rows()[i].terms);
-  for (auto& col : columns) {
-    std::stable_sort(col.begin(), col.end());
-    std::vector<std::pair<int, double>> merged;
-    for (const auto& entry : col) {
-      if (!merged.empty() && merged.back().first == entry.first) {
-        merged.back().second += entry.second;
-      } else {
-        merged.push_back(entry);
-      }
-    }
-    col = std::move(merged);
-  }
 
   out += "COLUMNS\n";
   bool in_integer_block = false;
@@ -470,7 +450,6 @@ std::string toMpsFormat(const Model& model, MpsFormat format) {
     }
     bool wrote = false;
     for (const auto& [row, coef] : columns[j]) {
-      if (coef == 0) continue;
       out += line("", vars[j], row < 0 ? "OBJ" : rows[row], number(coef));
       wrote = true;
     }

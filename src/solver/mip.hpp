@@ -26,7 +26,9 @@ struct Variable {
   VarType type = VarType::Continuous;
 };
 
-// lower <= sum(terms) <= upper (use +-kInfinity for one-sided rows).
+// lower <= sum(terms) <= upper (use +-kInfinity for one-sided rows). A Model holds each variable at
+// most once per row and in the objective: repeats given to addRow/setObjective are summed (in
+// first-appearance order) and terms that cancel to 0 dropped.
 struct Row {
   std::string name;
   std::vector<Term> terms;
