@@ -2,18 +2,19 @@
 // with the exit code and a fragment of the message each must produce. Nothing may crash, hang or
 // print a stack of library internals.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include <array>
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 
+#include "cli_support.hpp"
+
 namespace {
 
 namespace fs = std::filesystem;
+using cosa::test::runCosa;
+using cosa::test::RunResult;
 
 const fs::path kCase = fs::path(COSA_TEST_DATA_DIR) / "timeloop-model" / "visible" / "case-001";
 const fs::path kRepoData = fs::path(COSA_TEST_DATA_DIR) / ".." / ".." / "data";
@@ -168,22 +169,6 @@ std::vector<BadInput> catalog() {
   return c;
 }
 
-struct CommandResult {
-  int exit_code = -1;
-  std::string err;
-};
-
-CommandResult runCommand(const std::string& command, const fs::path& dir) {
-  const fs::path err_file = dir / "stderr.txt";
-  FILE* pipe = ::popen((command + " 2>" + err_file.string()).c_str(), "r");
-  if (pipe == nullptr) return {};
-  std::array<char, 4096> buffer{};
-  while (std::fread(buffer.data(), 1, buffer.size(), pipe) > 0) {
-  }
-  const int status = ::pclose(pipe);
-  return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, readFile(err_file)};
-}
-
 class BadInputCatalog : public ::testing::TestWithParam<BadInput> {};
 
 TEST_P(BadInputCatalog, RejectedWithExitCodeAndMessage) {
@@ -212,15 +197,14 @@ TEST_P(BadInputCatalog, RejectedWithExitCodeAndMessage) {
   std::string extra = bad.extra;
   for (auto at = extra.find("{dir}"); at != std::string::npos; at = extra.find("{dir}"))
     extra.replace(at, 5, dir.string());
-  std::string command =
-      std::string(COSA_BINARY) + " " + bad.command + " --arch " + (dir / "arch.yaml").string();
+  std::string command = bad.command + " --arch " + (dir / "arch.yaml").string();
   if (bad.command == "evaluate")
     command += " --problem " + (dir / "problem.yaml").string() + " --mapping " + (dir / "map.yaml").string();
   if (bad.command == "schedule")
     command += " --problem " + (dir / "problem.yaml").string() + " --out " + (dir / "out").string();
   if (bad.command == "network" || bad.command == "compare") command += " --out " + (dir / "out").string();
   command += " " + extra;
-  const CommandResult result = runCommand(command, dir);
+  const RunResult result = runCosa(command);
   EXPECT_EQ(result.exit_code, bad.exit_code) << result.err;
   EXPECT_NE(result.err.find(bad.fragment), std::string::npos) << "stderr: " << result.err;
   EXPECT_EQ(result.err.find("terminate called"), std::string::npos) << result.err;
@@ -240,11 +224,10 @@ TEST(OddButValidInput, LargePrimeDimensionRunsTemporally) {
   fs::create_directories(dir);
   std::ofstream(dir / "problem.yaml") << replaced(readFile(kCase / "problem.yaml"), "K: 4096", "K: 1031");
   const std::string arch = (kCase / "arch.yaml").string();
-  const std::string schedule = std::string(COSA_BINARY) + " schedule --arch " + arch + " --problem " +
-                               (dir / "problem.yaml").string() + " --mapspace " +
-                               (kRepoData / "mapspace" / "simba_bypass.yaml").string() + " --out " +
-                               (dir / "out").string();
-  const CommandResult scheduled = runCommand(schedule, dir);
+  const std::string schedule = "schedule --arch " + arch + " --problem " + (dir / "problem.yaml").string() +
+                               " --mapspace " + (kRepoData / "mapspace" / "simba_bypass.yaml").string() +
+                               " --out " + (dir / "out").string();
+  const RunResult scheduled = runCosa(schedule);
   ASSERT_EQ(scheduled.exit_code, 0) << scheduled.err;
   const std::string mapping = readFile(dir / "out" / "mapping.yaml");
   const auto prime = mapping.find("K=1031");
@@ -253,11 +236,10 @@ TEST(OddButValidInput, LargePrimeDimensionRunsTemporally) {
   const auto kind = mapping.rfind("type: ", prime);
   ASSERT_NE(kind, std::string::npos) << mapping;
   EXPECT_EQ(mapping.substr(kind, 14), "type: temporal") << mapping;
-  // The written mapping is one Timeloop's model accepts, and so does ours.
-  const CommandResult evaluated = runCommand(std::string(COSA_BINARY) + " evaluate --arch " + arch +
-                                                 " --problem " + (dir / "problem.yaml").string() +
-                                                 " --mapping " + (dir / "out" / "mapping.yaml").string(),
-                                             dir);
+  // The written mapping reads back and evaluates.
+  const RunResult evaluated =
+      runCosa("evaluate --arch " + arch + " --problem " + (dir / "problem.yaml").string() + " --mapping " +
+              (dir / "out" / "mapping.yaml").string());
   EXPECT_EQ(evaluated.exit_code, 0) << evaluated.err;
   fs::remove_all(dir);
 }
