@@ -22,17 +22,22 @@ constexpr double kLogSlack = 1e-7;  // absorbs floating error in log2 of exact i
 constexpr double kLogLower = -256.0;
 constexpr double kLogUpper = 256.0;
 
-// All ways to split `total` grid units among `parts` data spaces, every part at least one unit.
-void compositions(int total, int parts, std::vector<int>& prefix, std::vector<std::vector<int>>& out) {
-  if (parts == 1) {
+// All ways to split `total` grid units among data spaces, part i at least minimum[i] units.
+void compositions(int total, const std::vector<int>& minimum, std::vector<int>& prefix,
+                  std::vector<std::vector<int>>& out) {
+  const std::size_t part = prefix.size();
+  int reserved = 0;
+  for (std::size_t i = part + 1; i < minimum.size(); ++i) reserved += minimum[i];
+  if (part + 1 == minimum.size()) {
+    if (total < minimum[part]) return;
     prefix.push_back(total);
     out.push_back(prefix);
     prefix.pop_back();
     return;
   }
-  for (int first = 1; first <= total - (parts - 1); ++first) {
-    prefix.push_back(first);
-    compositions(total - first, parts - 1, prefix, out);
+  for (int units = minimum[part]; units <= total - reserved; ++units) {
+    prefix.push_back(units);
+    compositions(total - units, minimum, prefix, out);
     prefix.pop_back();
   }
 }
@@ -68,20 +73,35 @@ std::string toString(ScheduleObjective objective) {
 }
 
 CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workload,
-                                 const Constraints& constraints, ScheduleObjective objective)
-    : arch_(arch), workload_(workload) {
+                                 const Constraints& constraints, ScheduleObjective objective,
+                                 CapacityModel capacity)
+    : arch_(arch), workload_(workload), capacity_model_(capacity) {
   const int levels = arch.numLevels();
-  keep_.assign(levels, std::vector<bool>(workload.numDataSpaces(), true));
-  for (int l = 0; l + 1 < levels; ++l)
-    for (int ds = 0; ds < workload.numDataSpaces(); ++ds)
-      keep_[l][ds] = constraints.keeps(l, ds).value_or(true);
+  const int num_ds = workload.numDataSpaces();
+  keep_.assign(levels, std::vector<bool>(num_ds, true));
+  keep_var_.assign(levels, std::vector<int>(num_ds, -1));
   // The outermost level is the backing store: nothing can come from above it.
-  for (int ds = 0; ds < workload.numDataSpaces(); ++ds)
+  for (int ds = 0; ds < num_ds; ++ds)
     if (constraints.keeps(levels - 1, ds) == false)
       throw std::invalid_argument(
           fmt::format("the outermost level {} must keep every data space, but the constraints "
                       "bypass {} there",
                       arch.levels.back().name, workload.data_spaces[ds].name));
+  for (int l = 0; l + 1 < levels; ++l)
+    for (int ds = 0; ds < num_ds; ++ds) {
+      const std::optional<bool> fixed = constraints.keeps(l, ds);
+      if (fixed) {
+        keep_[l][ds] = *fixed;
+        continue;
+      }
+      // Left open by the mapspace: the optimiser decides, as Timeloop's mapper does.
+      keep_var_[l][ds] =
+          model_.addVariable(fmt::format("keep_{}_{}", arch.levels[l].name, workload.data_spaces[ds].name), 0,
+                             1, VarType::Binary);
+    }
+  big_m_ = 64;
+  for (int d = 0; d < workload.numDims(); ++d)
+    big_m_ += 2 * std::log2(static_cast<double>(workload.bounds[d]));
   permutation_constraint_.assign(levels, {});
   for (const LevelConstraint& c : constraints.items)
     if (c.kind == ConstraintKind::Temporal && !c.permutation.empty())
@@ -91,6 +111,11 @@ CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workl
   addFanoutRows();
   addCapacityRows();
   addObjective(objective);
+}
+
+std::pair<std::vector<Term>, double> CosaFormulation::keepExpr(int level, int ds) const {
+  if (keep_var_[level][ds] >= 0) return {{{keep_var_[level][ds], 1.0}}, 0.0};
+  return {{}, keep_[level][ds] ? 1.0 : 0.0};
 }
 
 void CosaFormulation::addFactorVariables(const Constraints& constraints) {
@@ -202,70 +227,127 @@ std::vector<Term> CosaFormulation::logExtent(int dim, int level) const {
 
 std::vector<Term> CosaFormulation::logTileUpperBound(int ds, int level) {
   std::vector<Term> total;
-  double constant = 0;
+  const bool relaxed = capacity_model_ == CapacityModel::Relaxed;
+  // "This dimension's loops at and below `level` are not all 1": lets the halo bound ignore the
+  // terms of an axis that do not widen the window there.
+  auto active = [&](int dim) {
+    if (active_.empty()) active_.assign(arch_.numLevels(), std::vector<int>(workload_.numDims(), -1));
+    if (active_[level][dim] >= 0) return active_[level][dim];
+    const std::string name = fmt::format("active_{}_{}", workload_.dimensions[dim], arch_.levels[level].name);
+    const int var = model_.addVariable(name, 0, 1, VarType::Binary);
+    active_[level][dim] = var;
+    model_.addLessEqual(
+        name, plus({{var, -std::log2(static_cast<double>(workload_.bounds[dim]))}}, logExtent(dim, level)),
+        kLogSlack);
+    return var;
+  };
   for (std::size_t a = 0; a < workload_.data_spaces[ds].axes.size(); ++a) {
     std::vector<const ProjectionTerm*> live;
     for (const ProjectionTerm& term : workload_.data_spaces[ds].axes[a])
       if (term.coefficient != 0 && workload_.bounds[term.dim] > 1) live.push_back(&term);
     if (live.empty()) continue;
     if (live.size() == 1) {
-      // c*(n-1)+1 <= c*n.
-      constant += std::log2(static_cast<double>(live[0]->coefficient));
+      // n <= c*(n-1)+1 <= c*n, and exactly 1 when n is 1.
       total = plus(total, logExtent(live[0]->dim, level));
+      if (!relaxed && live[0]->coefficient > 1)
+        total.push_back({active(live[0]->dim), std::log2(static_cast<double>(live[0]->coefficient))});
       continue;
     }
-    // Sliding window: 1 + sum c_i (n_i - 1) <= k * max_i c_i n_i, bounded from above by omega.
+    // Sliding window of extent 1 + sum c_i (n_i - 1), bounded by omega in log2.
     const int omega =
         model_.addVariable(fmt::format("window_{}_{}_{}", workload_.data_spaces[ds].name, a, level), 0,
                            kLogUpper, VarType::Continuous);
-    for (const ProjectionTerm* term : live) {
+    std::vector<int> is_active;
+    if (!relaxed)
+      for (const ProjectionTerm* term : live) is_active.push_back(active(term->dim));
+    for (std::size_t i = 0; i < live.size(); ++i) {
+      const ProjectionTerm* term = live[i];
       std::vector<Term> row{{omega, 1}};
       row = plus(row, logExtent(term->dim, level), -1.0);
-      model_.addGreaterEqual(
-          fmt::format("window_{}_{}_{}_{}", workload_.data_spaces[ds].name, a, level,
-                      workload_.dimensions[term->dim]),
-          row,
-          std::log2(static_cast<double>(live.size())) + std::log2(static_cast<double>(term->coefficient)));
+      const std::string name = fmt::format("window_{}_{}_{}_{}", workload_.data_spaces[ds].name, a, level,
+                                           workload_.dimensions[term->dim]);
+      if (relaxed) {
+        // Extent >= c_i (n_i - 1) + 1 >= n_i.
+        model_.addGreaterEqual(name, row, 0);
+        continue;
+      }
+      // Extent <= m * max_i c_i n_i over the m active terms, and log2(m) <= m - 1; the row of an
+      // inactive term (n_i = 1) is switched off.
+      const double log_c = std::log2(static_cast<double>(term->coefficient));
+      const double switch_off = log_c + static_cast<double>(live.size() - 1);
+      for (std::size_t j = 0; j < live.size(); ++j)
+        if (j != i) row.push_back({is_active[j], -1.0});
+      row.push_back({is_active[i], -switch_off});
+      model_.addGreaterEqual(name, row, log_c - switch_off);
     }
     total.push_back({omega, 1});
-  }
-  if (constant != 0) {
-    // Carry constants through a fixed variable so rows stay plain term lists.
-    const int one = model_.addVariable(fmt::format("const_{}_{}", ds, level), 1, 1, VarType::Continuous);
-    total.push_back({one, constant});
   }
   return total;
 }
 
 void CosaFormulation::addCapacityRows() {
   const int levels = arch_.numLevels();
-  tile_terms_.assign(levels, std::vector<std::vector<Term>>(workload_.numDataSpaces()));
+  const int num_ds = workload_.numDataSpaces();
+  tile_terms_.assign(levels, std::vector<std::vector<Term>>(num_ds));
   for (int l = 0; l < levels; ++l)
-    for (int ds = 0; ds < workload_.numDataSpaces(); ++ds) tile_terms_[l][ds] = logTileUpperBound(ds, l);
+    for (int ds = 0; ds < num_ds; ++ds) tile_terms_[l][ds] = logTileUpperBound(ds, l);
 
   for (int l = 0; l < levels; ++l) {
     const StorageLevel& spec = arch_.levels[l];
     if (!spec.entries) continue;
-    std::vector<int> kept;
-    for (int ds = 0; ds < workload_.numDataSpaces(); ++ds)
-      if (keep_[l][ds]) kept.push_back(ds);
+    std::vector<int> kept;  // every data space the level keeps or may keep
+    for (int ds = 0; ds < num_ds; ++ds)
+      if (mayKeep(l, ds)) kept.push_back(ds);
     if (kept.empty()) continue;
     const double capacity =
         std::log2(static_cast<double>(*spec.entries) * spec.multiple_buffering) + kLogSlack;
     std::string kept_names;
-    for (int ds : kept) kept_names += (kept_names.empty() ? "" : ", ") + workload_.data_spaces[ds].name;
-    const std::string what = fmt::format("the capacity of {} ({} word{}) for the data spaces it keeps ({})",
-                                         spec.name, *spec.entries, *spec.entries == 1 ? "" : "s", kept_names);
+    bool any_open = false;
+    for (int ds : kept) {
+      kept_names += (kept_names.empty() ? "" : ", ") + workload_.data_spaces[ds].name;
+      any_open = any_open || !keepFixed(l, ds);
+    }
+    const std::string what =
+        fmt::format("the capacity of {} ({} word{}) for the data spaces it {} ({})", spec.name, *spec.entries,
+                    *spec.entries == 1 ? "" : "s", any_open ? "may keep" : "keeps", kept_names);
+    // A data space the level may bypass has its rows switched off when bypassed.
+    auto capacityRow = [&](const std::string& name, int ds, std::vector<Term> row) {
+      double rhs = capacity;
+      if (!keepFixed(l, ds)) {
+        row.push_back({keep_var_[l][ds], big_m_});
+        rhs += big_m_;
+      }
+      group(what, model_.addLessEqual(name, std::move(row), rhs));
+    };
     if (kept.size() == 1) {
-      group(what,
-            model_.addLessEqual(fmt::format("capacity_{}", spec.name), tile_terms_[l][kept[0]], capacity));
+      capacityRow(fmt::format("capacity_{}", spec.name), kept[0], tile_terms_[l][kept[0]]);
       continue;
     }
-    // Shared capacity: choose one split of the entries among the kept data spaces.
+    if (capacity_model_ == CapacityModel::Relaxed) {
+      // Each tile alone fits; and the kept-for-sure tiles together: log2 of a sum is at least the
+      // mean of the logs plus log2 of their count.
+      std::vector<Term> mean;
+      int fixed_count = 0;
+      for (int ds : kept) {
+        capacityRow(fmt::format("capacity_{}_{}", spec.name, workload_.data_spaces[ds].name), ds,
+                    tile_terms_[l][ds]);
+        if (keepFixed(l, ds)) ++fixed_count;
+      }
+      for (int ds : kept)
+        if (keepFixed(l, ds)) mean = plus(mean, tile_terms_[l][ds], 1.0 / fixed_count);
+      if (fixed_count > 1)
+        group(what, model_.addLessEqual(fmt::format("capacity_{}_sum", spec.name), mean,
+                                        capacity - std::log2(static_cast<double>(fixed_count))));
+      continue;
+    }
+    // Shared capacity: choose one split of the entries among the kept data spaces; a data space
+    // the level may bypass can get no share, and is then bypassed.
     const int grid = kept.size() == 2 ? 16 : 8;
+    std::vector<int> minimum;
+    for (int ds : kept) minimum.push_back(keepFixed(l, ds) ? 1 : 0);
     std::vector<std::vector<int>> splits;
     std::vector<int> prefix;
-    compositions(grid, static_cast<int>(kept.size()), prefix, splits);
+    compositions(grid, minimum, prefix, splits);
     std::vector<int> choice;
     std::vector<Term> one_of;
     for (std::size_t s = 0; s < splits.size(); ++s) {
@@ -274,12 +356,20 @@ void CosaFormulation::addCapacityRows() {
     }
     model_.addEqual(fmt::format("split_{}", spec.name), one_of, 1);
     for (std::size_t i = 0; i < kept.size(); ++i) {
-      std::vector<Term> row = tile_terms_[l][kept[i]];
-      for (std::size_t s = 0; s < splits.size(); ++s)
+      const int ds = kept[i];
+      std::vector<Term> row = tile_terms_[l][ds];
+      std::vector<Term> has_share;
+      for (std::size_t s = 0; s < splits.size(); ++s) {
+        if (splits[s][i] == 0) continue;
         row.push_back({choice[s], -std::log2(static_cast<double>(splits[s][i]) / grid)});
-      group(what,
-            model_.addLessEqual(fmt::format("capacity_{}_{}", spec.name, workload_.data_spaces[kept[i]].name),
-                                row, capacity));
+        has_share.push_back({choice[s], -1});
+      }
+      const std::string name = fmt::format("capacity_{}_{}", spec.name, workload_.data_spaces[ds].name);
+      capacityRow(name, ds, row);
+      if (!keepFixed(l, ds)) {
+        has_share.push_back({keep_var_[l][ds], 1});
+        model_.addLessEqual(name + "_share", has_share, 0);
+      }
     }
   }
 }
@@ -327,52 +417,88 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
   std::vector<Term> traffic_plain;  // unweighted (cosa-paper)
   for (int ds = 0; ds < num_ds; ++ds) {
     const bool rw = workload_.data_spaces[ds].read_write;
-    std::vector<int> keepers;
-    for (int l = 0; l < levels; ++l)
-      if (keep_[l][ds]) keepers.push_back(l);
-    for (std::size_t i = 0; i + 1 < keepers.size(); ++i) {
-      const int l = keepers[i];
-      const int parent = keepers[i + 1];
+    const std::string ds_name = workload_.data_spaces[ds].name;
+    for (int l = 0; l + 1 < levels; ++l) {
+      if (!mayKeep(l, ds)) continue;
       // Reuse credited when the level above leaves this data space stationary.
-      const int reuse = model_.addVariable(fmt::format("reuse_{}_{}", workload_.data_spaces[ds].name, l), 0,
-                                           kLogUpper, VarType::Continuous);
+      const int reuse =
+          model_.addVariable(fmt::format("reuse_{}_{}", ds_name, l), 0, kLogUpper, VarType::Continuous);
       std::vector<Term> reuse_row{{reuse, 1}};
       for (const FactorVar& f : factors_)
         if (!workload_.isRelevant(ds, f.dim))
           reuse_row.push_back({f.temporal[l + 1], -std::log2(static_cast<double>(f.prime))});
-      model_.addLessEqual(fmt::format("reuse_loops_{}_{}", workload_.data_spaces[ds].name, l), reuse_row, 0);
+      model_.addLessEqual(fmt::format("reuse_loops_{}_{}", ds_name, l), reuse_row, 0);
       // Tight big-M: the most reuse possible is the product of all dimensions irrelevant to ds.
       double max_reuse = 0;
       for (int d = 0; d < workload_.numDims(); ++d)
         if (!workload_.isRelevant(ds, d)) max_reuse += std::log2(static_cast<double>(workload_.bounds[d]));
-      model_.addLessEqual(fmt::format("reuse_choice_{}_{}", workload_.data_spaces[ds].name, l),
+      model_.addLessEqual(fmt::format("reuse_choice_{}_{}", ds_name, l),
                           {{reuse, 1}, {stationary_[l + 1][ds], -max_reuse}}, 0);
-      // log traffic from parent into all children of one parent instance.
-      const int traffic = model_.addVariable(fmt::format("traffic_{}_{}", workload_.data_spaces[ds].name, l),
-                                             kLogLower, kLogUpper, VarType::Continuous);
-      std::vector<Term> row{{traffic, 1}, {reuse, 1}};
-      row = plus(row, tile_terms_[l][ds], -1.0);
-      for (const FactorVar& f : factors_) {
-        const double lp = std::log2(static_cast<double>(f.prime));
-        for (int k = l + 1; k < levels; ++k) row.push_back({f.temporal[k], -lp});
-        if (workload_.isRelevant(ds, f.dim))
-          for (int k = l + 1; k <= parent; ++k)
-            for (int var : {f.spatial[k], f.spatial_y[k]})
-              if (var >= 0) row.push_back({var, -lp});
-      }
-      model_.addGreaterEqual(fmt::format("traffic_{}_{}", workload_.data_spaces[ds].name, l), row, 0);
-      traffic_sum.push_back({traffic, weights[parent]});
-      traffic_plain.push_back({traffic, 1.0});
-      // Bandwidth-limited parents bound the latency (several data spaces share a port).
-      const StorageLevel& p = arch_.levels[parent];
-      const auto bandwidth = rw ? p.write_bandwidth : p.read_bandwidth;
-      if (bandwidth) {
-        int sharing = 0;
-        for (int other = 0; other < num_ds; ++other)
-          if (keep_[parent][other] && workload_.data_spaces[other].read_write == rw) ++sharing;
-        model_.addGreaterEqual(fmt::format("latency_bandwidth_{}_{}", p.name, workload_.data_spaces[ds].name),
-                               {{T, 1}, {traffic, -1}},
-                               -std::log2(*bandwidth) + std::log2(static_cast<double>(std::max(1, sharing))));
+      // Traffic into `l` comes from the nearest level above that keeps the data space: one
+      // candidate parent per level up to the first that keeps it for sure.
+      std::vector<int> between;  // levels strictly between l and parent that may keep ds
+      for (int parent = l + 1; parent < levels; ++parent) {
+        if (!mayKeep(parent, ds)) continue;
+        const bool fixed_pair = keepFixed(l, ds) && keepFixed(parent, ds) && between.empty();
+        int pair = -1;  // binary "parent feeds l", -1 when certain
+        if (!fixed_pair) {
+          pair = model_.addVariable(fmt::format("feeds_{}_{}_{}", ds_name, l, parent), 0, 1, VarType::Binary);
+          // pair = keep(l) and keep(parent) and no level between keeps.
+          std::vector<Term> at_least{{pair, 1}};
+          double constant = 0;
+          for (int end : {l, parent}) {
+            auto [terms, c] = keepExpr(end, ds);
+            model_.addLessEqual(fmt::format("feeds_{}_{}_{}_{}", ds_name, l, parent, end),
+                                plus({{pair, 1}}, terms, -1.0), c);
+            at_least = plus(at_least, terms, -1.0);
+            constant += c;
+          }
+          for (int m : between) {
+            model_.addLessEqual(fmt::format("feeds_{}_{}_{}_{}", ds_name, l, parent, m),
+                                {{pair, 1}, {keep_var_[m][ds], 1}}, 1);
+            at_least.push_back({keep_var_[m][ds], 1});
+          }
+          model_.addGreaterEqual(fmt::format("feeds_{}_{}_{}", ds_name, l, parent), at_least, constant - 1);
+        }
+        // log traffic from parent into all children of one parent instance.
+        const int traffic = model_.addVariable(fmt::format("traffic_{}_{}_{}", ds_name, l, parent),
+                                               fixed_pair ? kLogLower : 0.0, kLogUpper, VarType::Continuous);
+        std::vector<Term> row{{traffic, 1}, {reuse, 1}};
+        row = plus(row, tile_terms_[l][ds], -1.0);
+        for (const FactorVar& f : factors_) {
+          const double lp = std::log2(static_cast<double>(f.prime));
+          for (int k = l + 1; k < levels; ++k) row.push_back({f.temporal[k], -lp});
+          if (workload_.isRelevant(ds, f.dim))
+            for (int k = l + 1; k <= parent; ++k)
+              for (int var : {f.spatial[k], f.spatial_y[k]})
+                if (var >= 0) row.push_back({var, -lp});
+        }
+        double rhs = 0;
+        if (pair >= 0) {  // switched off unless parent feeds l
+          row.push_back({pair, -big_m_});
+          rhs -= big_m_;
+        }
+        model_.addGreaterEqual(fmt::format("traffic_{}_{}_{}", ds_name, l, parent), row, rhs);
+        traffic_sum.push_back({traffic, weights[parent]});
+        traffic_plain.push_back({traffic, 1.0});
+        // Bandwidth-limited parents bound the latency (several data spaces share a port).
+        const StorageLevel& p = arch_.levels[parent];
+        const auto bandwidth = rw ? p.write_bandwidth : p.read_bandwidth;
+        if (bandwidth) {
+          int sharing = 0;
+          for (int other = 0; other < num_ds; ++other)
+            if (mayKeep(parent, other) && workload_.data_spaces[other].read_write == rw) ++sharing;
+          std::vector<Term> bw_row{{T, 1}, {traffic, -1}};
+          double bw_rhs = -std::log2(*bandwidth) + std::log2(static_cast<double>(std::max(1, sharing)));
+          if (pair >= 0) {
+            bw_row.push_back({pair, -big_m_});
+            bw_rhs -= big_m_;
+          }
+          model_.addGreaterEqual(fmt::format("latency_bandwidth_{}_{}_{}", p.name, ds_name, l), bw_row,
+                                 bw_rhs);
+        }
+        if (keepFixed(parent, ds)) break;  // levels above are never l's direct parent
+        between.push_back(parent);
       }
     }
   }
@@ -393,7 +519,7 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
       objective_terms = plus({}, log_compute, 10.0);
       for (int l = 0; l < levels; ++l)
         for (int ds = 0; ds < num_ds; ++ds)
-          if (keep_[l][ds])
+          if (keepFixed(l, ds) && keep_[l][ds])
             for (int d = 0; d < workload_.numDims(); ++d)
               if (workload_.isRelevant(ds, d)) objective_terms = plus(objective_terms, logExtent(d, l), -0.1);
       objective_terms = plus(objective_terms, traffic_plain, 1.0);
@@ -426,6 +552,8 @@ Mapping CosaFormulation::decode(const std::vector<double>& values) const {
   for (int l = 0; l < levels; ++l) {
     LevelMapping& lm = mapping.levels[l];
     lm.keep = keep_[l];
+    for (int ds = 0; ds < workload_.numDataSpaces(); ++ds)
+      if (!keepFixed(l, ds)) lm.keep[ds] = values[keep_var_[l][ds]] > 0.5;
     int stationary_ds = -1;
     for (int ds = 0; ds < workload_.numDataSpaces(); ++ds)
       if (stationary_[l][ds] >= 0 && values[stationary_[l][ds]] > 0.5) stationary_ds = ds;

@@ -9,8 +9,15 @@
 //
 // Constraints: exact factor products; spatial fan-out per level; capacity per level for the data
 // spaces it keeps (several data spaces share a level through a chosen split of its capacity);
-// sliding-window (halo) axes bounded conservatively (extent <= k * max_i(coef_i * n_i) for k
-// terms), never optimistically; fixed factors from the user's constraints.
+// fixed factors from the user's constraints. Sliding-window (halo) axes are bounded from above
+// (extent <= k * max_i(coef_i * n_i) over the k terms whose loops are not 1 there) in the
+// Conservative model, whose every solution is valid, and from below (extent >= max_i n_i, each
+// data space alone in the level) in the Relaxed model, whose infeasibility proves that no mapping
+// exists (every other row is exact).
+//
+// Data placement: where the constraints leave keep/bypass open for a (level, data space), a binary
+// decides it; capacity rows of a bypassed data space are switched off, and traffic is charged
+// between consecutive levels that keep the data space (one indicator per possible pair).
 //
 // Loop order: per level, a choice of which data space the level's innermost loops leave
 // stationary (its irrelevant dimensions go innermost), which lets the traffic terms credit reuse.
@@ -27,13 +34,16 @@
 namespace cosa {
 
 enum class ScheduleObjective { Latency, Energy, Edp, CosaPaper };
+// How buffer capacity is modelled: Conservative (every solution fits) or Relaxed (every mapping
+// that fits is a solution; used to prove infeasibility and to seed a repair).
+enum class CapacityModel { Conservative, Relaxed };
 ScheduleObjective parseObjective(const std::string& name);  // throws std::invalid_argument
 std::string toString(ScheduleObjective objective);
 
 class CosaFormulation {
  public:
   CosaFormulation(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                  ScheduleObjective objective);
+                  ScheduleObjective objective, CapacityModel capacity = CapacityModel::Conservative);
 
   const solver::Model& model() const { return model_; }
   // Decodes a solver solution into a mapping (factors, loop orders, keep pattern).
@@ -45,8 +55,8 @@ class CosaFormulation {
     std::vector<int> rows;
   };
   const std::vector<RowGroup>& rowGroups() const { return row_groups_; }
-  // Which data spaces each level keeps (from the constraints; everything otherwise).
-  const std::vector<std::vector<bool>>& keep() const { return keep_; }
+  // Whether the constraints fix keep/bypass of data space `ds` at `level` (else the MIP decides).
+  bool keepFixed(int level, int ds) const { return keep_var_[level][ds] < 0; }
 
  private:
   struct FactorVar {
@@ -63,13 +73,21 @@ class CosaFormulation {
   std::vector<solver::Term> logExtent(int dim, int level) const;   // log2 of the dim's extent at level
   std::vector<solver::Term> logTileUpperBound(int ds, int level);  // may add helper variables
   void addCapacityRows();
+  // keep(l, ds) as terms plus a constant: {terms, constant}.
+  std::pair<std::vector<solver::Term>, double> keepExpr(int level, int ds) const;
+  bool mayKeep(int level, int ds) const { return keep_var_[level][ds] >= 0 || keep_[level][ds]; }
   void addObjective(ScheduleObjective objective);
 
   const Architecture& arch_;
   const Workload& workload_;
   solver::Model model_;
   std::vector<FactorVar> factors_;
-  std::vector<std::vector<bool>> keep_;       // [level][ds]
+  std::vector<std::vector<bool>> keep_;     // [level][ds]: fixed keep (where keep_var_ is -1)
+  std::vector<std::vector<int>> keep_var_;  // [level][ds]: binary "keeps", -1 when fixed
+  CapacityModel capacity_model_;
+  std::vector<std::vector<int>> active_;  // [level][dim]: binary "loops not all 1", -1 until needed
+  // Upper bound of any log2 size in this model (for switching rows off with big-M terms).
+  double big_m_ = 0;
   std::vector<std::vector<int>> stationary_;  // [level][ds]: binary, -1 for the innermost level
   std::vector<std::vector<std::vector<solver::Term>>> tile_terms_;  // [level][ds]
   std::vector<std::vector<int>> permutation_constraint_;            // [level]: dims fixed innermost

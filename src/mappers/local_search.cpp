@@ -73,6 +73,15 @@ LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, cons
         }
       }
     }
+    // Keep or bypass one data space at one level, where that is open.
+    for (int l = 0; l < levels && !frozen.keep.empty() && result.evaluations < max_evaluations; ++l) {
+      for (std::size_t ds = 0; ds < frozen.keep[l].size(); ++ds) {
+        if (frozen.keep[l][ds]) continue;
+        Mapping candidate = result.mapping;
+        candidate.levels[l].keep[ds] = !candidate.levels[l].keep[ds];
+        if (tryCandidate(candidate)) improved = true;
+      }
+    }
     // Bring one loop innermost at one level.
     for (int l = 0; l < levels && result.evaluations < max_evaluations; ++l) {
       if (!frozen.permutation.empty() && frozen.permutation[l]) continue;

@@ -1,7 +1,8 @@
 #pragma once
 // Polishing on the exact cost model: the MIP optimises a proxy, so a short first-improvement local
-// search moves single prime factors between levels (and between temporal and spatial) and brings single loops
-// innermost, keeping only valid improving mappings.
+// search moves single prime factors between levels (and between temporal and spatial), brings single loops
+// innermost, and keeps or bypasses a data space at a level where the constraints leave that open, keeping
+// only valid improving mappings.
 
 #include <cstdint>
 #include <functional>
@@ -28,6 +29,7 @@ struct FrozenParts {
   std::vector<bool> permutation;            // [level]: loop order fixed
   std::vector<std::vector<bool>> temporal;  // [level][dim]: factor fixed
   std::vector<std::vector<bool>> spatial;   // [level][dim]: factor fixed
+  std::vector<std::vector<bool>> keep;      // [level][data space]: keep/bypass fixed (empty: all fixed)
 };
 
 LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, const MappingScore& score,
