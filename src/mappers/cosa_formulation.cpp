@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <numbers>
 #include <numeric>
 #include <stdexcept>
 
@@ -68,14 +69,22 @@ std::string toString(ScheduleObjective objective) {
       return "edp";
     case ScheduleObjective::CosaPaper:
       return "cosa-paper";
+    case ScheduleObjective::EnergyModel:
+      return "energy-model";
+    case ScheduleObjective::EdpModel:
+      return "edp-model";
   }
   return "latency";
 }
 
 CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workload,
                                  const Constraints& constraints, ScheduleObjective objective,
-                                 CapacityModel capacity)
-    : arch_(arch), workload_(workload), capacity_model_(capacity) {
+                                 const FormulationOptions& options)
+    : arch_(arch),
+      workload_(workload),
+      capacity_model_(options.capacity),
+      energy_(options.energy ? *options.energy : builtinEnergyTable(arch)),
+      reference_energy_per_mac_(options.reference_energy_per_mac) {
   const int levels = arch.numLevels();
   const int num_ds = workload.numDataSpaces();
   keep_.assign(levels, std::vector<bool>(num_ds, true));
@@ -103,9 +112,13 @@ CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workl
   for (int d = 0; d < workload.numDims(); ++d)
     big_m_ += 2 * std::log2(static_cast<double>(workload.bounds[d]));
   permutation_constraint_.assign(levels, {});
-  for (const LevelConstraint& c : constraints.items)
-    if (c.kind == ConstraintKind::Temporal && !c.permutation.empty())
-      permutation_constraint_[c.level] = c.permutation;
+  fixed_unit_.assign(levels, std::vector<bool>(workload.numDims(), false));
+  for (const LevelConstraint& c : constraints.items) {
+    if (c.kind != ConstraintKind::Temporal) continue;
+    if (!c.permutation.empty()) permutation_constraint_[c.level] = c.permutation;
+    for (const auto& [dim, factor] : c.factors)
+      if (factor == 1) fixed_unit_[c.level][dim] = true;
+  }
 
   addFactorVariables(constraints);
   addFanoutRows();
@@ -116,6 +129,77 @@ CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workl
 std::pair<std::vector<Term>, double> CosaFormulation::keepExpr(int level, int ds) const {
   if (keep_var_[level][ds] >= 0) return {{{keep_var_[level][ds], 1.0}}, 0.0};
   return {{}, keep_[level][ds] ? 1.0 : 0.0};
+}
+
+int CosaFormulation::iteratesOf(int level, int dim) {
+  if (iterates_.empty()) iterates_.assign(arch_.numLevels(), std::vector<int>(workload_.numDims(), -1));
+  if (iterates_[level][dim] >= 0) return iterates_[level][dim];
+  // iterates = 1 whenever the temporal loop of dim at level has more than one iteration.
+  const int var =
+      model_.addVariable(fmt::format("iterates_{}_{}", workload_.dimensions[dim], arch_.levels[level].name),
+                         0, 1, VarType::Binary);
+  std::vector<Term> row{{var, -1.0 * 64}};
+  for (const FactorVar& f : factors_)
+    if (f.dim == dim) row.push_back({f.temporal[level], 1});
+  model_.addLessEqual(fmt::format("iterates_{}_{}", workload_.dimensions[dim], arch_.levels[level].name), row,
+                      0);
+  iterates_[level][dim] = var;
+  return var;
+}
+
+int CosaFormulation::clearOf(int level, int ds) {
+  if (clear_.empty()) clear_.assign(arch_.numLevels(), std::vector<int>(workload_.numDataSpaces(), -1));
+  if (clear_[level][ds] >= 0) return clear_[level][ds];
+  // clear = 1 only if no temporal loop relevant to ds at `level` has more than one iteration.
+  const int clear =
+      model_.addVariable(fmt::format("clear_{}_{}", arch_.levels[level].name, workload_.data_spaces[ds].name),
+                         0, 1, VarType::Binary);
+  std::vector<Term> row;
+  double exponents = 0;
+  for (const FactorVar& f : factors_)
+    if (workload_.isRelevant(ds, f.dim)) {
+      row.push_back({f.temporal[level], 1});
+      exponents += f.exponent;
+    }
+  row.push_back({clear, exponents});
+  model_.addLessEqual(fmt::format("clear_{}_{}", arch_.levels[level].name, workload_.data_spaces[ds].name),
+                      row, exponents);
+  clear_[level][ds] = clear;
+  return clear;
+}
+
+std::vector<Term> CosaFormulation::logSpatialAbove(int level) const {
+  std::vector<Term> terms;
+  for (const FactorVar& f : factors_) {
+    const double lp = std::log2(static_cast<double>(f.prime));
+    for (int k = level + 1; k < arch_.numLevels(); ++k)
+      for (int var : {f.spatial[k], f.spatial_y[k]})
+        if (var >= 0) terms.push_back({var, lp});
+  }
+  return terms;
+}
+
+int CosaFormulation::addEnergyTerm(const std::string& name, std::vector<Term> log_count, double constant,
+                                   double cost_pJ, int on) {
+  const double log_macs = std::log2(static_cast<double>(workload_.macs()));
+  const int x = model_.addVariable("log_" + name, 0, kLogUpper, VarType::Continuous);
+  std::vector<Term> row = plus({{x, 1}}, log_count, -1.0);
+  double rhs = constant;
+  if (on >= 0) {
+    row.push_back({on, -big_m_});
+    rhs -= big_m_;
+  }
+  model_.addGreaterEqual("log_" + name, row, rhs);
+  // Energy in pJ per MAC: cost * 2^(x - log2 MACs), bounded below by its tangents one unit of x
+  // apart (within 5% of the curve); counts far below the MAC count are negligible.
+  const int e = model_.addVariable("energy_" + name, 0, solver::kInfinity, VarType::Continuous);
+  const double hi = std::ceil(log_macs) + 6;
+  for (double x0 = std::max(0.0, hi - 30); x0 <= hi; x0 += 1) {
+    const double value = cost_pJ * std::exp2(x0 - log_macs);
+    model_.addGreaterEqual(fmt::format("energy_{}_{}", name, x0), {{e, 1}, {x, -value * std::numbers::ln2}},
+                           value * (1 - std::numbers::ln2 * x0));
+  }
+  return e;
 }
 
 void CosaFormulation::addFactorVariables(const Constraints& constraints) {
@@ -415,25 +499,124 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
 
   std::vector<Term> traffic_sum;    // weighted log traffic (energy proxy)
   std::vector<Term> traffic_plain;  // unweighted (cosa-paper)
+  const bool energy_model =
+      objective == ScheduleObjective::EnergyModel || objective == ScheduleObjective::EdpModel;
+  std::vector<Term> energy_sum;  // pJ per MAC (energy model)
+  // Per-word access energies: a vector access serves block-size words, shared within a cluster.
+  auto perWord = [&](int level, double vector_pJ) {
+    const StorageLevel& spec = arch_.levels[level];
+    return vector_pJ / std::max(1, spec.block_size) / std::max(1, spec.cluster_size);
+  };
   for (int ds = 0; ds < num_ds; ++ds) {
     const bool rw = workload_.data_spaces[ds].read_write;
     const std::string ds_name = workload_.data_spaces[ds].name;
+    if (energy_model) {
+      // Operands go between the arithmetic units and the innermost level that keeps the data space
+      // (once per MAC; read and updated for partial sums).
+      std::vector<Term> kept_below;  // keep(m) for open m below
+      double fixed_below = 0;
+      for (int l = 0; l < levels && fixed_below == 0; ++l) {
+        if (!mayKeep(l, ds)) continue;
+        const LevelEnergy& e = energy_.levels[l];
+        const double cost = perWord(l, e.read_pJ) + (rw ? perWord(l, e.update_pJ) : 0.0);
+        if (kept_below.empty() && keepFixed(l, ds)) break;  // always the innermost keeper: constant
+        // innermost = keep(l) and no keep below.
+        const int innermost =
+            model_.addVariable(fmt::format("innermost_{}_{}", ds_name, l), 0, 1, VarType::Binary);
+        auto [terms, c] = keepExpr(l, ds);
+        model_.addLessEqual(fmt::format("innermost_{}_{}", ds_name, l), plus({{innermost, 1}}, terms, -1.0),
+                            c);
+        std::vector<Term> at_least = plus({{innermost, 1}}, terms, -1.0);
+        for (const Term& below : kept_below) {
+          model_.addLessEqual(fmt::format("innermost_{}_{}_{}", ds_name, l, below.var),
+                              {{innermost, 1}, {below.var, 1}}, 1);
+          at_least.push_back({below.var, 1});
+        }
+        model_.addGreaterEqual(fmt::format("innermost_{}_{}", ds_name, l), at_least, c);
+        energy_sum.push_back({innermost, cost});
+        if (keepFixed(l, ds))
+          fixed_below = 1;
+        else
+          kept_below.push_back({keep_var_[l][ds], 1});
+      }
+    }
     for (int l = 0; l + 1 < levels; ++l) {
       if (!mayKeep(l, ds)) continue;
-      // Reuse credited when the level above leaves this data space stationary.
-      const int reuse =
-          model_.addVariable(fmt::format("reuse_{}_{}", ds_name, l), 0, kLogUpper, VarType::Continuous);
-      std::vector<Term> reuse_row{{reuse, 1}};
-      for (const FactorVar& f : factors_)
-        if (!workload_.isRelevant(ds, f.dim))
-          reuse_row.push_back({f.temporal[l + 1], -std::log2(static_cast<double>(f.prime))});
-      model_.addLessEqual(fmt::format("reuse_loops_{}_{}", ds_name, l), reuse_row, 0);
-      // Tight big-M: the most reuse possible is the product of all dimensions irrelevant to ds.
+      // Reuse: a tile of l stays while the loops just above it leave the data space alone. Those
+      // are the irrelevant loops of level l+1 when it keeps the data space stationary, and, across
+      // levels whose loops are all irrelevant to it (e.g. registers that hold something else), of
+      // the levels above too.
       double max_reuse = 0;
       for (int d = 0; d < workload_.numDims(); ++d)
         if (!workload_.isRelevant(ds, d)) max_reuse += std::log2(static_cast<double>(workload_.bounds[d]));
-      model_.addLessEqual(fmt::format("reuse_choice_{}_{}", ds_name, l),
-                          {{reuse, 1}, {stationary_[l + 1][ds], -max_reuse}}, 0);
+      const int reuse =
+          model_.addVariable(fmt::format("reuse_{}_{}", ds_name, l), 0, kLogUpper, VarType::Continuous);
+      std::vector<Term> reuse_sum{{reuse, 1}};
+      std::vector<int> clear_between;
+      for (int k = l + 1; k < levels && max_reuse > 0; ++k) {
+        const int r = model_.addVariable(fmt::format("reuse_{}_{}_{}", ds_name, l, k), 0, kLogUpper,
+                                         VarType::Continuous);
+        reuse_sum.push_back({r, -1});
+        const int clear = clearOf(k, ds);
+        // Reusable loops at k come in runs: a fixed permutation's irrelevant loops up to its first
+        // relevant loop that iterates, then up to the next, ...; the free loops last, below which
+        // the stationarity choice (or no relevant loop iterating) puts the irrelevant ones.
+        std::vector<Term> segments{{r, 1}};
+        std::vector<int> blockers;  // binaries "this relevant fixed loop iterates", in order
+        auto addSegment = [&](const std::vector<int>& dims, bool free_loops) {
+          const int seg = model_.addVariable(fmt::format("reuse_{}_{}_{}_{}", ds_name, l, k, segments.size()),
+                                             0, kLogUpper, VarType::Continuous);
+          segments.push_back({seg, -1});
+          std::vector<Term> loops{{seg, 1}};
+          for (const FactorVar& f : factors_)
+            if (std::find(dims.begin(), dims.end(), f.dim) != dims.end())
+              loops.push_back({f.temporal[k], -std::log2(static_cast<double>(f.prime))});
+          model_.addLessEqual(fmt::format("reuse_loops_{}_{}_{}_{}", ds_name, l, k, segments.size()), loops,
+                              0);
+          for (int b : blockers)
+            model_.addLessEqual(fmt::format("reuse_blocked_{}_{}_{}_{}", ds_name, l, k, b),
+                                {{seg, 1}, {b, max_reuse}}, max_reuse);
+          if (free_loops)
+            model_.addLessEqual(fmt::format("reuse_choice_{}_{}_{}", ds_name, l, k),
+                                {{seg, 1}, {stationary_[k][ds], -max_reuse}, {clear, -max_reuse}}, 0);
+        };
+        const std::vector<int>& fixed = permutation_constraint_[k];
+        std::vector<int> run;
+        for (int d : fixed) {
+          if (!workload_.isRelevant(ds, d)) {
+            run.push_back(d);
+            continue;
+          }
+          if (workload_.bounds[d] == 1 || fixed_unit_[k][d]) continue;
+          if (!run.empty()) addSegment(run, false);
+          run.clear();
+          blockers.push_back(iteratesOf(k, d));
+        }
+        if (!run.empty()) addSegment(run, false);
+        std::vector<int> free_dims;
+        for (int d = 0; d < workload_.numDims(); ++d)
+          if (!workload_.isRelevant(ds, d) && std::find(fixed.begin(), fixed.end(), d) == fixed.end())
+            free_dims.push_back(d);
+        if (!free_dims.empty()) addSegment(free_dims, true);
+        model_.addLessEqual(fmt::format("reuse_segments_{}_{}_{}", ds_name, l, k), segments, 0);
+        for (int j : clear_between)
+          model_.addLessEqual(fmt::format("reuse_run_{}_{}_{}_{}", ds_name, l, k, j),
+                              {{r, 1}, {j, -max_reuse}}, 0);
+        clear_between.push_back(clear);
+      }
+      model_.addLessEqual(fmt::format("reuse_{}_{}", ds_name, l), reuse_sum, 0);
+      if (energy_model) {
+        // Fills of every instance of l (no multicast discount), and for partial sums the reads that
+        // send them up.
+        std::vector<Term> fills = plus(plus({{reuse, -1}}, tile_terms_[l][ds]), logSpatialAbove(l));
+        for (const FactorVar& f : factors_)
+          for (int k = l + 1; k < levels; ++k)
+            fills.push_back({f.temporal[k], std::log2(static_cast<double>(f.prime))});
+        const LevelEnergy& e = energy_.levels[l];
+        const double cost = perWord(l, e.fill_pJ) + (rw ? perWord(l, e.read_pJ) : 0.0);
+        energy_sum.push_back(
+            {addEnergyTerm(fmt::format("fill_{}_{}", ds_name, l), fills, 0, cost, keep_var_[l][ds]), 1});
+      }
       // Traffic into `l` comes from the nearest level above that keeps the data space: one
       // candidate parent per level up to the first that keeps it for sure.
       std::vector<int> between;  // levels strictly between l and parent that may keep ds
@@ -481,6 +664,14 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
         model_.addGreaterEqual(fmt::format("traffic_{}_{}_{}", ds_name, l, parent), row, rhs);
         traffic_sum.push_back({traffic, weights[parent]});
         traffic_plain.push_back({traffic, 1.0});
+        if (energy_model) {
+          // Reads of every parent instance in use (multicast counted once), updates for partial sums.
+          const LevelEnergy& e = energy_.levels[parent];
+          const double cost = perWord(parent, e.read_pJ) + (rw ? perWord(parent, e.update_pJ) : 0.0);
+          energy_sum.push_back({addEnergyTerm(fmt::format("read_{}_{}_{}", ds_name, l, parent),
+                                              plus({{traffic, 1}}, logSpatialAbove(parent)), 0, cost, pair),
+                                1});
+        }
         // Bandwidth-limited parents bound the latency (several data spaces share a port).
         const StorageLevel& p = arch_.levels[parent];
         const auto bandwidth = rw ? p.write_bandwidth : p.read_bandwidth;
@@ -514,6 +705,15 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
     case ScheduleObjective::Edp:
       objective_terms = plus({{T, 1.0}}, traffic_sum, 1.0);
       break;
+    case ScheduleObjective::EnergyModel:
+      objective_terms = plus({{T, 1e-3}}, energy_sum, 1.0);
+      break;
+    case ScheduleObjective::EdpModel: {
+      // log EDP = log E + log cycles; around E = reference, d(ln EDP) = dE / reference + ln2 dT.
+      const double reference = reference_energy_per_mac_ > 0 ? reference_energy_per_mac_ : 1.0;
+      objective_terms = plus({{T, reference * std::numbers::ln2}}, energy_sum, 1.0);
+      break;
+    }
     case ScheduleObjective::CosaPaper: {
       // 10 x compute - 0.1 x utilisation (log tile sizes) + 1 x traffic, as published.
       objective_terms = plus({}, log_compute, 10.0);

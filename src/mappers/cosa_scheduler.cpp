@@ -2,7 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -83,8 +86,10 @@ double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
   const double cycles = static_cast<double>(e.cycles);
   switch (objective) {
     case ScheduleObjective::Energy:
+    case ScheduleObjective::EnergyModel:
       return e.energy_pJ * (1 + 1e-9 * cycles);
     case ScheduleObjective::Edp:
+    case ScheduleObjective::EdpModel:
       return e.energy_pJ * cycles;
     case ScheduleObjective::Latency:
     case ScheduleObjective::CosaPaper:
@@ -121,7 +126,8 @@ std::string explainInfeasibility(const CosaFormulation& formulation, solver::Bac
 // exists; otherwise its solution, repaired on the exact model, is the schedule.
 ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
                              const Constraints& constraints, Evaluator& evaluator,
-                             const ScheduleOptions& options, ScheduleObjective proxy) {
+                             const ScheduleOptions& options, ScheduleObjective proxy,
+                             FormulationOptions formulation_options) {
   const auto start = std::chrono::steady_clock::now();
   ScheduleResult result;
   result.proxy = proxy;
@@ -135,7 +141,8 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
   auto finish = [&](ScheduleResult& r) { r.total_time_s = secondsSince(start) - waited; };
   const FrozenParts frozen = frozenByConstraints(arch, workload, constraints);
   for (CapacityModel capacity : {CapacityModel::Conservative, CapacityModel::Relaxed}) {
-    const CosaFormulation formulation(arch, workload, constraints, proxy, capacity);
+    formulation_options.capacity = capacity;
+    const CosaFormulation formulation(arch, workload, constraints, proxy, formulation_options);
     result.variables = formulation.model().numVariables();
     result.constraints = formulation.model().numRows();
     const auto before_solve = std::chrono::steady_clock::now();
@@ -214,8 +221,11 @@ std::vector<ScheduleObjective> proxyObjectives(ScheduleObjective objective) {
     case CosaPaper:
       return {CosaPaper};
     case Edp:
-      // Every proxy the energy and latency goals solve, so that EDP never loses to either of them.
-      return {Edp, Energy, Latency, CosaPaper};
+      // Every proxy the energy and latency goals solve, so that EDP never loses to either of them;
+      // EdpModel linearises EDP around EnergyModel's energy, so it comes after it.
+      return {Edp, Energy, Latency, CosaPaper, EnergyModel, EdpModel};
+    case Energy:
+      return {Energy, CosaPaper, EnergyModel};
     default:
       // Measured on the bundled networks: neither log-space proxy dominates the other once the
       // schedules are polished on the exact model, so both are solved and the better one kept.
@@ -245,45 +255,71 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
   auto scoreFor = [](ScheduleObjective g) {
     return [g](const Evaluation& e) { return scheduleScore(g, e); };
   };
-  ScheduleResult best;
+  const bool polish = polishes(options);
+  const std::vector<ScheduleObjective> goals = polish ? polishGoals(goal) : std::vector{goal};
   double solve_time = 0, busy_time = 0;
   std::int64_t polish_evaluations = 0;
+  FormulationOptions formulation_options;
+  formulation_options.energy = energy;
+  // Per polishing goal, the best candidate as that goal's own run would pick it: only proxies that
+  // goal solves, polished for it.
+  std::vector<std::optional<ScheduleResult>> pick(goals.size());
+  ScheduleResult failure;
   for (ScheduleObjective proxy : proxyObjectives(goal)) {
-    ScheduleResult candidate = solveOneProxy(arch, workload, constraints, evaluator, options, proxy);
+    ScheduleResult candidate =
+        solveOneProxy(arch, workload, constraints, evaluator, options, proxy, formulation_options);
     solve_time += candidate.solve_time_s;
     busy_time += candidate.total_time_s;
-    if (candidate.found && polishes(options)) {
-      const auto polish_start = std::chrono::steady_clock::now();
-      // Each polishing goal's best, as that goal's own run would pick it, then the one best for
-      // this goal.
-      const Mapping decoded = candidate.mapping;
-      bool first = true;
-      for (ScheduleObjective g : polishGoals(goal)) {
-        LocalSearchResult polished =
-            polishMapping(evaluator, decoded, scoreFor(g), options.polish_evaluations, frozen);
-        polish_evaluations += polished.evaluations;
-        if (first || scheduleScore(goal, polished.evaluation) < scheduleScore(goal, candidate.evaluation)) {
-          candidate.mapping = polished.mapping;
-          candidate.evaluation = polished.evaluation;
-        }
-        first = false;
-      }
-      busy_time += secondsSince(polish_start);
+    if (!candidate.found) {
+      if (failure.message.empty()) failure = candidate;
+      continue;
     }
-    const bool better = candidate.found && (!best.found || scheduleScore(goal, candidate.evaluation) <
-                                                               scheduleScore(goal, best.evaluation));
-    if (better || (!best.found && best.message.empty())) best = std::move(candidate);
-  }
-  if (best.found && polishes(options) && polishGoals(goal).size() > 1) {
-    // The winner may come from another goal's polishing: finish it for this goal.
     const auto polish_start = std::chrono::steady_clock::now();
-    LocalSearchResult polished =
-        polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, frozen);
-    polish_evaluations += polished.evaluations;
-    best.mapping = polished.mapping;
-    best.evaluation = polished.evaluation;
+    for (std::size_t g = 0; g < goals.size(); ++g) {
+      const auto& solved_for_g = proxyObjectives(goals[g]);
+      if (std::find(solved_for_g.begin(), solved_for_g.end(), proxy) == solved_for_g.end()) continue;
+      ScheduleResult polished = candidate;
+      if (polish) {
+        LocalSearchResult r = polishMapping(evaluator, candidate.mapping, scoreFor(goals[g]),
+                                            options.polish_evaluations, frozen);
+        polish_evaluations += r.evaluations;
+        polished.mapping = std::move(r.mapping);
+        polished.evaluation = std::move(r.evaluation);
+      }
+      if (!pick[g] ||
+          scheduleScore(goals[g], polished.evaluation) < scheduleScore(goals[g], pick[g]->evaluation))
+        pick[g] = std::move(polished);
+    }
     busy_time += secondsSince(polish_start);
+    if (proxy == ScheduleObjective::EnergyModel)
+      formulation_options.reference_energy_per_mac = candidate.unpolished.energyPerMac();
   }
+  // Each goal's pick refined for that goal; the best for this goal wins (so EDP is never worse than
+  // what the energy or latency goal would return).
+  ScheduleResult best = failure;
+  const auto refine_start = std::chrono::steady_clock::now();
+  for (std::size_t g = 0; g < goals.size(); ++g) {
+    if (!pick[g]) continue;
+    if (polish && options.refine_evaluations > 0) {
+      LocalSearchResult r =
+          refineMapping(evaluator, pick[g]->mapping, scoreFor(goals[g]), options.refine_evaluations, frozen,
+                        static_cast<std::uint64_t>(options.seed));
+      polish_evaluations += r.evaluations;
+      pick[g]->mapping = std::move(r.mapping);
+      pick[g]->evaluation = std::move(r.evaluation);
+    }
+    if (!best.found || scheduleScore(goal, pick[g]->evaluation) < scheduleScore(goal, best.evaluation))
+      best = std::move(*pick[g]);
+  }
+  if (best.found && polish && goals.size() > 1) {
+    // The winner may come from another goal's search: finish it for this goal.
+    LocalSearchResult r =
+        polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, frozen);
+    polish_evaluations += r.evaluations;
+    best.mapping = std::move(r.mapping);
+    best.evaluation = std::move(r.evaluation);
+  }
+  busy_time += secondsSince(refine_start);
   best.solve_time_s = solve_time;
   best.polish_evaluations = polish_evaluations;
   if (!best.found && best.status == solver::Status::NoSolutionFound) {

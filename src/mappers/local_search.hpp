@@ -35,4 +35,11 @@ struct FrozenParts {
 LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, const MappingScore& score,
                                 std::int64_t max_evaluations, const FrozenParts& frozen);
 
+// Iterated local search: from the polished `start`, kick the best mapping with a few random moves
+// (prime factors to random slots, keep toggles, a loop brought innermost), polish, and keep the result
+// when it is better, until `max_evaluations` are spent. Escapes the local optima that single moves
+// cannot leave (e.g. a tiling that must change at two levels at once). Deterministic for a seed.
+LocalSearchResult refineMapping(Evaluator& evaluator, const Mapping& start, const MappingScore& score,
+                                std::int64_t max_evaluations, const FrozenParts& frozen, std::uint64_t seed);
+
 }  // namespace cosa
