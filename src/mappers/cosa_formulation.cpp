@@ -341,28 +341,52 @@ std::vector<Term> CosaFormulation::logTileUpperBound(int ds, int level) {
     const int omega =
         model_.addVariable(fmt::format("window_{}_{}_{}", workload_.data_spaces[ds].name, a, level), 0,
                            kLogUpper, VarType::Continuous);
-    std::vector<int> is_active;
-    if (!relaxed)
-      for (const ProjectionTerm* term : live) is_active.push_back(active(term->dim));
-    for (std::size_t i = 0; i < live.size(); ++i) {
-      const ProjectionTerm* term = live[i];
+    if (relaxed) {
+      // Extent >= c_i (n_i - 1) + 1 >= n_i.
+      for (const ProjectionTerm* term : live)
+        model_.addGreaterEqual(fmt::format("window_{}_{}_{}_{}", workload_.data_spaces[ds].name, a, level,
+                                           workload_.dimensions[term->dim]),
+                               plus({{omega, 1}}, logExtent(term->dim, level), -1.0), 0);
+      total.push_back({omega, 1});
+      continue;
+    }
+    // Extent <= sum_i c_i n_i over the active terms (those whose loops are not 1 here): in log2 a
+    // log-sum-exp of y_i = log2 c_i + log2 n_i, held above by its tangent planes
+    // w . y + H(w) for weights w on the simplex (within ~0.01 bit of the curve, so the rare
+    // overflow the tangents miss is repaired on the exact model).
+    std::vector<std::vector<Term>> y;
+    for (const ProjectionTerm* term : live) {
+      std::vector<Term> yi = logExtent(term->dim, level);
+      if (term->coefficient > 1)
+        yi.push_back({active(term->dim), std::log2(static_cast<double>(term->coefficient))});
+      y.push_back(std::move(yi));
+    }
+    const std::size_t k = live.size();
+    std::vector<std::vector<double>> weights;
+    for (std::size_t i = 0; i < k; ++i) {
+      std::vector<double> w(k, 0.0);
+      w[i] = 1;
+      weights.push_back(w);
+    }
+    for (std::size_t i = 0; i < k; ++i)
+      for (std::size_t j = i + 1; j < k; ++j)
+        for (double t = 0.1; t < 0.95; t += 0.1) {
+          std::vector<double> w(k, 0.0);
+          w[i] = t;
+          w[j] = 1 - t;
+          weights.push_back(w);
+        }
+    if (k > 2) weights.push_back(std::vector<double>(k, 1.0 / static_cast<double>(k)));
+    for (std::size_t n = 0; n < weights.size(); ++n) {
       std::vector<Term> row{{omega, 1}};
-      row = plus(row, logExtent(term->dim, level), -1.0);
-      const std::string name = fmt::format("window_{}_{}_{}_{}", workload_.data_spaces[ds].name, a, level,
-                                           workload_.dimensions[term->dim]);
-      if (relaxed) {
-        // Extent >= c_i (n_i - 1) + 1 >= n_i.
-        model_.addGreaterEqual(name, row, 0);
-        continue;
+      double entropy = 0;
+      for (std::size_t i = 0; i < k; ++i) {
+        if (weights[n][i] <= 0) continue;
+        row = plus(row, y[i], -weights[n][i]);
+        entropy -= weights[n][i] * std::log2(weights[n][i]);
       }
-      // Extent <= m * max_i c_i n_i over the m active terms, and log2(m) <= m - 1; the row of an
-      // inactive term (n_i = 1) is switched off.
-      const double log_c = std::log2(static_cast<double>(term->coefficient));
-      const double switch_off = log_c + static_cast<double>(live.size() - 1);
-      for (std::size_t j = 0; j < live.size(); ++j)
-        if (j != i) row.push_back({is_active[j], -1.0});
-      row.push_back({is_active[i], -switch_off});
-      model_.addGreaterEqual(name, row, log_c - switch_off);
+      model_.addGreaterEqual(fmt::format("window_{}_{}_{}_{}", workload_.data_spaces[ds].name, a, level, n),
+                             row, entropy);
     }
     total.push_back({omega, 1});
   }
