@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
+#include <cstdlib>
 #include <numeric>
 #include <stdexcept>
 
@@ -194,7 +195,7 @@ int CosaFormulation::addEnergyTerm(const std::string& name, std::vector<Term> lo
   // apart (within 5% of the curve); counts far below the MAC count are negligible.
   const int e = model_.addVariable("energy_" + name, 0, solver::kInfinity, VarType::Continuous);
   const double hi = std::ceil(log_macs) + 6;
-  for (double x0 = std::max(0.0, hi - 30); x0 <= hi; x0 += 1) {
+  for (double x0 = std::max(0.0, hi - 30); x0 <= hi; x0 += std::getenv("COSA_STEP2") ? 2 : 1) {
     const double value = cost_pJ * std::exp2(x0 - log_macs);
     model_.addGreaterEqual(fmt::format("energy_{}_{}", name, x0), {{e, 1}, {x, -value * std::numbers::ln2}},
                            value * (1 - std::numbers::ln2 * x0));
@@ -370,7 +371,7 @@ std::vector<Term> CosaFormulation::logTileUpperBound(int ds, int level) {
     }
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = i + 1; j < k; ++j)
-        for (double t = 0.1; t < 0.95; t += 0.1) {
+        for (double t = 0.1; t < 0.95; t += std::getenv("COSA_COARSE") ? 0.4 : 0.1) {
           std::vector<double> w(k, 0.0);
           w[i] = t;
           w[j] = 1 - t;
@@ -577,7 +578,15 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
           model_.addVariable(fmt::format("reuse_{}_{}", ds_name, l), 0, kLogUpper, VarType::Continuous);
       std::vector<Term> reuse_sum{{reuse, 1}};
       std::vector<int> clear_between;
-      for (int k = l + 1; k < levels && max_reuse > 0; ++k) {
+      // The log-space proxies credit the next level only (small, fast MIPs); the energy model
+      // follows runs of loops that leave ds alone up to the nearest level that surely keeps it.
+      int reuse_top = l + 2;
+      if (energy_model) {
+        reuse_top = l + 1;
+        while (reuse_top < levels && !(keepFixed(reuse_top, ds) && keep_[reuse_top][ds])) ++reuse_top;
+        reuse_top = std::min(levels, reuse_top + 1);
+      }
+      for (int k = l + 1; k < reuse_top && max_reuse > 0; ++k) {
         const int r = model_.addVariable(fmt::format("reuse_{}_{}_{}", ds_name, l, k), 0, kLogUpper,
                                          VarType::Continuous);
         reuse_sum.push_back({r, -1});
@@ -729,9 +738,13 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
     case ScheduleObjective::Edp:
       objective_terms = plus({{T, 1.0}}, traffic_sum, 1.0);
       break;
-    case ScheduleObjective::EnergyModel:
-      objective_terms = plus({{T, 1e-3}}, energy_sum, 1.0);
+    case ScheduleObjective::EnergyModel: {
+      // Latency at a tenth of its EDP weight: energy first, yet no flat plateau of equal-energy
+      // schedules for the solver to wade through.
+      const double reference = reference_energy_per_mac_ > 0 ? reference_energy_per_mac_ : 1.0;
+      objective_terms = plus({{T, 0.1 * reference * std::numbers::ln2}}, energy_sum, 1.0);
       break;
+    }
     case ScheduleObjective::EdpModel: {
       // log EDP = log E + log cycles; around E = reference, d(ln EDP) = dE / reference + ln2 dT.
       const double reference = reference_energy_per_mac_ > 0 ? reference_energy_per_mac_ : 1.0;

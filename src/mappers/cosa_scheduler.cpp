@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -223,7 +224,7 @@ std::vector<ScheduleObjective> proxyObjectives(ScheduleObjective objective) {
     case Edp:
       // Every proxy the energy and latency goals solve, so that EDP never loses to either of them;
       // EdpModel linearises EDP around EnergyModel's energy, so it comes after it.
-      return {Edp, Energy, Latency, CosaPaper, EnergyModel, EdpModel};
+      return {Edp, Energy, Latency, CosaPaper, EnergyModel};
     case Energy:
       return {Energy, CosaPaper, EnergyModel};
     default:
@@ -270,6 +271,10 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
         solveOneProxy(arch, workload, constraints, evaluator, options, proxy, formulation_options);
     solve_time += candidate.solve_time_s;
     busy_time += candidate.total_time_s;
+    if (std::getenv("COSA_DEBUG"))
+      fmt::print(stderr, "proxy {} solve {:.2f}s status {} vars {} rows {} unpolished edp {:.4g}\n", toString(proxy),
+                 candidate.solve_time_s, static_cast<int>(candidate.status), candidate.variables, candidate.constraints,
+                 candidate.unpolished.edp());
     if (!candidate.found) {
       if (failure.message.empty()) failure = candidate;
       continue;
@@ -291,8 +296,11 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
         pick[g] = std::move(polished);
     }
     busy_time += secondsSince(polish_start);
-    if (proxy == ScheduleObjective::EnergyModel)
-      formulation_options.reference_energy_per_mac = candidate.unpolished.energyPerMac();
+    // The energy-model proxies weigh latency against energy around the least energy seen so far.
+    for (const auto& p : pick)
+      if (p && (formulation_options.reference_energy_per_mac <= 0 ||
+                p->evaluation.energyPerMac() < formulation_options.reference_energy_per_mac))
+        formulation_options.reference_energy_per_mac = p->evaluation.energyPerMac();
   }
   // Each goal's pick refined for that goal; the best for this goal wins (so EDP is never worse than
   // what the energy or latency goal would return).
