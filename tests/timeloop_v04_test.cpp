@@ -1,0 +1,209 @@
+// Timeloop v0.4 specifications (timeloopfe): the four example designs of
+// timeloop-accelergy-exercises (tests/data/v04/README.md), in their v0.4 user form and as
+// timeloopfe's processed output, against Timeloop 019f107's numbers and their v0.3 forms; and the
+// reader's handling of expressions, merge keys, templates and errors.
+#include <fmt/format.h>
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include "arch/arch_v04.hpp"
+#include "arch/arch_yaml.hpp"
+#include "mapping/constraints_yaml.hpp"
+#include "mapping/mapping_yaml.hpp"
+#include "model/energy.hpp"
+#include "model/evaluator.hpp"
+#include "workload/problem_yaml.hpp"
+
+namespace cosa {
+namespace {
+
+const std::string kDir = std::string(COSA_TEST_DATA_DIR) + "/v04/";
+
+std::string design(const std::string& name, const std::string& file) { return kDir + name + "/" + file; }
+
+struct Reference {
+  const char* design;
+  std::int64_t cycles;
+  double energy_pJ;
+};
+
+// timeloop-model 019f107 on each design's parsed-processed-input.yaml converted to its input
+// (version 0.3, data-spaces, read-write, architecture_constraints and `mapping: []` removed, ERT
+// version 0.3) with the design's timeloop-mapper.map.yaml (type bypass) and ERT: the summary's
+// "Energy: ... uJ" (2 decimals) and cycles. docs/timeloop-v04.md.
+const std::vector<Reference> kTimeloop019f107 = {{"simple_weight_stationary", 903168, 154.28e6},
+                                                 {"simple_output_stationary", 677376, 119.08e6},
+                                                 {"eyeriss_like", 86016, 60.76e6},
+                                                 {"simba_like", 225792, 241.51e6}};
+
+Evaluation evaluateDesign(const std::string& name, const std::string& arch_file) {
+  const Architecture arch = loadArchitecture(design(name, arch_file));
+  const Workload workload = loadProblem(kDir + "default_problem.yaml");
+  const EnergyTable energy = loadErt(design(name, "timeloop-mapper.ERT.yaml"), arch);
+  const Mapping mapping = loadMapping(design(name, "timeloop-mapper.map.yaml"), arch, workload);
+  return Evaluator(arch, workload, energy).evaluate(mapping);
+}
+
+TEST(TimeloopV04, ReferenceMappingsMatchTimeloop019f107FromBothForms) {
+  for (const Reference& ref : kTimeloop019f107) {
+    for (const char* file : {"arch.yaml", "parsed-processed-input.yaml"}) {
+      SCOPED_TRACE(fmt::format("{} / {}", ref.design, file));
+      const Evaluation e = evaluateDesign(ref.design, file);
+      ASSERT_TRUE(e.valid) << e.error;
+      EXPECT_EQ(e.cycles, ref.cycles);
+      EXPECT_NEAR(e.energy_pJ, ref.energy_pJ, ref.energy_pJ * 1e-3);  // within 0.1%
+      EXPECT_NEAR(e.energy_pJ, ref.energy_pJ, 0.005e6);               // and to the printed 2 decimals
+    }
+  }
+}
+
+// Constraints in a fixed order (timeloopfe writes a node's constraints in the order they were
+// written, and bypass lists in set order).
+Constraints canonical(Constraints c) {
+  for (LevelConstraint& item : c.items) {
+    std::sort(item.keep.begin(), item.keep.end());
+    std::sort(item.bypass.begin(), item.bypass.end());
+  }
+  std::sort(c.items.begin(), c.items.end(), [](const LevelConstraint& a, const LevelConstraint& b) {
+    return std::tie(a.level, a.kind) < std::tie(b.level, b.kind);
+  });
+  return c;
+}
+
+TEST(TimeloopV04, ProcessedFileIsArchProblemAndConstraintsAtOnce) {
+  for (const Reference& ref : kTimeloop019f107) {
+    SCOPED_TRACE(ref.design);
+    const std::string processed = design(ref.design, "parsed-processed-input.yaml");
+    const Architecture from_processed = loadArchitecture(processed);
+    Architecture from_user = loadArchitecture(design(ref.design, "arch.yaml"));
+    from_user.name = from_processed.name;  // both named after their files
+    EXPECT_EQ(from_user, from_processed);
+    const Workload workload = loadProblem(processed);
+    Workload user_problem = loadProblem(kDir + "default_problem.yaml");
+    user_problem.name = workload.name;
+    EXPECT_EQ(workload, user_problem);
+    // The constraints written inside the v0.4 tree are the ones timeloopfe wrote out.
+    EXPECT_EQ(canonical(loadConstraints(design(ref.design, "arch.yaml"), from_user, workload)),
+              canonical(loadConstraints(processed, from_processed, workload)));
+  }
+}
+
+TEST(TimeloopV04, DummyLevelsAndMeshesAsTimeloopfeNamesThem) {
+  const Architecture eyeriss = loadArchitecture(design("eyeriss_like", "arch.yaml"));
+  std::vector<std::string> names;
+  for (const StorageLevel& l : eyeriss.levels) names.push_back(fmt::format("{}x{}", l.name, l.instances));
+  // Innermost first; !Parallel branches become consecutive levels in the order written.
+  EXPECT_THAT(names, ::testing::ElementsAre("psum_spadx168", "weights_spadx168", "ifmap_spadx168",
+                                            "inter_PE_spatialx14", "inter_PE_column_spatialx1",
+                                            "shared_glbx1", "DRAMx1"));
+  const StorageLevel& dummy = eyeriss.levels[3];
+  EXPECT_EQ(dummy.entries, 1);
+  EXPECT_EQ(dummy.word_bits, 1);
+  EXPECT_EQ(dummy.mesh_x, 14);
+  EXPECT_EQ(eyeriss.fanout(3), 12);  // PE: meshY 12
+  EXPECT_EQ(eyeriss.fanoutX(3), 1);
+  EXPECT_EQ(eyeriss.fanout(4), 14);  // PE_column: meshX 14
+  EXPECT_EQ(eyeriss.fanoutX(4), 14);
+  EXPECT_EQ(eyeriss.arithmetic.instances, 168);
+  // simba_like: the System container's datawidth 8 reaches every component that does not set one.
+  const Architecture simba = loadArchitecture(design("simba_like", "arch.yaml"));
+  EXPECT_EQ(simba.levels[simba.levelIndex("PEAccuBuffer")].word_bits, 24);
+  EXPECT_EQ(simba.arithmetic.word_bits, 8);
+}
+
+// --- v0.3 against v0.4 ---------------------------------------------------------------------------
+
+// The v0.3 form (commit 1c8dd19) with the keys Timeloop ignores and cosa's v0.3 reader may not
+// (subclass, nports, update_fifo_depth) taken out, so the comparison does not depend on how unknown
+// keys are treated.
+Architecture loadV03(const std::string& name) {
+  YamlView root = YamlView::loadFile(design(name, "v03/arch.yaml"));
+  std::function<void(YAML::Node)> strip = [&](YAML::Node node) {
+    if (node.IsMap()) {
+      for (const char* key : {"subclass", "nports", "update_fifo_depth"}) node.remove(key);
+      for (auto entry : node) strip(entry.second);
+    } else if (node.IsSequence()) {
+      for (auto element : node) strip(element);
+    }
+  };
+  strip(root.node());
+  return parseArchitecture(root);
+}
+
+// Every difference between the two forms, level by level (by name; the dummy levels timeloopfe
+// adds and levels only one form has are listed as such).
+std::vector<std::string> differences(const Architecture& v03, const Architecture& v04) {
+  std::vector<std::string> out;
+  for (const StorageLevel& a : v03.levels)
+    if (v04.levelIndex(a.name) < 0) out.push_back("only in v0.3: " + a.name);
+  for (const StorageLevel& b : v04.levels) {
+    const int i = v03.levelIndex(b.name);
+    if (i < 0) {
+      out.push_back("only in v0.4: " + b.name);
+      continue;
+    }
+    const StorageLevel& a = v03.levels[i];
+    auto field = [&](const char* what, const auto& x, const auto& y) {
+      if (!(x == y)) out.push_back(fmt::format("{}.{}: {} vs {}", a.name, what, x, y));
+    };
+    auto optional = [](const auto& v) { return v ? fmt::format("{}", *v) : std::string("-"); };
+    field("technology", a.technology, b.technology);
+    field("entries", optional(a.entries), optional(b.entries));
+    field("instances", a.instances, b.instances);
+    field("word_bits", a.word_bits, b.word_bits);
+    field("block_size", a.block_size, b.block_size);
+    field("cluster_size", a.cluster_size, b.cluster_size);
+    field("num_banks", a.num_banks, b.num_banks);
+    field("read_bandwidth", optional(a.read_bandwidth), optional(b.read_bandwidth));
+    field("write_bandwidth", optional(a.write_bandwidth), optional(b.write_bandwidth));
+    // No meshX means all instances on X.
+    field("mesh_x", a.mesh_x.value_or(a.instances), b.mesh_x.value_or(b.instances));
+  }
+  if (!(v03.arithmetic.instances == v04.arithmetic.instances))
+    out.push_back(
+        fmt::format("arithmetic.instances: {} vs {}", v03.arithmetic.instances, v04.arithmetic.instances));
+  if (!(v03.arithmetic.word_bits == v04.arithmetic.word_bits))
+    out.push_back(
+        fmt::format("arithmetic.word_bits: {} vs {}", v03.arithmetic.word_bits, v04.arithmetic.word_bits));
+  return out;
+}
+
+TEST(TimeloopV04, SameDesignsInV03AndV04Forms) {
+  const auto diff = [](const std::string& name) {
+    return differences(loadV03(name), loadArchitecture(design(name, "arch.yaml")));
+  };
+  // The simple designs are the same but for the dummy level that carries the PE array's fan-out
+  // (in v0.3 the fan-out hangs off shared_glb directly).
+  EXPECT_THAT(diff("simple_weight_stationary"), ::testing::ElementsAre("only in v0.4: inter_PE_spatial"));
+  EXPECT_THAT(diff("simple_output_stationary"), ::testing::ElementsAre("only in v0.4: inter_PE_spatial"));
+  // eyeriss_like: the v0.4 design is 8-bit (datawidth 8: twice the words in the same bits, twice
+  // the words per 64-bit access) where the v0.3 one is 16-bit; v0.3's DummyBuffer[0..13] (a 16-word
+  // regfile that carried the column fan-out) became the two dummy levels.
+  EXPECT_THAT(
+      diff("eyeriss_like"),
+      ::testing::ElementsAre("only in v0.3: DummyBuffer", "weights_spad.entries: 192 vs 384",
+                             "weights_spad.word_bits: 16 vs 8", "weights_spad.block_size: 1 vs 2",
+                             "ifmap_spad.entries: 12 vs 24", "ifmap_spad.word_bits: 16 vs 8",
+                             "ifmap_spad.block_size: 1 vs 2", "only in v0.4: inter_PE_spatial",
+                             "only in v0.4: inter_PE_column_spatial", "shared_glb.entries: 65536 vs 131072",
+                             "shared_glb.word_bits: 16 vs 8", "shared_glb.block_size: 4 vs 8",
+                             "DRAM.word_bits: 16 vs 8", "DRAM.block_size: 4 vs 8"));
+  // simba_like: the same levels plus three dummies, except PEWeightRegs: v0.4 writes `cluster_size:
+  // 64` (with an underscore), which Timeloop 019f107 does not read (it reads `cluster-size`), so
+  // its 512-bit width makes 64-word blocks instead of 64 one-word clusters.
+  EXPECT_THAT(diff("simba_like"),
+              ::testing::ElementsAre(
+                  "PEWeightRegs.entries: 1 vs 64", "PEWeightRegs.block_size: 1 vs 64",
+                  "PEWeightRegs.cluster_size: 64 vs 1", "only in v0.4: inter_reg_mac_spatial",
+                  "only in v0.4: inter_distributed_buffers_spatial", "only in v0.4: inter_PE_spatial"));
+}
+
+}  // namespace
+}  // namespace cosa
