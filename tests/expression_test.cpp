@@ -115,7 +115,7 @@ TEST(Expression, VariablesEvaluateInOrder) {
     vars.find("tech");
     ADD_FAILURE() << "a string variable used as a number";
   } catch (const ExpressionError& e) {
-    EXPECT_EQ(e.reason(), "variable 'tech' is the quoted string '45nm', not a number");
+    EXPECT_EQ(e.reason(), "variable 'tech' is '45nm' ('45nm' is not a number or a name), not a number");
   }
 }
 

@@ -205,5 +205,143 @@ TEST(TimeloopV04, SameDesignsInV03AndV04Forms) {
                   "only in v0.4: inter_distributed_buffers_spatial", "only in v0.4: inter_PE_spatial"));
 }
 
+// --- expressions, anchors, errors --------------------------------------------------------------
+
+TEST(TimeloopV04, VariablesExpressionsAndMergeKeys) {
+  const std::string file = kDir + "expressions_and_anchors.yaml";
+  const Architecture arch = loadArchitecture(file);
+  ASSERT_EQ(arch.numLevels(), 4);
+  const StorageLevel& dram = arch.levels[3];
+  EXPECT_EQ(dram.technology, "DRAM");
+  EXPECT_EQ(dram.block_size, 4);  // width_bits = word * 4 = 64 (the container's), datawidth 16
+  const StorageLevel& glb = arch.levels[2];
+  EXPECT_EQ(glb.word_bits, 16);   // datawidth: word, through `<<: *buf`
+  EXPECT_EQ(glb.num_banks, 2);    // n_banks through `<<: *buf`
+  EXPECT_EQ(glb.block_size, 4);   // width 64 / 16
+  EXPECT_EQ(glb.entries, 32768);  // depth = 64 * 1024 * 8 // 64 = 8192 rows of 4 words
+  EXPECT_EQ(arch.levels[1].name, "inter_PE_spatial");
+  EXPECT_EQ(arch.fanout(1), 8);  // meshX pe_rows = 4, meshY 2 ** 1
+  EXPECT_EQ(arch.fanoutX(1), 4);
+  const StorageLevel& spad = arch.levels[0];
+  EXPECT_EQ(spad.entries, 16);  // "max(16, 2 * 4)"
+  EXPECT_EQ(spad.instances, 8);
+  EXPECT_EQ(arch.arithmetic.instances, 8);
+
+  const Workload workload = loadProblem(kDir + "default_problem.yaml");
+  const Constraints c = canonical(loadConstraints(file, arch, workload));
+  auto dims = [&](const std::vector<int>& list) {
+    std::string out;
+    for (int d : list) out += workload.dimensions[d];
+    return out;
+  };
+  // spad: `<<<: *cons` adds keep [Weights] and merges temporal factors [R=1] into the temporal
+  // map that also sets a permutation; the optimizer puts R (factor 1) and N (bound 1) innermost.
+  const LevelConstraint* temporal = nullptr;
+  const LevelConstraint* spatial = nullptr;
+  const LevelConstraint* bypass = nullptr;
+  for (const LevelConstraint& item : c.items) {
+    if (item.level == 0 && item.kind == ConstraintKind::Temporal) temporal = &item;
+    if (item.level == 0 && item.kind == ConstraintKind::Bypass) bypass = &item;
+    if (item.level == 1 && item.kind == ConstraintKind::Spatial) spatial = &item;
+  }
+  ASSERT_TRUE(temporal && spatial && bypass);
+  EXPECT_EQ(dims(temporal->permutation), "NRPQ");
+  EXPECT_EQ(temporal->factors, (std::vector<std::pair<int, std::int64_t>>{{workload.dimIndex("R"), 1}}));
+  EXPECT_EQ(bypass->keep, std::vector<int>{workload.dataSpaceIndex("Weights")});
+  // The container's spatial constraints ("CM" as a string) went to its dummy level.
+  EXPECT_EQ(dims(spatial->permutation), "NSRCM");
+}
+
+// The InputError `text` gives, as "file:line:col: field: reason" (what the CLI prints).
+std::string errorOf(const std::string& text, const std::function<void(const YamlView&)>& read) {
+  try {
+    read(YamlView::loadString(text, "spec.yaml"));
+  } catch (const InputError& e) {
+    return fmt::format("{}: {}: {}", describe(e.where()), e.field(), e.reason());
+  }
+  return "no error";
+}
+std::string archError(const std::string& text) {
+  return errorOf(text, [](const YamlView& root) { parseArchitecture(root); });
+}
+
+const std::string kHead =
+    "architecture:\n  version: 0.4\n  nodes:\n  - !Component {name: DRAM, class: DRAM, attributes: "
+    "{width: 64, datawidth: 16}}\n";
+const std::string kMac = "  - !Component {name: mac, class: intmac}\n";
+
+TEST(TimeloopV04, ErrorsNameFileLineAndReason) {
+  EXPECT_EQ(
+      archError(kHead +
+                "  - !Component\n    name: buf\n    class: SRAM\n    attributes:\n      depth: 10 / 0\n"
+                "      width: 16\n      datawidth: 16\n" +
+                kMac),
+      "spec.yaml:9:14: architecture.nodes[1].attributes.depth: cannot evaluate '10 / 0': division by zero");
+  EXPECT_EQ(
+      archError("variables: {rows: 12}\n" + kHead + "  - !Container {name: PE, spatial: {meshX: cols}}\n" +
+                kMac),
+      "spec.yaml:6:44: architecture.nodes[1].spatial.meshX: cannot evaluate 'cols': unknown name 'cols'");
+  EXPECT_EQ(
+      archError(kHead + "  - !Box {name: b}\n" + kMac),
+      "spec.yaml:5:5: architecture.nodes[1]: unknown tag '!Box' (a v0.4 architecture node needs one of the "
+      "tags !Container, !Component, !Parallel, !Hierarchical, !Nothing)");
+  EXPECT_EQ(
+      archError(kHead + kMac +
+                "  - !Component {name: r, class: regfile, attributes: {depth: 1, width: 16}}\n"),
+      "spec.yaml:2:3: architecture: the last component of a v0.4 architecture must be a compute component "
+      "(class mac, intmac, fpmac or compute)");
+  EXPECT_THAT(archError(kHead +
+                        "  - !Component {name: r, class: regfile, attributes: {depth: 4, width: 16, "
+                        "datawidth: 16, compression_supported: true}}\n" +
+                        kMac),
+              ::testing::HasSubstr("attribute 'compression_supported' = true is not supported by cosa"));
+  EXPECT_THAT(archError("sparse_optimizations: {version: 0.4, targets: [{target: DRAM}]}\n" + kHead + kMac),
+              ::testing::HasSubstr("sparse optimizations are not supported by cosa"));
+  // Jinja templates: named at their line, with what to do instead.
+  EXPECT_EQ(
+      archError(kHead + "  - !Component {name: b, class: SRAM, attributes: {depth: {{depth}}}}\n" + kMac),
+      "spec.yaml:5:59: : '{{' looks like a Jinja template, which cosa does not render; render it with "
+      "timeloopfe first, or pass the parsed-processed-input.yaml it writes");
+  EXPECT_EQ(archError("{% include 'x.yaml' %}\n"),
+            "spec.yaml:1:1: : '{%' looks like a Jinja template, which cosa does not render; render it with "
+            "timeloopfe first, or pass the parsed-processed-input.yaml it writes");
+  // Densities (sparse workloads).
+  EXPECT_THAT(errorOf("problem:\n  version: 0.4\n  instance: {C: 2, densities: {Inputs: 0.5}}\n  shape: "
+                      "{name: x, dimensions: [C], data_spaces: [{name: A, projection: [[[C]]]}]}\n",
+                      [](const YamlView& root) { parseProblem(root); }),
+              ::testing::HasSubstr("densities (sparse workloads) are not supported by cosa"));
+}
+
+TEST(TimeloopV04, ParallelBranchesKeepEachDataSpaceOnce) {
+  const Workload workload = loadProblem(kDir + "default_problem.yaml");
+  auto constraintsError = [&](const std::string& branches) {
+    return errorOf(kHead + "  - !Parallel\n    nodes:\n" + branches + kMac,
+                   [&](const YamlView& root) { parseConstraints(root, parseArchitecture(root), workload); });
+  };
+  auto reg = [](const char* name, const char* keep) {
+    return fmt::format(
+        "    - !Component {{name: {}, class: regfile, attributes: {{depth: 4, width: 16, datawidth: 16}}, "
+        "constraints: {{dataspace: {{keep: [{}]}}}}}}\n",
+        name, keep);
+  };
+  EXPECT_EQ(
+      constraintsError(reg("a", "Weights, Inputs") + reg("b", "Inputs, Outputs")),
+      "spec.yaml:5:5: architecture.nodes[1]: data space 'Inputs' is kept in two branches of this !Parallel "
+      "(each data space may be kept in one branch only)");
+  EXPECT_THAT(constraintsError(reg("a", "Weights") + reg("b", "Outputs")),
+              ::testing::HasSubstr("no branch of this !Parallel keeps data space 'Inputs'"));
+  // A !Nothing branch keeps a data space without a level: every real branch bypasses it.
+  EXPECT_EQ(constraintsError(reg("a", "Weights") + reg("b", "Outputs") +
+                             "    - !Nothing {constraints: {dataspace: {keep: [Inputs]}}}\n"),
+            "no error");
+  EXPECT_THAT(
+      errorOf(kHead +
+                  "  - !Component {name: b, class: SRAM, attributes: {depth: 4, width: 16, datawidth: "
+                  "16}, constraints: {temporal: {maximize_dims: [[C, M]]}}}\n" +
+                  kMac,
+              [&](const YamlView& root) { parseConstraints(root, parseArchitecture(root), workload); }),
+      ::testing::HasSubstr("'maximize_dims' is not supported by cosa"));
+}
+
 }  // namespace
 }  // namespace cosa

@@ -293,7 +293,7 @@ class Flattener {
     attributes->expectMap();
     for (const auto& [key, value] : attributes->entries()) {
       Attribute a{key, value, std::nullopt, ""};
-      if (value.isScalar() && value.node().Tag() != "!") {
+      if (value.isScalar()) {  // quoted or not, as timeloopfe
         try {
           a.number = evaluateExpression(value.node().Scalar(),
                                         [&](std::string_view name) { return lookup(name, out); });
@@ -412,9 +412,12 @@ class Flattener {
   }
 
   void place(const std::string& name, const YamlView& cls, std::vector<Attribute> attributes, bool compute) {
+    // Inherited: the container attributes Timeloop reads (others, e.g. a container's helper values,
+    // are for expressions and Accelergy).
+    const auto& known = compute ? kComputePassed : kStoragePassed;
     for (const Attribute& a : inherited_)
-      if (std::none_of(attributes.begin(), attributes.end(),
-                       [&](const Attribute& b) { return b.key == a.key; }))
+      if (contains(known, a.key) && std::none_of(attributes.begin(), attributes.end(),
+                                                 [&](const Attribute& b) { return b.key == a.key; }))
         attributes.push_back(a);
     YAML::Node attrs = normalizedAttributes(attributes, compute);
     // The cumulative mesh replaces anything written (as timeloopfe does).
@@ -462,7 +465,7 @@ YAML::Node normalizeProcessedNode(const YamlView& node, int depth) {
         attrs->expectMap();
         for (const auto& [key, value] : attrs->entries()) {
           Attribute a{key, value, std::nullopt, ""};
-          if (value.isScalar() && value.node().Tag() != "!") {
+          if (value.isScalar()) {  // quoted or not, as timeloopfe
             try {
               a.number = evaluateExpression(value.node().Scalar(), nullptr);
             } catch (const ExpressionError& e) {

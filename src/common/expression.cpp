@@ -330,8 +330,6 @@ Variables Variables::read(const YamlView& root) {
     Entry entry{key, std::nullopt, ""};
     if (!value.isScalar()) {
       entry.why_not = "not a single value";
-    } else if (value.node().Tag() == "!") {
-      entry.why_not = fmt::format("the quoted string '{}'", value.node().Scalar());
     } else {
       std::string error;
       entry.value = out.evaluate(value, &error);
