@@ -202,7 +202,7 @@ std::int64_t positiveInt(const YamlView& where, const ExpressionValue& value, st
 // Walks the `nodes:` tree as timeloopfe's v4-to-v3 step does, collecting the flattened components.
 class Flattener {
  public:
-  Flattener(const YamlView& root, Variables variables) : root_(root), variables_(std::move(variables)) {}
+  explicit Flattener(Variables variables) : variables_(std::move(variables)) {}
 
   YAML::Node run(const YamlView& architecture) {
     walk(architecture.get("nodes"), {}, 0);
@@ -359,7 +359,7 @@ class Flattener {
     tree_.leaves.push_back(
         {Leaf::Kind::Container, name, element, element.find("constraints"), x * y, branches});
     if (x * y != 1) {
-      placeDummy(name, element);
+      placeDummy(name);
       applyMesh(element, x, y);
     }
   }
@@ -386,14 +386,14 @@ class Flattener {
     if (kind == Kind::Nothing) return;
     if (x * y != 1) {
       if (inParallel_) element.fail("components with a fan-out directly under a !Parallel are not supported");
-      placeDummy(name, element);
+      placeDummy(name);
       applyMesh(element, x, y);
     }
     place(name, element.get("class"), attributes, kind == Kind::Compute);
     last_was_compute_ = kind == Kind::Compute;
   }
 
-  void placeDummy(const std::string& name, const YamlView& element) {
+  void placeDummy(const std::string& name) {
     // As timeloopfe: 1 word of 1 bit, technology -1; it keeps nothing, so it costs nothing.
     YAML::Node attributes(YAML::NodeType::Map);
     attributes["width"] = 1;
@@ -408,7 +408,6 @@ class Flattener {
     c["attributes"] = attributes;
     components_.push_back(c);
     last_was_compute_ = false;
-    (void)element;
   }
 
   void place(const std::string& name, const YamlView& cls, std::vector<Attribute> attributes, bool compute) {
@@ -430,7 +429,6 @@ class Flattener {
     components_.push_back(c);
   }
 
-  const YamlView& root_;
   Variables variables_;
   std::vector<Attribute> inherited_;
   YAML::Node components_{YAML::NodeType::Sequence};
@@ -518,7 +516,7 @@ Tree readTree(const YamlView& root) {
   resolveMergeKeys(root.node(), root.file());
   const YamlView arch = root.has("architecture") ? root.get("architecture") : root.get("arch");
   arch.expectMap();
-  Flattener flattener(root, Variables::read(root));
+  Flattener flattener(Variables::read(root));
   flattener.run(arch);
   return std::move(flattener).tree();
 }
@@ -532,7 +530,7 @@ Architecture parseArchitecture(const YamlView& root) {
   YAML::Node normalized;
   if (arch.has("nodes")) {
     arch.checkKeys({"version", "nodes", "name"});
-    Flattener flattener(root, Variables::read(root));
+    Flattener flattener(Variables::read(root));
     normalized = flattener.run(arch);
     // Sparse optimizations inside the tree.
     for (const Leaf& leaf : std::move(flattener).tree().leaves)
