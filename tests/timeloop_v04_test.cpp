@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <functional>
 #include <string>
 #include <tuple>
@@ -15,6 +16,7 @@
 
 #include "arch/arch_v04.hpp"
 #include "arch/arch_yaml.hpp"
+#include "cli_support.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "mapping/mapping_yaml.hpp"
 #include "model/energy.hpp"
@@ -341,6 +343,39 @@ TEST(TimeloopV04, ParallelBranchesKeepEachDataSpaceOnce) {
                   kMac,
               [&](const YamlView& root) { parseConstraints(root, parseArchitecture(root), workload); }),
       ::testing::HasSubstr("'maximize_dims' is not supported by cosa"));
+}
+
+// The CLI: the processed file as architecture, problem and mapspace at once; schedule with an ERT.
+TEST(TimeloopV04, CliTakesTheProcessedFileForEverything) {
+  const std::string processed = design("eyeriss_like", "parsed-processed-input.yaml");
+  const auto evaluated =
+      test::runCosa(fmt::format("evaluate --arch {0} --problem {0} --mapping {1} --ert {2} --json", processed,
+                                design("eyeriss_like", "timeloop-mapper.map.yaml"),
+                                design("eyeriss_like", "timeloop-mapper.ERT.yaml")));
+  ASSERT_EQ(evaluated.exit_code, 0) << evaluated.err;
+  EXPECT_THAT(evaluated.out, ::testing::HasSubstr("\"cycles\": 86016"));
+  const std::string out = ::testing::TempDir() + "v04_schedule";
+  const auto scheduled =
+      test::runCosa(fmt::format("schedule --arch {0} --problem {0} --mapspace {0} --ert {1} --out {2}",
+                                processed, design("eyeriss_like", "timeloop-mapper.ERT.yaml"), out));
+  ASSERT_EQ(scheduled.exit_code, 0) << scheduled.err;
+  // Scored with the same ERT, the schedule's EDP is no worse than the reference mapping's
+  // (86,016 cycles x 60.76 uJ).
+  const Architecture arch = loadArchitecture(processed);
+  const Workload workload = loadProblem(processed);
+  const Evaluation e =
+      Evaluator(arch, workload, loadErt(design("eyeriss_like", "timeloop-mapper.ERT.yaml"), arch))
+          .evaluate(loadMapping(out + "/mapping.yaml", arch, workload));
+  ASSERT_TRUE(e.valid) << e.error;
+  EXPECT_LE(static_cast<double>(e.cycles) * e.energy_pJ, 86016 * 60.76e6);
+
+  // A Jinja template: exit 2, the file and line named.
+  const std::string jinja = ::testing::TempDir() + "v04_jinja.yaml";
+  std::ofstream(jinja) << "architecture:\n  version: 0.4\n  nodes: {{ nodes }}\n";
+  const auto rejected = test::runCosa(fmt::format("evaluate --arch {0} --problem {0} --mapping {0}", jinja));
+  EXPECT_EQ(rejected.exit_code, 2);
+  EXPECT_THAT(rejected.err, ::testing::HasSubstr(jinja + ":3:10"));
+  EXPECT_THAT(rejected.err, ::testing::HasSubstr("looks like a Jinja template"));
 }
 
 }  // namespace
