@@ -378,5 +378,26 @@ TEST(TimeloopV04, CliTakesTheProcessedFileForEverything) {
   EXPECT_THAT(rejected.err, ::testing::HasSubstr("looks like a Jinja template"));
 }
 
+TEST(TimeloopV04, TopLevelConstraintsFile) {
+  const Architecture arch = loadArchitecture(design("simple_weight_stationary", "arch.yaml"));
+  const Workload workload = loadProblem(kDir + "default_problem.yaml");
+  const Constraints c = parseConstraints(
+      YamlView::loadString(
+          "constraints:\n  version: 0.4\n  targets:\n"
+          "  - {target: pe_spad, type: dataspace, keep_only: [Weights]}\n"
+          "  - {target: shared_glb, type: temporal, factors: [C=1, M=0], permutation: [M, P]}\n",
+          "constraints.yaml"),
+      arch, workload);
+  ASSERT_EQ(c.items.size(), 2u);
+  EXPECT_EQ(c.items[0].level, arch.levelIndex("pe_spad"));
+  EXPECT_EQ(c.items[0].keep, std::vector<int>{workload.dataSpaceIndex("Weights")});
+  EXPECT_EQ(c.items[0].bypass.size(), 2u);  // keep_only: every other data space is bypassed
+  EXPECT_EQ(c.items[1].level, arch.levelIndex("shared_glb"));
+  // M=0 is the whole dimension (32), as in Timeloop.
+  EXPECT_EQ(c.items[1].factors, (std::vector<std::pair<int, std::int64_t>>{{workload.dimIndex("C"), 1},
+                                                                           {workload.dimIndex("M"), 32}}));
+  EXPECT_EQ(c.items[1].permutation, (std::vector<int>{workload.dimIndex("M"), workload.dimIndex("P")}));
+}
+
 }  // namespace
 }  // namespace cosa

@@ -449,19 +449,17 @@ YamlView normalizeConstraints(const YamlView& root, const Workload& workload) {
   checkMapspace(root);
   YAML::Node targets(YAML::NodeType::Sequence);
   const auto arch = root.find("architecture");
-  if (isV04(arch) && arch->has("nodes")) {
-    targets = treeTargets(root, workload);
-  } else {
-    // timeloopfe's processed output: Timeloop's v0.3 constraints as written, plus any v0.4
-    // top-level targets.
-    for (const char* key : {"architecture_constraints", "arch_constraints"})
-      if (auto c = root.find(key)) {
-        const YamlView list = c->isMap() ? c->get("targets") : *c;
-        for (const YamlView& e : list.elements()) targets.push_back(e.node());
-      }
+  const bool tree = isV04(arch) && arch->has("nodes");
+  if (tree) targets = treeTargets(root, workload);  // top-level v0.4 targets are attached there
+  // Timeloop's v0.3 constraint lists as written (what timeloopfe's processed output holds).
+  for (const char* key : {"architecture_constraints", "arch_constraints"})
+    if (auto c = root.find(key)) {
+      const YamlView list = c->isMap() ? c->get("targets") : *c;
+      for (const YamlView& e : list.elements()) targets.push_back(e.node());
+    }
+  if (!tree)
     for (const TargetEntry& t : topLevelTargets(root))
       if (YAML::Node e = convertTarget(t, workload); e.IsDefined() && !e.IsNull()) targets.push_back(e);
-  }
   YAML::Node list(YAML::NodeType::Map);
   list["targets"] = targets;
   YAML::Node doc(YAML::NodeType::Map);
