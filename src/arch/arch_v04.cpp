@@ -234,7 +234,11 @@ class Flattener {
         element.expectMap();
         element.checkKeys({"nodes"});
         if (tag != "!Parallel") {
+          // A branch's own nodes are in sequence again, even inside a !Parallel (as in timeloopfe).
+          const bool outer = inParallel_;
+          inParallel_ = false;
           if (auto nodes = element.find("nodes")) walk(*nodes, branches, depth + 1);
+          inParallel_ = outer;
           continue;
         }
         const int id = static_cast<int>(tree_.parallels.size());
@@ -247,9 +251,10 @@ class Flattener {
             inner.emplace_back(id, index++);
             YAML::Node single(YAML::NodeType::Sequence);
             single.push_back(child.node());
+            const bool outer = inParallel_;
             inParallel_ = true;
             walk(YamlView(single, child.file(), nodes->path()), inner, depth + 1);
-            inParallel_ = false;
+            inParallel_ = outer;
           }
           tree_.parallels[id].branch_count = index;
         }
