@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "arch/arch_v04.hpp"
+
 namespace cosa {
 
 namespace {
@@ -511,6 +513,9 @@ Architecture parseArchitecture(const YamlView& root) {
     root.get("architecture").fail("give either arch or architecture, not both");
   const YamlView arch = root.has("arch") ? root.get("arch") : root.get("architecture");
   arch.expectMap();
+
+  // Timeloop v0.4 (timeloopfe's user form and its processed output): arch/arch_v04.
+  if (v04::declaresV04(arch)) return v04::parseArchitecture(root);
 
   Parsed parsed;
   if (auto version = arch.find("version")) {

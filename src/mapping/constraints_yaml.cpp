@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "mapping/constraints_v04.hpp"
 #include "mapping/mapping_yaml.hpp"
 
 // What Timeloop 019f107 accepts (src/mapping/constraints.cpp, src/applications/mapper), and how
@@ -224,6 +225,8 @@ class ConstraintReader {
 
 Constraints parseConstraints(const YamlView& root, const Architecture& arch, const Workload& workload) {
   root.expectMap();
+  // Timeloop v0.4 (timeloopfe's user form and processed output): mapping/constraints_v04.
+  if (v04::hasV04Constraints(root)) return parseConstraints(v04::normalizeConstraints(root, workload), arch, workload);
   ConstraintReader reader(arch, workload);
   bool found = root.has("mapspace") || root.has("mapspace_constraints") || root.has("arch_constraints") ||
                root.has("architecture_constraints");

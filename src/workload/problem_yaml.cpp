@@ -4,6 +4,8 @@
 
 #include <filesystem>
 
+#include "common/yaml_merge.hpp"
+#include "workload/problem_v04.hpp"
 #include "workload/shapes.hpp"
 
 namespace cosa {
@@ -43,6 +45,8 @@ Workload parseProblemNode(const YamlView& problem) { return parseProblemNode(pro
 
 Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& options) {
   problem.expectMap();
+  // Timeloop v0.4 (timeloopfe): read in its v0.3 form (without `variables:`; parseProblem has them).
+  if (v04::isV04Problem(problem)) return parseProblemNode(v04::normalizeProblem(problem, {}), options);
   const WorkloadShape shape = resolveShape(problem, options.default_shape);
 
   std::vector<std::string> instance_keys = shape.dimensions;
@@ -99,7 +103,12 @@ Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& opt
 
 Workload parseProblem(const YamlView& root) {
   root.expectMap();
-  return parseProblemNode(root.get("problem"));
+  const YamlView problem = root.get("problem");
+  if (v04::isV04Problem(problem)) {
+    resolveMergeKeys(root.node(), root.file());
+    return parseProblemNode(v04::normalizeProblem(problem, Variables::read(root)));
+  }
+  return parseProblemNode(problem);
 }
 
 Workload loadProblem(const std::string& path) {
