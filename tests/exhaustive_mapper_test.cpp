@@ -216,9 +216,24 @@ const std::vector<std::vector<SearchMetric>> kMetricSets = {
     {SearchMetric::Edp},
     {SearchMetric::LastLevelAccesses, SearchMetric::Delay}};
 
+// The naive search keeps every data space everywhere; so do these constraints (the exhaustive
+// mapper also searches the keep/bypass placements that constraints leave open).
+Constraints keepAll(const Architecture& arch, const Workload& workload) {
+  Constraints constraints;
+  for (int l = 0; l < arch.numLevels(); ++l) {
+    LevelConstraint keep;
+    keep.kind = ConstraintKind::Bypass;
+    keep.level = l;
+    for (int ds = 0; ds < workload.numDataSpaces(); ++ds) keep.keep.push_back(ds);
+    constraints.items.push_back(keep);
+  }
+  return constraints;
+}
+
 // The exhaustive optimum equals the naive one under every metric set.
 void expectMatchesNaive(const Architecture& arch, const Workload& workload, const NaiveResult& naive,
-                        const Constraints& constraints = {}) {
+                        std::optional<Constraints> given = std::nullopt) {
+  const Constraints constraints = given ? *given : keepAll(arch, workload);
   ASSERT_FALSE(naive.values.empty());
   for (const auto& metrics : kMetricSets) {
     ExhaustiveOptions options;
@@ -268,7 +283,8 @@ TEST(ExhaustiveMapper, MatchesNaiveBruteForceOnCnnLayer) {
 TEST(ExhaustiveMapper, EveryEvaluatedMappingFitsAfterPruning) {
   // At a complete assignment the fan-out and capacity checks are exact, so nothing evaluated fails.
   const Architecture arch = tinyArch();
-  const SearchResult result = exhaustiveMapper(arch, gemm(4, 2, 2), {}, builtinEnergyTable(arch));
+  const SearchResult result =
+      exhaustiveMapper(arch, gemm(4, 2, 2), keepAll(arch, gemm(4, 2, 2)), builtinEnergyTable(arch));
   ASSERT_TRUE(result.found);
   EXPECT_GT(result.evaluations, 0);
   EXPECT_EQ(result.valid, result.evaluations);
@@ -281,9 +297,11 @@ TEST(ExhaustiveMapper, OrderCollapseKeepsTheOptimum) {
     const Architecture arch = tinyArch(mesh, /*register_entries=*/16);
     const Workload workload = cnn(3, 2, 4);
     ExhaustiveOptions options;
-    const SearchResult collapsed = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch), options);
+    const SearchResult collapsed =
+        exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch), options);
     options.collapse_orders = false;
-    const SearchResult full = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch), options);
+    const SearchResult full =
+        exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch), options);
     ASSERT_TRUE(collapsed.found && full.found);
     EXPECT_LT(collapsed.evaluations, full.evaluations);
     EXPECT_EQ(keyOf(collapsed.evaluation, options.metrics), keyOf(full.evaluation, options.metrics));
@@ -296,11 +314,13 @@ TEST(ExhaustiveMapper, SameResultForAnyThreadCount) {
   for (const std::int64_t max_evaluations : {std::int64_t{0}, std::int64_t{777}}) {
     ExhaustiveOptions options;
     options.max_evaluations = max_evaluations;
-    const SearchResult one = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch), options);
+    const SearchResult one =
+        exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch), options);
     ASSERT_TRUE(one.found);
     for (const int threads : {2, 3}) {
       options.threads = threads;
-      const SearchResult many = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch), options);
+      const SearchResult many =
+          exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch), options);
       EXPECT_EQ(many.mapping, one.mapping) << threads;
       EXPECT_EQ(keyOf(many.evaluation, options.metrics), keyOf(one.evaluation, options.metrics));
       EXPECT_EQ(many.evaluations, one.evaluations);
@@ -313,13 +333,15 @@ TEST(ExhaustiveMapper, SameResultForAnyThreadCount) {
 TEST(ExhaustiveMapper, MaxEvaluationsTruncates) {
   const Architecture arch = tinyArch();
   const Workload workload = gemm(4, 2, 2);
-  const SearchResult full = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch));
+  const SearchResult full =
+      exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch));
   EXPECT_EQ(full.message.find("truncated"), std::string::npos) << full.message;
   ASSERT_GT(full.evaluations, 50);
 
   ExhaustiveOptions options;
   options.max_evaluations = 50;
-  const SearchResult bounded = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch), options);
+  const SearchResult bounded =
+      exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch), options);
   EXPECT_EQ(bounded.evaluations, 50);
   EXPECT_EQ(bounded.samples, 50);
   EXPECT_NE(bounded.message.find("truncated"), std::string::npos) << bounded.message;
@@ -328,7 +350,8 @@ TEST(ExhaustiveMapper, MaxEvaluationsTruncates) {
 
   // A bound equal to the mapspace's size truncates nothing.
   options.max_evaluations = full.evaluations;
-  const SearchResult exact = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch), options);
+  const SearchResult exact =
+      exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch), options);
   EXPECT_EQ(exact.evaluations, full.evaluations);
   EXPECT_EQ(exact.message.find("truncated"), std::string::npos) << exact.message;
   EXPECT_EQ(exact.mapping, full.mapping);
@@ -345,6 +368,7 @@ TEST(ExhaustiveMapper, HonoursKeepPattern) {
   bypass.bypass = {0};
   bypass.keep = {1, 2};
   constraints.items.push_back(bypass);
+  constraints.items.push_back(keepAll(arch, workload).items.front());  // registers keep everything
   NaiveOptions naive;
   naive.keep.assign(3, {true, true, true});
   naive.keep[1][0] = false;
@@ -368,7 +392,9 @@ TEST(ExhaustiveMapper, HonoursFixedFactorsAndPermutation) {
   spatial.kind = ConstraintKind::Spatial;
   spatial.level = 1;
   spatial.factors = {{1, 2}};
-  constraints.items = {dram, spatial};
+  constraints.items = keepAll(arch, workload).items;
+  constraints.items.push_back(dram);
+  constraints.items.push_back(spatial);
   NaiveOptions naive;
   naive.admitted = [](const Mapping& m) {
     return m.levels[2].temporal[0] == 2 && m.levels[1].spatial[1] == 2 && m.levels[2].temporal_order[0] == 2;
@@ -405,16 +431,48 @@ namespace {
 TEST(ExhaustiveMapper, StopRequestEndsTheSearch) {
   const Architecture arch = tinyArch();
   const Workload workload = gemm(4, 2, 2);
-  const SearchResult full = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch));
+  const SearchResult full =
+      exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch));
   EXPECT_FALSE(full.interrupted);
   std::atomic<bool> stop{true};
   ExhaustiveOptions options;
   options.stop = &stop;
-  const SearchResult stopped = exhaustiveMapper(arch, workload, {}, builtinEnergyTable(arch), options);
+  const SearchResult stopped =
+      exhaustiveMapper(arch, workload, keepAll(arch, workload), builtinEnergyTable(arch), options);
   EXPECT_TRUE(stopped.interrupted);
   EXPECT_LE(stopped.evaluations, 1);
   EXPECT_LT(stopped.evaluations, full.evaluations);
   EXPECT_NE(stopped.message.find("interrupted"), std::string::npos) << stopped.message;
+}
+
+// Data placement left open is searched: on one-word registers that cannot hold all three data
+// spaces, the optimum over tilings and keep/bypass equals the best of the exhaustive optima with
+// each placement fixed, and it bypasses something at the registers.
+TEST(ExhaustiveMapper, SearchesOpenKeepBypassPlacements) {
+  const Architecture arch = tinyArch(false, 1);
+  const Workload workload = gemm(4, 2, 2);
+  ExhaustiveOptions options;
+  options.metrics = {SearchMetric::Edp};
+  const SearchResult open =
+      exhaustiveMapper(arch, workload, Constraints{}, builtinEnergyTable(arch), options);
+  ASSERT_TRUE(open.found) << open.message;
+  EXPECT_NE(open.message.find("64 keep/bypass placements"), std::string::npos) << open.message;
+  double best = 0;
+  for (int pattern = 0; pattern < 64; ++pattern) {
+    Constraints fixed;
+    for (int l = 0; l < 2; ++l) {
+      LevelConstraint c;
+      c.kind = ConstraintKind::Bypass;
+      c.level = l;
+      for (int ds = 0; ds < 3; ++ds) ((pattern >> (l * 3 + ds)) & 1 ? c.bypass : c.keep).push_back(ds);
+      fixed.items.push_back(c);
+    }
+    const SearchResult r = exhaustiveMapper(arch, workload, fixed, builtinEnergyTable(arch), options);
+    if (r.found && (best == 0 || r.evaluation.edp() < best)) best = r.evaluation.edp();
+  }
+  EXPECT_DOUBLE_EQ(open.evaluation.edp(), best);
+  const std::vector<bool>& registers = open.mapping.levels[0].keep;
+  EXPECT_LT(std::count(registers.begin(), registers.end(), true), 3);
 }
 
 }  // namespace

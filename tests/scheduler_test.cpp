@@ -7,6 +7,7 @@
 
 #include "arch/arch_yaml.hpp"
 #include "mappers/cosa_scheduler.hpp"
+#include "mappers/exhaustive_mapper.hpp"
 #include "mappers/factorization.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "mapping/mapping_yaml.hpp"
@@ -214,6 +215,35 @@ TEST(Scheduler, InfeasibleConstraintsAreReported) {
   EXPECT_EQ(r.status, solver::Status::Infeasible);
   EXPECT_NE(r.message.find("cannot meet the factor K=3 fixed at Registers"), std::string::npos) << r.message;
   EXPECT_NE(r.message.find("does not divide the bound 4"), std::string::npos) << r.message;
+}
+
+// Without bypass constraints the scheduler chooses data placement: on one-word registers that
+// cannot hold a word of all three data spaces it bypasses some there, and on this small design it
+// reaches the optimum that exhaustive search finds over every tiling, loop order and keep/bypass
+// placement (within 5% EDP), for each goal.
+TEST(Scheduler, ChoosesBypassAndReachesTheExhaustiveOptimum) {
+  Architecture arch = tinyArch();
+  arch.levels[0].entries = 1;
+  const Workload workload =
+      instantiate(builtinShape("cnn-layer"), {/*R*/ 2, 1, /*P*/ 2, 1, /*C*/ 2, /*K*/ 4, 1});
+  const EnergyTable energy = builtinEnergyTable(arch);
+  for (auto [goal, metric] : {std::pair{ScheduleObjective::Edp, SearchMetric::Edp},
+                              std::pair{ScheduleObjective::Energy, SearchMetric::Energy},
+                              std::pair{ScheduleObjective::Latency, SearchMetric::Delay}}) {
+    ExhaustiveOptions exhaustive;
+    exhaustive.metrics = {metric};
+    const SearchResult optimum = exhaustiveMapper(arch, workload, Constraints{}, energy, exhaustive);
+    ASSERT_TRUE(optimum.found) << optimum.message;
+    ScheduleOptions options;
+    options.objective = goal;
+    const ScheduleResult r = scheduleLayer(arch, workload, Constraints{}, energy, options);
+    ASSERT_TRUE(r.found) << r.message;
+    EXPECT_EQ(Evaluator(arch, workload, energy).checkValidity(r.mapping), "");
+    const std::vector<bool>& registers = r.mapping.levels[0].keep;
+    EXPECT_LT(std::count(registers.begin(), registers.end(), true), 3) << toString(goal);
+    EXPECT_LE(metricValue(metric, r.evaluation), 1.05 * metricValue(metric, optimum.evaluation))
+        << toString(goal);
+  }
 }
 
 TEST(Scheduler, InfeasibleCapacityNamesTheLevel) {

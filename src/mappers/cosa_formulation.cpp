@@ -71,8 +71,6 @@ std::string toString(ScheduleObjective objective) {
       return "cosa-paper";
     case ScheduleObjective::EnergyModel:
       return "energy-model";
-    case ScheduleObjective::EdpModel:
-      return "edp-model";
   }
   return "latency";
 }
@@ -194,7 +192,7 @@ int CosaFormulation::addEnergyTerm(const std::string& name, std::vector<Term> lo
   // apart (within 5% of the curve); counts far below the MAC count are negligible.
   const int e = model_.addVariable("energy_" + name, 0, solver::kInfinity, VarType::Continuous);
   const double hi = std::ceil(log_macs) + 6;
-  for (double x0 = std::max(0.0, hi - 30); x0 <= hi; x0 += 1) {
+  for (double x0 = std::max(0.0, hi - 16); x0 <= hi; x0 += 1) {
     const double value = cost_pJ * std::exp2(x0 - log_macs);
     model_.addGreaterEqual(fmt::format("energy_{}_{}", name, x0), {{e, 1}, {x, -value * std::numbers::ln2}},
                            value * (1 - std::numbers::ln2 * x0));
@@ -370,7 +368,7 @@ std::vector<Term> CosaFormulation::logTileUpperBound(int ds, int level) {
     }
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = i + 1; j < k; ++j)
-        for (double t = 0.1; t < 0.95; t += 0.1) {
+        for (double t : {0.2, 0.35, 0.5, 0.65, 0.8}) {
           std::vector<double> w(k, 0.0);
           w[i] = t;
           w[j] = 1 - t;
@@ -523,8 +521,7 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
 
   std::vector<Term> traffic_sum;    // weighted log traffic (energy proxy)
   std::vector<Term> traffic_plain;  // unweighted (cosa-paper)
-  const bool energy_model =
-      objective == ScheduleObjective::EnergyModel || objective == ScheduleObjective::EdpModel;
+  const bool energy_model = objective == ScheduleObjective::EnergyModel;
   std::vector<Term> energy_sum;  // pJ per MAC (energy model)
   // Per-word access energies: a vector access serves block-size words, shared within a cluster.
   auto perWord = [&](int level, double vector_pJ) {
@@ -742,12 +739,6 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
       // schedules for the solver to wade through.
       const double reference = reference_energy_per_mac_ > 0 ? reference_energy_per_mac_ : 1.0;
       objective_terms = plus({{T, 0.1 * reference * std::numbers::ln2}}, energy_sum, 1.0);
-      break;
-    }
-    case ScheduleObjective::EdpModel: {
-      // log EDP = log E + log cycles; around E = reference, d(ln EDP) = dE / reference + ln2 dT.
-      const double reference = reference_energy_per_mac_ > 0 ? reference_energy_per_mac_ : 1.0;
-      objective_terms = plus({{T, reference * std::numbers::ln2}}, energy_sum, 1.0);
       break;
     }
     case ScheduleObjective::CosaPaper: {

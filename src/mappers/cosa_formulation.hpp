@@ -36,10 +36,9 @@
 namespace cosa {
 
 // Latency, Energy, Edp and CosaPaper are goals a user asks for (and log-space MIP proxies of the same
-// names); EnergyModel and EdpModel are internal proxies only: energy as a sum of per-access energies
-// times access counts (each count 2^x for a linear x, bounded below by tangents), and that energy
-// plus a latency term weighted for EDP around a reference energy.
-enum class ScheduleObjective { Latency, Energy, Edp, CosaPaper, EnergyModel, EdpModel };
+// names); EnergyModel is an internal proxy only: energy as a sum of per-access energies times access
+// counts (each count 2^x for a linear x, bounded below by tangents), plus a small latency term.
+enum class ScheduleObjective { Latency, Energy, Edp, CosaPaper, EnergyModel };
 // How buffer capacity is modelled: Conservative (every solution fits) or Relaxed (every mapping
 // that fits is a solution; used to prove infeasibility and to seed a repair).
 enum class CapacityModel { Conservative, Relaxed };
@@ -48,9 +47,9 @@ std::string toString(ScheduleObjective objective);
 
 struct FormulationOptions {
   CapacityModel capacity = CapacityModel::Conservative;
-  // Per-access energies for the EnergyModel/EdpModel proxies (empty: the built-in table).
+  // Per-access energies for the EnergyModel proxy (empty: the built-in table).
   std::optional<EnergyTable> energy;
-  // EdpModel: the energy (pJ per MAC) around which EDP is linearised; <= 0 when unknown.
+  // EnergyModel: the energy (pJ per MAC) that scales its latency term; <= 0 when unknown.
   double reference_energy_per_mac = 0;
 };
 

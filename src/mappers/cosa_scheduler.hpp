@@ -35,6 +35,8 @@ struct ScheduleOptions {
   // Exact-model evaluations of the iterated local search that refines each goal's best schedule
   // (0: none).
   std::int64_t refine_evaluations = 30000;
+  // Branch-and-bound nodes for the energy-model MIP (0: no limit but the time limit).
+  std::int64_t energy_model_nodes = 400;
 };
 
 // Whether the schedule is polished on the exact model under these options.

@@ -488,42 +488,85 @@ SearchResult exhaustiveMapper(const Architecture& arch, const Workload& workload
     return result;
   }
 
-  const int threads = std::max(1, options.threads);
-  std::vector<Search> searches;
-  searches.reserve(static_cast<std::size_t>(threads));
-  for (int t = 0; t < threads; ++t) searches.emplace_back(space, arch, workload, energy, options, t, threads);
-  if (threads == 1) {
-    searches.front().run();
-  } else {
-    std::vector<std::thread> workers;
-    for (Search& search : searches) workers.emplace_back([&search] { search.run(); });
-    for (std::thread& worker : workers) worker.join();
-  }
+  // Data placement left open by the constraints is part of the mapspace: every keep/bypass
+  // pattern of the open (level, data space) pairs is searched, all-keep first.
+  std::vector<std::pair<int, int>> open;
+  for (int l = 0; l + 1 < space.levels; ++l)
+    for (int ds = 0; ds < space.data_spaces; ++ds)
+      if (!constraints.keeps(l, ds).has_value()) open.emplace_back(l, ds);
+  if (open.size() > 20)
+    throw std::invalid_argument(fmt::format(
+        "exhaustive mapper: {} keep/bypass choices are left open (2^{} placements); fix some with bypass "
+        "constraints",
+        open.size(), open.size()));
 
-  const Search* winner = nullptr;
-  for (const Search& search : searches) {
-    result.evaluations += search.evaluations;
-    result.valid += search.valid;
-    const auto& best = search.best();
-    if (!best.found) continue;
-    if (winner == nullptr || lexLess(best.key, winner->best().key) ||
-        (best.key == winner->best().key && best.index < winner->best().index))
-      winner = &search;
+  const int threads = std::max(1, options.threads);
+  std::int64_t leaves = 0, pruned_fanout = 0, pruned_capacity = 0;
+  bool truncated = false;
+  std::optional<Mapping> best_mapping;
+  Evaluation best_evaluation;
+  std::vector<double> best_key;
+  for (std::uint64_t pattern = 0; pattern < (std::uint64_t{1} << open.size()); ++pattern) {
+    Space placed = space;
+    for (std::size_t i = 0; i < open.size(); ++i)
+      placed.keep[open[i].first][open[i].second] = ((pattern >> i) & 1) == 0;
+    ExhaustiveOptions remaining = options;
+    if (options.max_evaluations > 0) {
+      remaining.max_evaluations = options.max_evaluations - result.evaluations;
+      if (remaining.max_evaluations <= 0) {
+        truncated = true;
+        break;
+      }
+    }
+    std::vector<Search> searches;
+    searches.reserve(static_cast<std::size_t>(threads));
+    for (int t = 0; t < threads; ++t)
+      searches.emplace_back(placed, arch, workload, energy, remaining, t, threads);
+    if (threads == 1) {
+      searches.front().run();
+    } else {
+      std::vector<std::thread> workers;
+      for (Search& search : searches) workers.emplace_back([&search] { search.run(); });
+      for (std::thread& worker : workers) worker.join();
+    }
+    const Search* winner = nullptr;
+    for (const Search& search : searches) {
+      result.evaluations += search.evaluations;
+      result.valid += search.valid;
+      const auto& best = search.best();
+      if (!best.found) continue;
+      if (winner == nullptr || lexLess(best.key, winner->best().key) ||
+          (best.key == winner->best().key && best.index < winner->best().index))
+        winner = &search;
+    }
+    const Search& any = searches.front();  // the factor tree is walked identically by every thread
+    leaves += any.leaves;
+    pruned_fanout += any.pruned_fanout;
+    pruned_capacity += any.pruned_capacity;
+    truncated = truncated || any.truncated;
+    for (const Search& search : searches) result.interrupted = result.interrupted || search.stopped;
+    // Earlier patterns win ties, so the result does not depend on the thread count.
+    if (winner != nullptr && (!best_mapping || lexLess(winner->best().key, best_key))) {
+      best_mapping = winner->best().mapping;
+      best_evaluation = winner->best().evaluation;
+      best_key = winner->best().key;
+    }
+    if (result.interrupted) break;
   }
-  result.samples = result.evaluations;   // every complete mapping enumerated is evaluated
-  const Search& any = searches.front();  // the factor tree is walked identically by every thread
+  result.samples = result.evaluations;  // every complete mapping enumerated is evaluated
   result.message = fmt::format(
       "exhaustive search: {} factor assignments, {} mappings evaluated ({} valid); pruned {} partial "
       "assignments on fan-out and {} on capacity",
-      any.leaves, result.evaluations, result.valid, any.pruned_fanout, any.pruned_capacity);
-  if (any.truncated)
+      leaves, result.evaluations, result.valid, pruned_fanout, pruned_capacity);
+  if (!open.empty())
+    result.message += fmt::format("; {} keep/bypass placements", std::uint64_t{1} << open.size());
+  if (truncated)
     result.message += fmt::format("; truncated at max_evaluations = {}", options.max_evaluations);
-  for (const Search& search : searches) result.interrupted = result.interrupted || search.stopped;
   if (result.interrupted) result.message += "; interrupted before the enumeration ended";
-  if (winner != nullptr) {
+  if (best_mapping) {
     result.found = true;
-    result.mapping = winner->best().mapping;
-    result.evaluation = winner->best().evaluation;
+    result.mapping = *best_mapping;
+    result.evaluation = best_evaluation;
   } else {
     result.message = "no valid mapping in the mapspace (" + result.message + ")";
   }

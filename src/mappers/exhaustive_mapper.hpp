@@ -4,8 +4,9 @@
 //
 // The mapspace: every split of every dimension's prime exponents over (level, temporal|spatial)
 // slots (spatial only where the level fans out), every loop order per level and, at mesh levels,
-// every X/Y assignment of the spatial loops; keep/bypass and fixed factors and permutations come
-// from the Constraints (a data space without a bypass constraint is kept, as in the CoSA scheduler).
+// every X/Y assignment of the spatial loops, and every keep/bypass placement the Constraints leave
+// open (as the CoSA scheduler decides them); fixed keeps, factors and permutations come from the
+// Constraints.
 //
 // Pruning (each rule only drops mappings that are invalid or that evaluate exactly like one that is
 // enumerated; the arguments are in exhaustive_mapper.cpp):

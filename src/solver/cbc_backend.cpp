@@ -216,6 +216,8 @@ Solution solveMip(const Model& model, const SolveOptions& options) {
   cbc.setUseElapsedTime(true);
   cbc.setMaximumSeconds(std::max(options.time_limit_s, 0.0));
   cbc.setAllowableFractionGap(std::max(options.relative_gap, 0.0));
+  if (options.max_nodes > 0)
+    cbc.setMaximumNodes(static_cast<int>(std::min<std::int64_t>(options.max_nodes, 1 << 30)));
   cbc.setRandomSeed(positiveSeed(options.seed));
   cbc.solver()->setHintParam(OsiDoReducePrint, !options.verbose, OsiHintTry);
   cbc.setLogLevel(options.verbose ? 1 : 0);
@@ -254,7 +256,9 @@ Solution solveMip(const Model& model, const SolveOptions& options) {
   } else if (status == 1 || status == 5) {
     sol.status = has_incumbent ? Status::Feasible : Status::NoSolutionFound;
     sol.message = sol.timed_out ? "stopped on the time limit"
-                                : fmt::format("stopped on a limit (CBC secondary status {})", secondary);
+                  : cbc.isNodeLimitReached()
+                      ? "stopped on the node limit"
+                      : fmt::format("stopped on a limit (CBC secondary status {})", secondary);
   } else if (status == 2 && has_incumbent) {
     sol.status = Status::Feasible;
     sol.message = "search abandoned after numerical difficulties; returning the incumbent";

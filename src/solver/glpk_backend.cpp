@@ -200,7 +200,9 @@ double objectiveOf(const Model& model, const std::vector<double>& one_based) {
 struct SearchState {
   const std::vector<double>* start = nullptr;  // checked warm start, 1-based; null when none
   bool start_offered = false;
-  double bound = -kInfinity;  // best proven lower bound seen so far
+  double bound = -kInfinity;   // best proven lower bound seen so far
+  std::int64_t max_nodes = 0;  // 0: no limit
+  bool node_limit_reached = false;
 };
 
 void onSearchEvent(glp_tree* tree, void* info) {
@@ -213,6 +215,15 @@ void onSearchEvent(glp_tree* tree, void* info) {
     glp_prob* mip = glp_ios_get_prob(tree);
     if (glp_mip_status(mip) == GLP_FEAS) bound = std::min(bound, glp_mip_obj_val(mip));
     if (bound > -DBL_MAX && bound < DBL_MAX) state.bound = std::max(state.bound, bound);
+  }
+  if (state.max_nodes > 0 && glp_ios_reason(tree) == GLP_ISELECT) {
+    int active = 0, current = 0, total = 0;
+    glp_ios_tree_size(tree, &active, &current, &total);
+    if (total > state.max_nodes) {
+      state.node_limit_reached = true;
+      glp_ios_terminate(tree);
+      return;
+    }
   }
   // GLPK first asks for heuristic solutions once the root LP is solved and found fractional.
   if (glp_ios_reason(tree) == GLP_IHEUR && state.start != nullptr && !state.start_offered) {
@@ -376,6 +387,7 @@ Solution solveModel(const Model& model, const SolveOptions& options, Clock::time
   SearchState state;
   state.start = feasible_start != nullptr ? &feasible_start->values : nullptr;
   state.bound = sol.bound;
+  state.max_nodes = options.max_nodes;
   glp_iocp params;
   glp_init_iocp(&params);
   params.msg_lev = options.verbose ? GLP_MSG_ALL : GLP_MSG_OFF;
@@ -421,6 +433,13 @@ Solution solveModel(const Model& model, const SolveOptions& options, Clock::time
   } else if (code == GLP_ETMLIM) {
     sol.timed_out = true;
     sol.message = "stopped on the time limit";
+    if (has_incumbent) {
+      sol.status = Status::Feasible;
+    } else {
+      fallBackToStart(sol, model, feasible_start);
+    }
+  } else if (code == GLP_ESTOP && state.node_limit_reached) {
+    sol.message = "stopped on the node limit";
     if (has_incumbent) {
       sol.status = Status::Feasible;
     } else {

@@ -81,6 +81,9 @@ class Model {
 struct SolveOptions {
   double time_limit_s = 10.0;  // wall-clock limit; the best incumbent is returned when hit
   double relative_gap = 1e-6;  // stop when (incumbent - bound) / |incumbent| is below this
+  // Stop after this many branch-and-bound nodes (0: no limit). Unlike the time limit, the result
+  // does not depend on the machine's speed or load.
+  std::int64_t max_nodes = 0;
   int threads = 1;
   int seed = 0;                    // for the solver's randomised decisions (determinism)
   bool verbose = false;            // solver log to stderr
