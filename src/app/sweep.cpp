@@ -407,7 +407,9 @@ PointOutcome runPoint(const SweepSpec& spec, const Architecture& base, const Swe
   try {
     const std::string yaml = architectureYaml(applyOverrides(spec, base, point));
     writeFileAtomically(arch_path, yaml);
-    arch = parseArchitecture(YamlView::loadString(yaml, arch_path));
+    // Named relative to the sweep folder, so that messages (and points.csv) do not depend on where it is.
+    arch =
+        parseArchitecture(YamlView::loadString(yaml, (fs::path("points") / point.id / "arch.yaml").string()));
   } catch (const std::invalid_argument& e) {
     result["message"] = e.what();
   } catch (const InputError& e) {

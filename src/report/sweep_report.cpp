@@ -208,7 +208,7 @@ constexpr std::string_view kLoadScript = R"js(
 (function () {
   var root = document.documentElement;
   var charts = document.querySelectorAll('svg.scatter');
-  var drawn = 0;
+  var drawn = 0, hovered = 0;
   charts.forEach(function (svg) {
     var info = document.getElementById('info-' + svg.id);
     var points = svg.querySelectorAll('circle.pt');
@@ -217,9 +217,16 @@ constexpr std::string_view kLoadScript = R"js(
     points.forEach(function (c) {
       c.addEventListener('mouseenter', function () { if (info) info.textContent = c.getAttribute('data-info'); });
     });
+    // Shows the first Pareto point's parameters at once, through the same handler a hover runs.
+    var first = svg.querySelector('circle.pareto');
+    if (first && info) {
+      first.dispatchEvent(new Event('mouseenter'));
+      if (info.textContent === first.getAttribute('data-info')) hovered++;
+    }
   });
   var expected = Number(document.body.getAttribute('data-expected-charts'));
   root.setAttribute('data-chart-count', String(charts.length));
+  root.setAttribute('data-hover', hovered === expected ? 'ok' : 'broken');
   root.setAttribute('data-report-status', charts.length === expected && drawn === expected ? 'ok' : 'charts-missing');
 })();
 )js";
@@ -264,7 +271,8 @@ std::string renderSweepReport(const SweepReportData& data) {
       "{} "
       "&middot; {} points: {} ok, {} failed (a layer without a mapping), {} invalid (architecture), {} "
       "missing "
-      "(not finished) &middot; solver {:.1f} s of {:.1f} s scheduling</p></header>\n<main>\n",
+      "(not finished) &middot; solver time {:.1f} s (summed over layers), points' wall time {:.1f} "
+      "s</p></header>\n<main>\n",
       escape(data.name), escape(data.architecture), escape(data.objective), data.points.size(), ok, failed,
       invalid, missing, solve, wall);
   int charts = 0;
@@ -284,7 +292,8 @@ std::string renderSweepReport(const SweepReportData& data) {
         "style=\"background:#8aa4c8\"></i>dominated</span></p>\n{}",
         escape(workload), with_schedule, on_front, svg);
     if (with_schedule > 0) {
-      body += fmt::format("<div class=\"info\" id=\"info-scatter-{}\">(hover a point)</div>\n", charts);
+      body += fmt::format(
+          "<div class=\"info\" id=\"info-scatter-{}\">(hover a point for its parameters)</div>\n", charts);
       ++charts;
     }
     body += "</section>\n";
