@@ -3,6 +3,7 @@
 #include "app/sweep.hpp"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
