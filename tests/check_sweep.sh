@@ -3,7 +3,8 @@
 # architecture that does not divide): one run, three shards merged, and a resume after deleting one
 # point all give the same points.csv; the resume recomputes only the deleted point (every other
 # point's files keep their bytes and modification times); a merge with a point missing reports it;
-# a re-run with a different spec into the same folder is refused; bad specs exit with 2; and
+# a re-run with a different spec into the same folder is refused; an interrupted run exits with 130
+# and leaves the interrupted point unfinished; bad specs exit with 2; and
 # `cosa sweep slurm` writes its three scripts.
 # usage: tests/check_sweep.sh COSA_BINARY
 set -euo pipefail
@@ -83,6 +84,23 @@ sed 's/values: \[32, 64, 128\]/values: [32, 64]/' "$spec" >"$work/other.yaml"
 sed -i "s#\.\./\.\./\.\./#$root/#; s#workload: two_layers#workload: $root/tests/data/sweep/two_layers#" "$work/other.yaml"
 run 2 "$work/other" sweep run "$work/other.yaml" --out "$work/one"
 grep -q "describes a different sweep" "$work/other.err" || fail "no clear message for a different sweep"
+
+# --- an interrupted run keeps finished points only; the interrupted point has no point.json ------------
+cat >"$work/long.yaml" <<EOF
+architecture: $root/data/arch/simba.yaml
+mapspace: $root/data/mapspace/simba_bypass.yaml
+workloads: [{network: resnet50}]
+parameters: [{name: glb_kib, values: [32, 64], set: [{level: GlobalBuffer, attribute: entries, times: 1024}]}]
+EOF
+code=0
+timeout --preserve-status -s INT 2 "$cosa" sweep run "$work/long.yaml" --out "$work/long" >/dev/null 2>"$work/long.err" ||
+  code=$?
+[ "$code" -eq 130 ] || fail "an interrupted sweep exited with $code (expected 130): $(tail -3 "$work/long.err")"
+grep -q "interrupted; finished points are kept" "$work/long.err" || fail "no message after the interrupt"
+[ -d "$work/long/points/resnet50-glb_kib32" ] || fail "the first point had not started after 2 s"
+[ ! -e "$work/long/points/resnet50-glb_kib32/point.json" ] || fail "the interrupted point was marked finished"
+run 1 "$work/long_merge" sweep merge "$work/long"
+[ "$(grep -c ',missing,' "$work/long/points.csv")" -eq 2 ] || fail "the unfinished points are not listed as missing"
 
 # --- bad input -------------------------------------------------------------------------------------
 sed 's/level: GlobalBuffer/level: GlobalBufer/' "$spec" >"$work/bad_level.yaml"
