@@ -24,19 +24,18 @@ struct SweepCliOptions {
 };
 
 // On a terminal one updating line (point i/n, layer j/m); otherwise one line per point.
-app::SweepProgressCallback sweepProgressPrinter() {
-  const bool tty = ::isatty(STDERR_FILENO) != 0;
+app::SweepProgressCallback sweepProgressPrinter(bool tty) {
   return [tty](const app::SweepProgress& p) {
+    const std::string outcome = p.skipped ? "finished earlier, skipped"
+                                : p.status == "invalid"
+                                    ? "invalid architecture"
+                                    : fmt::format("{} ({} unique layers)", p.status, p.layers);
     if (tty) {
       std::cerr << fmt::format("\r\033[K[point {}/{} | layer {}/{}] {}{}", p.point, p.points, p.layer,
-                               p.layers, p.current.id,
-                               p.point_done ? (p.skipped ? ": finished earlier" : ": " + p.status) : "")
+                               p.layers, p.current.id, p.point_done ? ": " + outcome : "")
                 << std::flush;
-      if (p.point_done && p.point == p.points) std::cerr << "\n";
     } else if (p.point_done) {
-      std::cerr << fmt::format(
-          "[{}/{}] {}: {}\n", p.point, p.points, p.current.id,
-          p.skipped ? "finished earlier, skipped" : fmt::format("{} ({} layers)", p.status, p.layers));
+      std::cerr << fmt::format("[{}/{}] {}: {}\n", p.point, p.points, p.current.id, outcome);
     }
   };
 }
@@ -47,9 +46,11 @@ int runSweepCommand(const SweepCliOptions& o) {
   options.out_dir = o.out;
   options.jobs = o.jobs;
   options.shard = app::parseShard(o.shard, [](const char* name) { return std::getenv(name); });
+  const bool tty = ::isatty(STDERR_FILENO) != 0;
   const InterruptGuard guard;
   const app::SweepRunSummary s =
-      app::runSweep(spec, options, &InterruptGuard::flag(), sweepProgressPrinter());
+      app::runSweep(spec, options, &InterruptGuard::flag(), sweepProgressPrinter(tty));
+  if (tty) std::cerr << "\n";
   std::cerr << fmt::format(
       "cosa sweep: shard {}/{}: {} points, {} run now ({} not ok), {} finished earlier\n",
       options.shard.index, options.shard.count, s.shard_points, s.ran, s.failed, s.skipped);
