@@ -85,6 +85,22 @@ sed -i "s#\.\./\.\./\.\./#$root/#; s#workload: two_layers#workload: $root/tests/
 run 2 "$work/other" sweep run "$work/other.yaml" --out "$work/one"
 grep -q "describes a different sweep" "$work/other.err" || fail "no clear message for a different sweep"
 
+# --- an ONNX workload (a 3x3 Conv, a Relu and a 3-D Conv that are skipped; fixed batch), no parameters --
+base64 -d >"$work/tiny.onnx" <<'EOF'
+CAgSCWNvc2EtdGVzdDq0Ago/CgFYCgFXEgFZGgRjb252IgRDb252KhUKDGtlcm5lbF9zaGFwZUADQAOgAQcqEQoEcGFkc0ABQAFAAUABoAEH
+ChIKAVkSAVoaBHJlbHUiBFJlbHUKGgoCWDMKAlczEgJZMxoGY29udjNkIgRDb252EgR0aW55WhsKAVgSFgoUCAESEAoCCAEKAggICgIICAoC
+CAhaGwoBVxIWChQIARIQCgIIEAoCCAgKAggDCgIIA1ogCgJYMxIaChgIARIUCgIIAQoCCAIKAggECgIIBAoCCARaIAoCVzMSGgoYCAESFAoC
+CAQKAggCCgIIAwoCCAMKAggDYhsKAVoSFgoUCAESEAoCCAEKAggQCgIICAoCCAhiIAoCWTMSGgoYCAESFAoCCAEKAggECgIIAgoCCAIKAggC
+QgQKABAN
+EOF
+printf 'architecture: %s\nmapspace: %s\nworkloads: [{onnx: tiny.onnx, batch: 2}]\n' "$root/data/arch/simba.yaml" \
+  "$root/data/mapspace/simba_bypass.yaml" >"$work/onnx.yaml"
+run 0 "$work/onnx" sweep run "$work/onnx.yaml" --out "$work/onnx"
+run 0 "$work/onnx_merge" sweep merge "$work/onnx"
+grep -q '^tiny,tiny,ok,[0-9]' "$work/onnx/points.csv" || fail "the ONNX point did not run: $(cat "$work/onnx/points.csv")"
+grep -q '"onnx": ".*tiny.onnx"' "$work/onnx/points/tiny/summary.json" || fail "the ONNX point's summary does not name the model"
+grep -q '"skipped_operators"' "$work/onnx/points/tiny/summary.json" || fail "the ONNX point's summary lists no skipped operators"
+
 # --- an interrupted run keeps finished points only; the interrupted point has no point.json ------------
 cat >"$work/long.yaml" <<EOF
 architecture: $root/data/arch/simba.yaml
