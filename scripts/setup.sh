@@ -8,6 +8,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   chromium  # headless, for the HtmlReportInChromium test
   python3-jsonschema  # for the ResultSchemas test (tests/check_result_schemas.sh)
+  python3-yaml  # the ResultSchemas test checks sweep specs (YAML) against docs/schema/sweep-spec.schema.json
+  slurm-wlm munge  # the SweepSlurm test runs a one-node Slurm (slurmctld, slurmd, munged) on localhost
   libonnx-dev libprotobuf-dev
   clang libclang-rt-14-dev  # scripts/sanitize.sh and scripts/fuzz.sh: ASan/UBSan runtimes, libFuzzer
 )

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Loads the HTML reports of a small `cosa network` run, a `cosa compare` run and a `cosa report`
-# regeneration in headless Chromium, and checks from the DOM Chromium dumps that each page ran
+# Loads the HTML reports of a small `cosa network` run, a `cosa compare` run, a `cosa report`
+# regeneration and a `cosa sweep merge` in headless Chromium, and checks from the DOM Chromium dumps that each page ran
 # without script errors or blocked loads (the page records them on <html data-js-errors>) and
 # drew every chart (its load script sets data-report-status="ok" once all are present).
 # usage: tests/check_html_report.sh COSA_BINARY   (CHROMIUM overrides /usr/bin/chromium)
@@ -63,3 +63,25 @@ check() {
 check "$work/network/report.html" network
 check "$work/compare/report.html" compare
 check "$work/regenerated.html" regenerated
+
+# The sweep report (cosa sweep merge): one scatter per workload with its Pareto front drawn, and the
+# hover handler showing a point's parameters (the page runs it once on the first Pareto point).
+"$cosa" sweep run "$root/tests/data/sweep/small.yaml" --out "$work/sweep" >/dev/null 2>"$work/sweep.log" ||
+  fail "cosa sweep run failed: $(cat "$work/sweep.log")"
+"$cosa" sweep merge "$work/sweep" >/dev/null || fail "cosa sweep merge failed"
+dom="$work/sweep.dom"
+timeout 120 "$chromium" --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+  --disable-background-networking --disable-component-update --disable-sync \
+  --user-data-dir="$work/profile-sweep" --dump-dom "file://$work/sweep/report.html" >"$dom" 2>"$work/sweep.chromium.log" ||
+  fail "chromium could not load the sweep report: $(tail -5 "$work/sweep.chromium.log")"
+if grep -q 'data-js-errors=' "$dom"; then fail "sweep: errors while loading: $(grep -o 'data-js-errors="[^"]*"' "$dom")"; fi
+grep -q 'data-report-status="ok"' "$dom" || fail "sweep: the load check did not pass: $(grep -o '<html[^>]*>' "$dom" | head -1)"
+grep -q 'data-chart-count="1"' "$dom" || fail "sweep: expected 1 chart"
+grep -q 'data-hover="ok"' "$dom" || fail "sweep: hovering a point does not show its parameters"
+grep -q '<svg class="scatter" id="scatter-0"' "$dom" || fail "sweep: no scatter"
+grep -q '<path class="front" d="M[0-9]' "$dom" || fail "sweep: no Pareto front drawn"
+[ "$(grep -o '<circle class="pt' "$dom" | wc -l)" -eq 3 ] || fail "sweep: expected 3 points (the 3 with a schedule)"
+grep -q '<circle class="pt pareto"' "$dom" || fail "sweep: no point marked on the front"
+grep -q 'id="info-scatter-0">two_layers-glb_kib[0-9]*-wb_instances128 (Pareto front)' "$dom" ||
+  fail "sweep: the info box does not show the hovered point"
+echo "ok: sweep"

@@ -3,7 +3,8 @@
 # described in docs/results-schema.md): `evaluate --json` on every Timeloop reference case (valid
 # and invalid mappings), `schedule`'s stats.json, `network`'s summary.json and per-layer stats.json
 # (a small workload folder, a run where no layer can be scheduled, an interrupted run and an ONNX
-# import), and `compare`'s results.json and per-run stats.json. Then it breaks copies of real
+# import), `compare`'s results.json and per-run stats.json, and a sweep's spec (YAML), sweep.json
+# and point.json files. Then it breaks copies of real
 # outputs (a missing required field, unknown fields, a wrong enum value, a NaN) and checks that
 # each is rejected, so the test cannot pass vacuously.
 # Needs Debian's python3-jsonschema (scripts/setup.sh installs it) for /usr/bin/python3; fails,
@@ -162,6 +163,27 @@ run 0 "$work/compare_failed" compare --arch "$simba" --workload "$work/workload"
 grep -q '"found": false' "$work/compare_failed/results.json" || fail "expected runs without a mapping"
 validate compare-results.schema.json "$work/compare_failed/results.json"
 
+# --- sweep: the spec (YAML, as the JSON it loads to), sweep.json and every point.json --------------
+# tests/data/sweep/small.yaml has ok and invalid points; the same sweep without the bypass pattern
+# has failed points (no layer fits simba's 1-word Registers).
+yaml_to_json() {
+  "$python" -c 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), open(sys.argv[2], "w"), indent=2)' "$1" "$2" ||
+    fail "could not convert $1 to JSON (python3-yaml missing? scripts/setup.sh installs it)"
+}
+mkdir -p "$work/specs"
+yaml_to_json "$root/tests/data/sweep/small.yaml" "$work/specs/small.json"
+yaml_to_json "$root/examples/sweeps/simba_pe_glb.yaml" "$work/specs/simba_pe_glb.json"
+validate sweep-spec.schema.json "$work"/specs/*.json
+run 0 "$work/sweep" sweep run "$root/tests/data/sweep/small.yaml" --out "$work/sweep" --jobs 2
+grep -q '"status": "invalid"' "$work"/sweep/points/*/point.json || fail "expected invalid points in the sweep"
+grep -v '^mapspace:' "$root/tests/data/sweep/small.yaml" |
+  sed "s#\.\./\.\./\.\./#$root/#; s#workload: two_layers#workload: $root/tests/data/sweep/two_layers#" >"$work/specs/no_bypass.yaml"
+run 0 "$work/sweep_failed" sweep run "$work/specs/no_bypass.yaml" --out "$work/sweep_failed"
+grep -q '"status": "failed"' "$work"/sweep_failed/points/*/point.json || fail "expected failed points without the bypass pattern"
+validate sweep-plan.schema.json "$work/sweep/sweep.json" "$work/sweep_failed/sweep.json"
+validate sweep-point.schema.json "$work"/sweep/points/*/point.json "$work"/sweep_failed/points/*/point.json
+validate network-summary.schema.json "$work"/sweep/points/*/summary.json
+
 # --- negative checks: broken copies of real outputs must be rejected ---------------------------------
 mkdir -p "$work/broken"
 # break IN OUT PYTHON_STATEMENT: loads IN as `d`, runs the statement, writes OUT.
@@ -210,5 +232,24 @@ run_stats=("$work"/compare/mappings/*/*.stats.json)
 break_copy "${run_stats[0]}" "$work/broken/runstats_missing_samples.json" 'del d["samples"]'
 break_copy "${run_stats[0]}" "$work/broken/runstats_unknown_field.json" 'd["roofline"] = 1'
 validate --expect-invalid 'compare-results.schema.json#/$defs/runStats' "$work"/broken/runstats_*.json
+
+spec_json="$work/specs/small.json"
+break_copy "$spec_json" "$work/broken/spec_unknown_key.json" 'd["jobs"] = 2'
+break_copy "$spec_json" "$work/broken/spec_no_workloads.json" 'del d["workloads"]'
+break_copy "$spec_json" "$work/broken/spec_values_and_range.json" 'd["parameters"][0]["range"] = {"from": 1, "to": 2, "step": 1}'
+break_copy "$spec_json" "$work/broken/spec_bad_attribute.json" 'd["parameters"][0]["set"][0]["attribute"] = "size"'
+break_copy "$spec_json" "$work/broken/spec_bad_name.json" 'd["parameters"][0]["name"] = "glb kib"'
+validate --expect-invalid sweep-spec.schema.json "$work"/broken/spec_*.json
+ok_point="$(grep -l '"status": "ok"' "$work"/sweep/points/*/point.json | head -1)"
+invalid_point="$(grep -l '"status": "invalid"' "$work"/sweep/points/*/point.json | head -1)"
+break_copy "$ok_point" "$work/broken/point_ok_without_cycles.json" 'del d["total_cycles"]'
+break_copy "$ok_point" "$work/broken/point_ok_with_message.json" 'd["message"] = "x"'
+break_copy "$ok_point" "$work/broken/point_bad_status.json" 'd["status"] = "done"'
+break_copy "$invalid_point" "$work/broken/point_invalid_with_cycles.json" 'd["total_cycles"] = 1'
+break_copy "$invalid_point" "$work/broken/point_invalid_without_message.json" 'del d["message"]'
+validate --expect-invalid sweep-point.schema.json "$work"/broken/point_*.json
+break_copy "$work/sweep/sweep.json" "$work/broken/plan_missing_points.json" 'del d["points"]'
+break_copy "$work/sweep/sweep.json" "$work/broken/plan_bad_combine.json" 'd["combine"] = "cross"'
+validate --expect-invalid sweep-plan.schema.json "$work"/broken/plan_*.json
 
 echo "ok: every output matches its schema, and every broken copy is rejected"

@@ -25,6 +25,7 @@ Action registerSchedule(CLI::App& app);
 Action registerCompare(CLI::App& app);
 Action registerNetwork(CLI::App& app);
 Action registerReport(CLI::App& app);
+Action registerSweep(CLI::App& app);
 
 // Writes DIR/report.html from the results in DIR (see report/html_report.hpp) and names it on
 // stderr. The run's results are already written, so a failure here is a warning, not an error.

@@ -11,8 +11,8 @@ int main(int argc, char** argv) {
   app.require_subcommand(1);
   app.set_version_flag("--version", [] { return cosa::cli::versionText(COSA_VERSION); });
   std::vector<cosa::cli::Action> actions{cosa::cli::registerEvaluate(app), cosa::cli::registerSchedule(app),
-                                         cosa::cli::registerCompare(app), cosa::cli::registerNetwork(app),
-                                         cosa::cli::registerReport(app)};
+                                         cosa::cli::registerCompare(app),  cosa::cli::registerNetwork(app),
+                                         cosa::cli::registerReport(app),   cosa::cli::registerSweep(app)};
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

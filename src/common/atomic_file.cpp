@@ -9,7 +9,9 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
+#include <thread>
 
 namespace cosa {
 
@@ -17,7 +19,14 @@ void writeFileAtomically(const std::string& path, const std::string& content) {
   namespace fs = std::filesystem;
   const fs::path target(path);
   if (target.has_parent_path()) fs::create_directories(target.parent_path());
-  const fs::path temporary = target.string() + fmt::format(".tmp.{}", ::getpid());
+  // Unique per host, process and thread: processes on different nodes of a cluster can share a
+  // folder (and a process id), and threads of one process can write side by side.
+  char host[256] = "host";
+  ::gethostname(host, sizeof host - 1);
+  host[sizeof host - 1] = '\0';
+  const fs::path temporary =
+      target.string() + fmt::format(".tmp.{}.{}.{:x}", fileSafeName(host), ::getpid(),
+                                    std::hash<std::thread::id>{}(std::this_thread::get_id()));
   {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     if (!out) throw std::runtime_error(fmt::format("{}: cannot write: {}", path, std::strerror(errno)));

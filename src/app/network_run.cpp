@@ -1,0 +1,174 @@
+#include "app/network_run.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+
+#include "common/atomic_file.hpp"
+#include "common/parallel.hpp"
+#include "mapping/constraints_yaml.hpp"
+#include "model/energy.hpp"
+#include "report/schedule_report.hpp"
+
+namespace cosa::app {
+
+namespace {
+
+std::string layerOutput(const NetworkLayer& layer) { return "layers/" + fileSafeName(layer.name); }
+
+// The network runs its layers one after another: cycles and energy add up, weighted by count.
+void addTotals(NetworkRunResult& result) {
+  for (std::size_t i = 0; i < result.layers.size(); ++i) {
+    const ScheduleResult& r = result.results[i];
+    result.solve_time_s += r.solve_time_s;
+    if (!r.found) {
+      ++result.failed;
+      continue;
+    }
+    const int count = result.layers[i].count;
+    result.total_cycles += count * r.evaluation.cycles;
+    result.total_energy_pJ += count * r.evaluation.energy_pJ;
+    result.total_macs += count * static_cast<double>(r.evaluation.macs);
+  }
+}
+
+double pjPerMac(const NetworkRunResult& result) {
+  return result.total_macs > 0 ? result.total_energy_pJ / result.total_macs : 0.0;
+}
+
+int effectiveJobs(const NetworkRunSpec& spec) { return std::max(spec.jobs, 1); }  // fewer runs one at a time
+
+}  // namespace
+
+NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>* stop,
+                            const LayerProgressCallback& progress) {
+  const EnergyTable energy = builtinEnergyTable(spec.arch);
+  NetworkRunResult result;
+  result.layers = uniqueLayers(spec.network);
+  std::vector<Constraints> constraints;
+  for (const NetworkLayer& layer : result.layers)
+    constraints.push_back(spec.mapspace.empty() ? Constraints{}
+                                                : loadConstraints(spec.mapspace, spec.arch, layer.workload));
+
+  const std::filesystem::path out(spec.out_dir);
+  const auto stopped = [stop] { return stop != nullptr && stop->load(); };
+  result.results.resize(result.layers.size());
+  std::size_t done = 0;
+  std::mutex progress_mutex;
+  const auto start = std::chrono::steady_clock::now();
+  forEachInParallel(result.layers.size(), spec.jobs, [&](std::size_t i) {
+    const NetworkLayer& layer = result.layers[i];
+    ScheduleResult& r = result.results[i];
+    if (stopped()) {
+      r.message = "not run: interrupted";
+      return;
+    }
+    r = scheduleLayer(spec.arch, layer.workload, constraints[i], energy, spec.options);
+    if (r.found)
+      writeScheduleOutputs((out / layerOutput(layer)).string(), r, spec.options, spec.arch, layer.workload,
+                           energy);
+    std::lock_guard lock(progress_mutex);
+    ++done;
+    if (progress) progress({done, result.layers.size(), layer, r});
+  });
+  result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  result.complete = !stopped();
+  addTotals(result);
+  return result;
+}
+
+nlohmann::json networkSummaryJson(const NetworkRunSpec& spec, const NetworkRunResult& result) {
+  nlohmann::json per_layer = nlohmann::json::array();
+  for (std::size_t i = 0; i < result.layers.size(); ++i) {
+    const NetworkLayer& layer = result.layers[i];
+    const ScheduleResult& r = result.results[i];
+    nlohmann::json entry{{"layer", layer.name}, {"count", layer.count}, {"found", r.found}};
+    if (r.found) {
+      entry.update({{"cycles", r.evaluation.cycles},
+                    {"energy_pJ", r.evaluation.energy_pJ},
+                    {"cycles_share", layer.count * static_cast<double>(r.evaluation.cycles) /
+                                         static_cast<double>(result.total_cycles)},
+                    {"energy_share", layer.count * r.evaluation.energy_pJ / result.total_energy_pJ},
+                    {"roofline_cycles", r.roofline_cycles},
+                    {"solver_status", solver::toString(r.status)},
+                    {"time_s", r.total_time_s},
+                    {"note", r.note},
+                    {"output", layerOutput(layer)}});
+    } else {
+      entry["message"] = r.message;
+    }
+    per_layer.push_back(entry);
+  }
+  nlohmann::json summary{{"network", spec.network.name},
+                         {"complete", result.complete},
+                         {"architecture", spec.arch.name},
+                         {"objective", spec.objective_name},
+                         {"backend", spec.options.backend},
+                         {"settings", scheduleSettingsJson(spec.options)},
+                         {"layers", spec.network.layers.size()},
+                         {"unique_layers", result.layers.size()},
+                         {"failed_layers", result.failed},
+                         {"total_cycles", result.total_cycles},
+                         {"total_energy_pJ", result.total_energy_pJ},
+                         {"total_edp", result.totalEdp()},
+                         {"pJ_per_mac", pjPerMac(result)},
+                         {"wall_time_s", result.wall_time_s},
+                         {"jobs", effectiveJobs(spec)},
+                         {"per_layer", per_layer}};
+  if (spec.onnx) {
+    summary["onnx"] = spec.onnx->path;
+    summary["skipped_operators"] = spec.onnx->skipped_operators;
+    summary["import_warnings"] = spec.onnx->warnings;
+  }
+  return summary;
+}
+
+std::string networkSummaryMarkdown(const NetworkRunSpec& spec, const NetworkRunResult& result) {
+  std::string table =
+      "| layer | count | cycles | energy (uJ) | share of cycles | share of energy | cycles / roofline | "
+      "solver | time (s) |\n|---|---|---|---|---|---|---|---|---|\n";
+  for (std::size_t i = 0; i < result.layers.size(); ++i) {
+    const NetworkLayer& layer = result.layers[i];
+    const ScheduleResult& r = result.results[i];
+    if (r.found) {
+      const double cycles_share =
+          layer.count * static_cast<double>(r.evaluation.cycles) / static_cast<double>(result.total_cycles);
+      const double energy_share = layer.count * r.evaluation.energy_pJ / result.total_energy_pJ;
+      table +=
+          fmt::format("| {} | {} | {} | {:.2f} | {:.1f}% | {:.1f}% | {:.3f} | {} | {:.2f} |\n", layer.name,
+                      layer.count, r.evaluation.cycles, r.evaluation.energy_pJ / 1e6, 100 * cycles_share,
+                      100 * energy_share, double(r.evaluation.cycles) / double(r.roofline_cycles),
+                      solver::toString(r.status), r.total_time_s);
+    } else {
+      table +=
+          fmt::format("| {} | {} | no valid mapping: {} | | | | | | |\n", layer.name, layer.count, r.message);
+    }
+  }
+  return std::string(result.complete ? ""
+                                     : "**Incomplete: interrupted before every layer was scheduled.**\n\n") +
+         fmt::format(
+             "# {} on {}\n\n{} layers ({} unique), objective {}, solver {}: total {} cycles, {:.2f} uJ, EDP "
+             "{:.4g} pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
+             spec.network.name, spec.arch.name.empty() ? spec.arch_label : spec.arch.name,
+             spec.network.layers.size(), result.layers.size(), spec.objective_name, spec.options.backend,
+             result.total_cycles, result.total_energy_pJ / 1e6, result.totalEdp(), pjPerMac(result),
+             result.wall_time_s, effectiveJobs(spec), table);
+}
+
+std::string networkSkippedNote(const NetworkRunSpec& spec) {
+  if (!spec.onnx || spec.onnx->skipped_description.empty()) return "";
+  return fmt::format("\nFrom {}; operators that are not layers, skipped: {}.\n", spec.onnx->path,
+                     spec.onnx->skipped_description);
+}
+
+void writeNetworkSummary(const NetworkRunSpec& spec, const NetworkRunResult& result) {
+  const std::filesystem::path out(spec.out_dir);
+  writeFileAtomically((out / "summary.json").string(), networkSummaryJson(spec, result).dump(2) + "\n");
+  writeFileAtomically((out / "summary.md").string(),
+                      networkSummaryMarkdown(spec, result) + networkSkippedNote(spec));
+}
+
+}  // namespace cosa::app

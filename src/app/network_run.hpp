@@ -1,0 +1,77 @@
+#pragma once
+// Scheduling a whole network: the application layer behind `cosa network` and `cosa sweep run`.
+// runNetwork schedules each unique layer once (in parallel), writes every layer's outputs as it
+// finishes, and returns the typed result; networkSummaryJson / networkSummaryMarkdown render it,
+// writeNetworkSummary writes DIR/summary.{json,md}. Nothing here prints: progress goes to a callback.
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "arch/architecture.hpp"
+#include "mappers/cosa_scheduler.hpp"
+#include "workload/network.hpp"
+
+namespace cosa::app {
+
+// Where a network came from when it was imported from ONNX: recorded in the summary.
+struct OnnxProvenance {
+  std::string path;
+  nlohmann::json skipped_operators = nlohmann::json::object();  // {"Relu": 49, ...}
+  std::vector<std::string> warnings;
+  std::string skipped_description;  // "BatchNormalization x53, ..." (empty: nothing skipped)
+};
+
+struct NetworkRunSpec {
+  Architecture arch;
+  std::string arch_label;  // shown when the architecture has no name (e.g. its file)
+  std::string mapspace;    // constraints YAML; empty = none
+  Network network;
+  std::optional<OnnxProvenance> onnx;
+  ScheduleOptions options;
+  std::string objective_name;  // as the user wrote it (recorded in the summary)
+  int jobs = 1;
+  std::string out_dir;  // each layer's outputs go to out_dir/layers/<layer>/
+};
+
+// One layer finished (or skipped because of a stop request); called under a lock, in finishing order.
+struct LayerProgress {
+  std::size_t finished = 0;
+  std::size_t total = 0;
+  const NetworkLayer& layer;
+  const ScheduleResult& result;
+};
+using LayerProgressCallback = std::function<void(const LayerProgress&)>;
+
+struct NetworkRunResult {
+  std::vector<NetworkLayer> layers;     // unique layers, in first-seen order
+  std::vector<ScheduleResult> results;  // one per unique layer
+  std::int64_t total_cycles = 0;        // weighted by each layer's count; failed layers excluded
+  double total_energy_pJ = 0;
+  double total_macs = 0;
+  int failed = 0;  // unique layers without a mapping (including those not run)
+  double wall_time_s = 0;
+  double solve_time_s = 0;  // MIP solver time summed over the unique layers
+  bool complete = true;     // false when a stop request left layers unscheduled
+
+  double totalEdp() const { return static_cast<double>(total_cycles) * total_energy_pJ; }
+};
+
+// Throws InputError for bad constraints. `stop` (may be null) asks the run to finish the layers in
+// progress and leave the rest unscheduled ("not run: interrupted").
+NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>* stop = nullptr,
+                            const LayerProgressCallback& progress = {});
+
+nlohmann::json networkSummaryJson(const NetworkRunSpec& spec, const NetworkRunResult& result);
+// The Markdown summary, as `cosa network` prints it (without the ONNX note).
+std::string networkSummaryMarkdown(const NetworkRunSpec& spec, const NetworkRunResult& result);
+// The note summary.md ends with for an ONNX import that skipped operators (empty otherwise).
+std::string networkSkippedNote(const NetworkRunSpec& spec);
+// Writes spec.out_dir/summary.json and summary.md atomically.
+void writeNetworkSummary(const NetworkRunSpec& spec, const NetworkRunResult& result);
+
+}  // namespace cosa::app
