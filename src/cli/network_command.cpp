@@ -17,6 +17,8 @@
 #include "common/parallel.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mapping/constraints_yaml.hpp"
+#include "model/energy.hpp"
+#include "report/layer_files.hpp"
 #include "report/schedule_report.hpp"
 #include "workload/network.hpp"
 
@@ -31,6 +33,7 @@ struct NetworkCliOptions {
   std::string workload_dir;
   OnnxSourceOptions onnx;
   std::string out;
+  std::string ert;
   SchedulerCliOptions scheduler;
   int jobs = 1;
 };
@@ -39,7 +42,7 @@ int runNetwork(const NetworkCliOptions& o) {
   const ScheduleOptions options = toScheduleOptions(o.scheduler);
   const std::string& backend = options.backend;
   const Architecture arch = loadArchitecture(o.arch);
-  const EnergyTable energy = builtinEnergyTable(arch);
+  const EnergyTable energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
   const int sources = int(!o.network.empty()) + int(!o.workload_dir.empty()) + int(!o.onnx.path.empty());
   if (sources != 1) throw std::invalid_argument("give exactly one of --network, --workload or --onnx");
   std::optional<OnnxImport> imported;
@@ -131,7 +134,9 @@ int runNetwork(const NetworkCliOptions& o) {
     }
     per_layer.push_back(entry);
   }
-  const bool complete = !InterruptGuard::interrupted();
+  const bool interrupted = InterruptGuard::interrupted();
+  const bool import_complete = !imported || imported->complete();
+  const bool complete = !interrupted && import_complete;
   nlohmann::json summary{{"network", network.name},
                          {"complete", complete},
                          {"architecture", arch.name},
@@ -148,14 +153,13 @@ int runNetwork(const NetworkCliOptions& o) {
                          {"wall_time_s", wall},
                          {"jobs", std::max(o.jobs, 1)},  // fewer than one runs one at a time
                          {"per_layer", per_layer}};
-  if (imported) {
-    summary["onnx"] = o.onnx.path;
-    summary["skipped_operators"] = skippedOperatorsJson(*imported);
-    summary["import_warnings"] = imported->warnings;
-  }
+  if (imported) summary.update(onnxImportJson(o.onnx, *imported));
   writeFileAtomically((out / "summary.json").string(), summary.dump(2) + "\n");
   const std::string markdown =
-      std::string(complete ? "" : "**Incomplete: interrupted before every layer was scheduled.**\n\n") +
+      std::string(interrupted ? "**Incomplete: interrupted before every layer was scheduled.**\n\n" : "") +
+      std::string(import_complete ? ""
+                                  : "**Incomplete: some compute nodes of the model are not layers (listed "
+                                    "below).**\n\n") +
       fmt::format(
           "# {} on {}\n\n{} layers ({} unique), objective {}, solver {}: total {} cycles, {:.2f} uJ, EDP "
           "{:.4g} pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
@@ -163,18 +167,22 @@ int runNetwork(const NetworkCliOptions& o) {
           o.scheduler.objective, backend, total_cycles, total_energy / 1e6,
           static_cast<double>(total_cycles) * total_energy, total_macs > 0 ? total_energy / total_macs : 0.0,
           wall, std::max(o.jobs, 1), table);
-  const std::string skipped_note =
-      imported && !imported->skipped.empty()
-          ? fmt::format("\nFrom {}; operators that are not layers, skipped: {}.\n", o.onnx.path,
-                        describeSkipped(imported->skipped))
-          : "";
-  writeFileAtomically((out / "summary.md").string(), markdown + skipped_note);
+  const std::string import_note = imported ? onnxImportMarkdown(o.onnx, *imported) : "";
+  writeFileAtomically((out / "summary.md").string(), markdown + import_note);
+  writeFileAtomically((out / "layers.csv").string(), networkLayersCsv(layers, results));
   std::cout << markdown;
   writeReportOrWarn("network", o.out);
-  if (!complete) {
+  if (interrupted) {
     std::cerr
         << "cosa network: interrupted; wrote the layers that finished and a summary marked incomplete\n";
     return kExitInterrupted;
+  }
+  if (!import_complete && !o.onnx.allow_partial) {
+    std::cerr << fmt::format(
+        "cosa network: incomplete: {} compute node(s) of {} are not layers (summary.json: not_imported); "
+        "--allow-partial accepts this\n",
+        imported->not_imported.size(), o.onnx.path);
+    return kExitInvalidMapping;
   }
   return failed == 0 ? kExitOk : kExitInvalidMapping;
 }
@@ -191,6 +199,7 @@ Action registerNetwork(CLI::App& app) {
   sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");
   addOnnxOptions(*sub, o->onnx);
   sub->add_option("--out", o->out, "Output folder")->required();
+  sub->add_option("--ert", o->ert, "Accelergy energy reference table (overrides built-in energies)");
   sub->add_option("--jobs", o->jobs, "Layers scheduled in parallel")->capture_default_str();
   addSchedulerOptions(*sub, o->scheduler, /*with_threads=*/false);
   return [sub, o]() -> int {

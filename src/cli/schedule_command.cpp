@@ -26,6 +26,7 @@ struct ScheduleCliOptions {
   std::string problem;
   std::string mapspace;
   std::string out;
+  std::string ert;
   SchedulerCliOptions scheduler;
   bool write_mip = false;
 };
@@ -52,7 +53,7 @@ int runSchedule(const ScheduleCliOptions& o) {
   const Workload workload = loadProblem(o.problem);
   const Constraints constraints =
       o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
-  const EnergyTable energy = builtinEnergyTable(arch);
+  const EnergyTable energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
 
   std::vector<std::string> mip_files;
   if (o.write_mip) mip_files = writeMipFiles(o.out, arch, workload, constraints, options.objective);
@@ -68,7 +69,7 @@ int runSchedule(const ScheduleCliOptions& o) {
   std::cout << scheduleSummaryLine(result, workload) << "\n"
             << fmt::format(
                    "solver {} {} in {:.3f} s (gap {}, {} variables, {} constraints); total {:.3f} s\n"
-                   "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
+                   "wrote {}/mapping.yaml, problem.yaml, stats.json, loopnest.txt\n",
                    options.backend, solver::toString(result.status), result.solve_time_s,
                    result.from_fallback ? std::string("none: sampling fallback")
                                         : fmt::format("{:.2g}", result.gap),
@@ -86,6 +87,7 @@ Action registerSchedule(CLI::App& app) {
   sub->add_option("--mapspace", o->mapspace,
                   "Mapspace constraints YAML (bypass pattern, fixed factors/orders)");
   sub->add_option("--out", o->out, "Output folder")->required();
+  sub->add_option("--ert", o->ert, "Accelergy energy reference table (overrides built-in energies)");
   addSchedulerOptions(*sub, o->scheduler, /*with_threads=*/true);
   sub->add_flag(
       "--write-mip", o->write_mip,
