@@ -64,7 +64,13 @@ struct TensorTable {
       has_shape[t.name()] = true;
       constants.insert(t.name());
     }
+    // Weights stay weights through data movement (a shared weight behind an Identity, a
+    // transposed or reshaped one).
+    static const std::set<std::string> kMovesData = {"Identity", "Transpose", "Reshape", "Cast",
+                                                     "Squeeze",  "Unsqueeze", "Flatten", "Expand"};
     for (const auto& node : graph.node()) {
+      if (kMovesData.contains(node.op_type()) && node.input_size() > 0 && constants.contains(node.input(0)))
+        for (const auto& o : node.output()) constants.insert(o);
       if (node.op_type() != "Constant" || node.output_size() == 0) continue;
       constants.insert(node.output(0));
       for (const auto& a : node.attribute())
