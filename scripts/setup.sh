@@ -9,6 +9,9 @@ packages=(
   chromium  # headless, for the HtmlReportInChromium test
   python3-jsonschema  # for the ResultSchemas test (tests/check_result_schemas.sh)
   libonnx-dev libprotobuf-dev
+  # scripts/export_onnx_models.py: regenerates the shape-only PyTorch exports in tests/data/onnx
+  # (the tests read the stored files; only regenerating them needs these)
+  python3-torch python3-torchvision python3-onnx
   clang libclang-rt-14-dev  # scripts/sanitize.sh and scripts/fuzz.sh: ASan/UBSan runtimes, libFuzzer
 )
 missing=()

@@ -209,6 +209,47 @@ TEST(OnnxPyTorchModels, BatchOptionHasNoEffectOnAFixedBatchAndSaysSo) {
   fs::remove_all(dir);
 }
 
+// --ert replaces built-in energies on schedule, network and compare: a DRAM read 100x dearer
+// raises every run's energy.
+TEST(OnnxPyTorchModels, ErtOverridesEnergiesOnScheduleNetworkAndCompare) {
+  const fs::path dir = fs::temp_directory_path() / ("cosa_onnx_ert_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "ert.yaml")
+      << "ERT:\n  version: 0.3\n  tables:\n  - name: system.DRAM\n    actions:\n"
+         "    - {name: read, energy: 20000}\n    - {name: write, energy: 20000}\n";
+  const std::string specs = "--arch " + test::kSimba + " --mapspace " + test::kBypass;
+  const std::string problem = std::string(COSA_TEST_DATA_DIR) + "/../../data/problems/resnet50_conv1.yaml";
+  auto energy = [](const fs::path& file, const std::string& field) {
+    std::ifstream in(file);
+    return nlohmann::json::parse(in)[field].get<double>();
+  };
+  for (const std::string& ert : std::vector<std::string>{"", " --ert " + (dir / "ert.yaml").string()}) {
+    const std::string tag = ert.empty() ? "builtin" : "ert";
+    const test::RunResult s = test::runCosa("schedule " + specs + " --problem " + problem + ert + " --out " +
+                                            (dir / ("schedule_" + tag)).string());
+    ASSERT_EQ(s.exit_code, 0) << s.err;
+    EXPECT_TRUE(fs::exists(dir / ("schedule_" + tag) / "problem.yaml"));
+    const test::RunResult n = test::runCosa("network " + specs + " --onnx " + modelPath("extras") + ert +
+                                            " --out " + (dir / ("network_" + tag)).string());
+    ASSERT_EQ(n.exit_code, 0) << n.err;
+    const test::RunResult c =
+        test::runCosa("compare " + specs + " --onnx " + modelPath("extras") + " --mappers random" + ert +
+                      " --out " + (dir / ("compare_" + tag)).string());
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+  }
+  EXPECT_GT(energy(dir / "schedule_ert" / "stats.json", "energy_pJ"),
+            2 * energy(dir / "schedule_builtin" / "stats.json", "energy_pJ"));
+  EXPECT_GT(energy(dir / "network_ert" / "summary.json", "total_energy_pJ"),
+            2 * energy(dir / "network_builtin" / "summary.json", "total_energy_pJ"));
+  std::ifstream builtin_csv(dir / "compare_builtin" / "results.csv"),
+      ert_csv(dir / "compare_ert" / "results.csv");
+  std::stringstream a, b;
+  a << builtin_csv.rdbuf();
+  b << ert_csv.rdbuf();
+  EXPECT_NE(a.str(), b.str());  // the same random mappings (same seed), other energies
+  fs::remove_all(dir);
+}
+
 // Every layer of each model scheduled by `cosa network` with the bundled Simba mapspace: the
 // GEMMs take it through data-space roles.
 class OnnxPyTorchNetwork : public ::testing::TestWithParam<std::string> {};

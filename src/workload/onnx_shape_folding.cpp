@@ -325,10 +325,10 @@ class NodeEvaluator {
     if (op == "Unsqueeze" || op == "Squeeze") return one(squeeze(node, x, op == "Unsqueeze"));
     if (op == "Reshape") return one(reshape(node, x));
     if (op == "Flatten") {
+      const auto rank = static_cast<std::int64_t>(x.shape.size());
       const std::int64_t axis = intAttr(node, "axis", 1);
-      const auto a =
-          static_cast<std::size_t>(axis < 0 ? axis + static_cast<std::int64_t>(x.shape.size()) : axis);
-      if (a > x.shape.size()) return std::nullopt;
+      if (axis < -rank || axis > rank) return std::nullopt;
+      const auto a = static_cast<std::size_t>(axis < 0 ? axis + rank : axis);
       std::int64_t outer = 1, inner = 1;
       for (std::size_t i = 0; i < x.shape.size(); ++i) (i < a ? outer : inner) *= x.shape[i];
       return one(Value{x.type, {outer, inner}, x.data});
@@ -363,7 +363,7 @@ class NodeEvaluator {
           delta->data.size() != 1 || delta->data[0] == 0)
         return std::nullopt;
       const double n = std::max(std::ceil((limit->data[0] - x.data[0]) / delta->data[0]), 0.0);
-      if (n > kMaxFoldedElements) return std::nullopt;
+      if (!std::isfinite(n) || n > kMaxFoldedElements) return std::nullopt;
       Value out{x.type, {static_cast<std::int64_t>(n)}, {}};
       for (std::int64_t i = 0; i < static_cast<std::int64_t>(n); ++i)
         out.data.push_back(x.data[0] + static_cast<double>(i) * delta->data[0]);
@@ -407,7 +407,10 @@ class NodeEvaluator {
       return Value{onnx::TensorProto::INT64, {}, {n}};
     }
     const auto rank = static_cast<std::int64_t>(shape.size());
-    auto clampAxis = [&](std::int64_t a) { return std::clamp(a < 0 ? a + rank : a, std::int64_t{0}, rank); };
+    auto clampAxis = [&](std::int64_t a) {
+      a = std::clamp(a, -rank, rank);
+      return a < 0 ? a + rank : a;
+    };
     const std::int64_t start = clampAxis(intAttr(node, "start", 0));
     const std::int64_t end = clampAxis(intAttr(node, "end", rank));
     Value out{onnx::TensorProto::INT64, {std::max<std::int64_t>(end - start, 0)}, {}};
@@ -564,8 +567,8 @@ class NodeEvaluator {
       if (shape[i] == -1) {
         if (infer >= 0) return std::nullopt;
         infer = static_cast<int>(i);
-      } else if (shape[i] < 0) {
-        return std::nullopt;
+      } else if (shape[i] < 0 || shape[i] > static_cast<std::int64_t>(x.data.size())) {
+        return std::nullopt;  // (a size above the element count cannot fit, and could overflow)
       } else {
         known *= shape[i];
       }
@@ -602,7 +605,11 @@ class NodeEvaluator {
     const Value* repeats = in(node, 1);
     if (repeats == nullptr || repeats->data.size() != x.shape.size()) return std::nullopt;
     Dims shape = x.shape;
-    for (std::size_t i = 0; i < shape.size(); ++i) shape[i] *= repeats->intAt(i);
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+      const std::int64_t r = repeats->intAt(i);
+      if (r < 0 || r > kMaxFoldedElements) return std::nullopt;
+      shape[i] *= r;  // both at most kMaxFoldedElements: no overflow
+    }
     const auto count = elementCount(shape);
     if (!count) return std::nullopt;
     Value out{x.type, shape, {}};
