@@ -27,7 +27,7 @@ for m in "${models[@]}"; do
   "$build/cosa" network --arch "$root/data/arch/simba.yaml" --mapspace "$root/data/mapspace/simba_bypass.yaml" \
     --onnx "$root/tests/data/onnx/$m.onnx" --out "$dir" --jobs 1 >/dev/null 2>"$dir.log" || true
   checked="n/a"
-  if [ -x "$timeloop" ]; then
+  if [ -x "$timeloop" ] && [ "$rerun" -gt 0 ]; then
     same=0 total=0
     for layer in $(ls -d "$dir"/layers/*/ | head -n "$rerun"); do
       work="$(mktemp -d)"
