@@ -151,6 +151,9 @@ run 0 "$work/network_onnx" network --arch "$simba" --mapspace "$bypass" --onnx "
   --allow-partial --out "$work/network_onnx"
 grep -q '"import_warnings"' "$work/network_onnx/summary.json" || fail "the ONNX summary has no import_warnings"
 grep -q '"not_imported"' "$work/network_onnx/summary.json" || fail "the ONNX summary has no not_imported"
+grep -q 'conv3d (Conv): 3-D convolution' "$work/network_onnx/report.html" ||
+  fail "the report does not list the compute node that is not a layer"
+grep -q 'Compute nodes not imported' "$work/network_onnx/summary.md" || fail "summary.md does not list it either"
 validate network-summary.schema.json "$work/network_onnx/summary.json"
 validate schedule-stats.schema.json "$work"/network_onnx/layers/*/stats.json
 
