@@ -185,6 +185,31 @@ TEST(OnnxImport, GemmAndMatMul) {
   EXPECT_EQ(bound(linear, "K"), 10);
 }
 
+// Broadcast batch axes on one side fold into M or N; a constant on the left is a fully connected
+// layer over the right operand's columns.
+TEST(OnnxImport, MatMulBroadcastAndWeightOnTheLeft) {
+  OnnxBuilder b("broadcast");
+  const std::string x = b.input("x", {3, 5, 16, 8});
+  const std::string m = b.input("m", {6, 16});
+  const std::string cols = b.input("cols", {16, 10});
+  b.output(OnnxBuilder::out(b.node("MatMul", {m, x}, "left_plain")));  // [6,16] @ [3,5,16,8]
+  b.output(OnnxBuilder::out(b.node("MatMul", {b.weight({6, 16}), x}, "left_weight")));
+  b.output(OnnxBuilder::out(b.node("MatMul", {b.weight({4, 16}), cols}, "left_weight_2d")));
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "broadcast.onnx");
+  ASSERT_EQ(imported.network.layers.size(), 3u);
+  EXPECT_EQ((std::map<std::string, std::int64_t>{{"M", 6}, {"N", 3 * 5 * 8}, {"K", 16}}),
+            boundsOf(imported.network.layers[0].workload));
+  const Workload& w = imported.network.layers[1].workload;
+  EXPECT_EQ(w.shape, "cnn-layer");
+  EXPECT_EQ(bound(w, "N"), 3 * 5 * 8);
+  EXPECT_EQ(bound(w, "C"), 16);
+  EXPECT_EQ(bound(w, "K"), 6);
+  const Workload& w2 = imported.network.layers[2].workload;
+  EXPECT_EQ(w2.shape, "cnn-layer");
+  EXPECT_EQ(bound(w2, "N"), 10);
+  EXPECT_EQ(bound(w2, "K"), 4);
+}
+
 TEST(OnnxImport, NodesWithoutShapesAreSkippedWithAReason) {
   OnnxBuilder b("custom");
   const std::string x = b.input("x", {1, 8, 16, 16});

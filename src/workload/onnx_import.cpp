@@ -287,7 +287,13 @@ Workload matmulWorkload(const onnx::NodeProto& node, const TensorTable& tensors)
   const bool constant_b = tensors.constants.contains(node.input(1));
   // Batch axes on one side only: every matrix of that side meets the same other matrix, which is
   // one GEMM with the batch folded into M (x[b, s, k] @ w[k, n]) or into N.
+  if (b_batch == 1 && !constant_b && a_batch == 1 && tensors.constants.contains(node.input(0)))
+    return fullyConnected(n, k, m);
   if (b_batch == 1) return matrixProduct(1, boundedProduct(a_batch, m), n, k, constant_b);
+  // A constant left matrix (W @ x) is a fully connected layer too: Z^T = x^T W^T, one row per
+  // column of x.
+  if (a_batch == 1 && tensors.constants.contains(node.input(0)))
+    return fullyConnected(boundedProduct(b_batch, n), k, m);
   if (a_batch == 1) return matrixProduct(1, m, boundedProduct(b_batch, n), k, false);
   const Dims y = tensors.known(node.output(0), node);
   return matrixProduct(productOf(y, 0, y.size() - 2), m, n, k, false);

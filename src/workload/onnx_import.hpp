@@ -20,7 +20,8 @@
 // Timeloop's data space names A, B, Z; mapspace constraints may name them by role (Weights =
 // B, Inputs = A, Outputs = Z; workload/data_space_roles.hpp), so one mapspace serves both.
 // A MatMul whose right operand has no batch axes (x[b, s, k] @ w[k, n]) folds the batch into M;
-// one whose left operand has none folds it into N.
+// one whose left operand has none folds it into N. A constant left operand (W @ x) is a fully
+// connected layer over the columns of x.
 //
 // ConvTranspose with stride s, kernel k, dilation d is written as Timeloop users write it: a
 // convolution with stride 1 and dilation d over the input with s-1 zeros inserted between
