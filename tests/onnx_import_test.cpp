@@ -387,6 +387,19 @@ TEST(OnnxImport, MalformedConvolutionsAreRejectedOrSkippedNotCrashed) {
     EXPECT_EQ(imported.not_imported[0].node, "mismatch");
   }
   {
+    // A 1-D ConvTranspose weight with kernel_shape: libonnx read its missing channel dimension
+    // (found by fuzzing with a PyTorch export as seed). Kept out of shape inference, not imported.
+    OnnxBuilder b("transpose_rank");
+    onnx::NodeProto& n =
+        b.node("ConvTranspose", {b.input("x", {1, 16, 8, 8}), b.weight({16})}, "flat_weight");
+    OnnxBuilder::ints(n, "kernel_shape", {3, 3});
+    b.output(OnnxBuilder::out(n));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "m.onnx");
+    EXPECT_TRUE(imported.network.layers.empty());
+    ASSERT_EQ(imported.not_imported.size(), 1u);
+    EXPECT_EQ(imported.not_imported[0].node, "flat_weight");
+  }
+  {
     // A weight the graph computes cannot give kernel_shape up front: the node is kept out of shape
     // inference and reported as not imported.
     OnnxBuilder b("computed_weight");

@@ -792,10 +792,23 @@ std::vector<std::pair<int, std::string>> prepareForShapeInference(onnx::GraphPro
               fmt::format("graph.node[{}] '{}' ({}) {}", i, node.name(), node.op_type(), a.name()),
               fmt::format("{} is outside [{}, {}]", value, positive ? 1 : 0, kMaxBound));
     }
-    if (weight == kWeightInput.end() || attribute(node, "kernel_shape") != nullptr) continue;
+    if (weight == kWeightInput.end()) continue;
     const auto w = node.input_size() > weight->second ? known.find(node.input(weight->second)) : known.end();
-    if (w != known.end() && std::all_of(w->second.begin(), w->second.end(),
-                                        [](std::int64_t d) { return d >= 1 && d <= kMaxBound; })) {
+    const auto x = node.input_size() > 0 ? known.find(node.input(0)) : known.end();
+    const onnx::AttributeProto* kernel_shape = attribute(node, "kernel_shape");
+    // libonnx reads the weight's channel and kernel dimensions without checking its rank (a 1-D
+    // ConvTranspose weight with kernel_shape crashed it, found by fuzzing): a weight known up front
+    // must have the input's rank (at least 3) and the kernel's.
+    const bool weight_fits = w != known.end() && w->second.size() >= 3 &&
+                             std::all_of(w->second.begin(), w->second.end(),
+                                         [](std::int64_t d) { return d >= 1 && d <= kMaxBound; }) &&
+                             (x == known.end() || x->second.size() == w->second.size()) &&
+                             (kernel_shape == nullptr ||
+                              static_cast<std::size_t>(kernel_shape->ints_size()) + 2 == w->second.size());
+    // A computed weight keeps Conv's kernel_shape (libonnx checks Conv's weight rank then); other
+    // convolutions with a computed weight are hidden as well.
+    if (weight_fits || (w == known.end() && kernel_shape != nullptr && node.op_type() == "Conv")) {
+      if (kernel_shape != nullptr) continue;
       onnx::AttributeProto* kernel = node.add_attribute();
       kernel->set_name("kernel_shape");
       kernel->set_type(onnx::AttributeProto::INTS);
