@@ -11,6 +11,9 @@ packages=(
   python3-yaml  # the ResultSchemas test checks sweep specs (YAML) against docs/schema/sweep-spec.schema.json
   slurm-wlm munge  # the SweepSlurm test runs a one-node Slurm (slurmctld, slurmd, munged) on localhost
   libonnx-dev libprotobuf-dev
+  # scripts/export_onnx_models.py: regenerates the shape-only PyTorch exports in tests/data/onnx
+  # (the tests read the stored files; only regenerating them needs these)
+  python3-torch python3-torchvision python3-onnx
   clang libclang-rt-14-dev  # scripts/sanitize.sh and scripts/fuzz.sh: ASan/UBSan runtimes, libFuzzer
 )
 missing=()

@@ -160,6 +160,16 @@ std::vector<BadInput> catalog() {
   c.push_back({"network_onnx_missing", "network", arch, "", "", "--onnx {dir}/nope.onnx", 2, "nope.onnx"});
   c.push_back({"compare_onnx_not_onnx", "compare", arch, problem, "", "--onnx {dir}/problem.yaml", 2,
                "not an ONNX model"});
+  // --input-shape that does not parse or names no graph input (tests/data/onnx/extras.onnx).
+  const std::string extras = std::string(COSA_TEST_DATA_DIR) + "/onnx/extras.onnx";
+  c.push_back({"network_onnx_input_shape_syntax", "network", arch, "", "",
+               "--onnx " + extras + " --input-shape input=1,8,x,32", 2, "'x' is not a positive integer"});
+  c.push_back({"network_onnx_input_shape_unknown", "network", arch, "", "",
+               "--onnx " + extras + " --input-shape image=1,8,32,32", 2,
+               "--input-shape image: the model has no graph input of that name"});
+  c.push_back({"network_onnx_input_shape_rank", "network", arch, "", "",
+               "--onnx " + extras + " --input-shape input=1,8,32", 2,
+               "the input has 4 dimensions, the option gives 3"});
   c.push_back({"network_two_sources", "network", arch, "", "", "--network resnet50 --onnx {dir}/x.onnx", 2,
                "exactly one of --network, --workload or --onnx"});
   c.push_back(

@@ -139,7 +139,8 @@ grep -q '"complete": false' "$work/network_interrupted/summary.json" || fail "in
 grep -q 'not run: interrupted' "$work/network_interrupted/summary.json" || fail "interrupted summary has no layer not run"
 validate network-summary.schema.json "$work/network_interrupted/summary.json"
 # From ONNX (onnx, skipped_operators, import_warnings): a 3x3 Conv, a Relu (skipped) and a 3-D Conv
-# (not importable: skipped, with a warning).
+# (not importable: listed in not_imported, with a warning; the run is incomplete and exits 1
+# without --allow-partial).
 base64 -d >"$work/tiny.onnx" <<'EOF'
 CAgSCWNvc2EtdGVzdDq0Ago/CgFYCgFXEgFZGgRjb252IgRDb252KhUKDGtlcm5lbF9zaGFwZUADQAOgAQcqEQoEcGFkc0ABQAFAAUABoAEH
 ChIKAVkSAVoaBHJlbHUiBFJlbHUKGgoCWDMKAlczEgJZMxoGY29udjNkIgRDb252EgR0aW55WhsKAVgSFgoUCAESEAoCCAEKAggICgIICAoC
@@ -147,9 +148,16 @@ CAhaGwoBVxIWChQIARIQCgIIEAoCCAgKAggDCgIIA1ogCgJYMxIaChgIARIUCgIIAQoCCAIKAggECgII
 CAQKAggCCgIIAwoCCAMKAggDYhsKAVoSFgoUCAESEAoCCAEKAggQCgIICAoCCAhiIAoCWTMSGgoYCAESFAoCCAEKAggECgIIAgoCCAIKAggC
 QgQKABAN
 EOF
-run 0 "$work/network_onnx" network --arch "$simba" --mapspace "$bypass" --onnx "$work/tiny.onnx" \
+run 1 "$work/network_onnx" network --arch "$simba" --mapspace "$bypass" --onnx "$work/tiny.onnx" \
   --out "$work/network_onnx"
+grep -q '"complete": false' "$work/network_onnx/summary.json" || fail "the partial ONNX import is not marked incomplete"
+run 0 "$work/network_onnx" network --arch "$simba" --mapspace "$bypass" --onnx "$work/tiny.onnx" \
+  --allow-partial --out "$work/network_onnx"
 grep -q '"import_warnings"' "$work/network_onnx/summary.json" || fail "the ONNX summary has no import_warnings"
+grep -q '"not_imported"' "$work/network_onnx/summary.json" || fail "the ONNX summary has no not_imported"
+grep -q 'conv3d (Conv): 3-D convolution' "$work/network_onnx/report.html" ||
+  fail "the report does not list the compute node that is not a layer"
+grep -q 'Compute nodes not imported' "$work/network_onnx/summary.md" || fail "summary.md does not list it either"
 validate network-summary.schema.json "$work/network_onnx/summary.json"
 validate schedule-stats.schema.json "$work"/network_onnx/layers/*/stats.json
 

@@ -4,6 +4,8 @@
 #include <gtest/gtest.h>
 
 #include "test_support.hpp"
+#include "workload/data_space_roles.hpp"
+#include "workload/shapes.hpp"
 
 namespace cosa {
 namespace {
@@ -56,6 +58,39 @@ TEST(ConstraintsYaml, ReadsCosaMapspace) {
   EXPECT_EQ(c.items[4].level, 4);
   EXPECT_EQ(c.items[4].keep, (std::vector<int>{Inputs, Outputs}));
   EXPECT_EQ(c.items[4].bypass, (std::vector<int>{Weights}));
+}
+
+// One mapspace for every layer kind: CoSA's Simba bypass pattern names Weights, Inputs and
+// Outputs, which a GEMM's B, A and Z take as roles (workload/data_space_roles.hpp).
+TEST(ConstraintsYaml, DataSpacesByRoleServeGemms) {
+  const std::string bypass = std::string(COSA_TEST_DATA_DIR) + "/../../data/mapspace/simba_bypass.yaml";
+  for (const char* shape : {"gemm", "batched-gemm"}) {
+    SCOPED_TRACE(shape);
+    const WorkloadShape& gemm_shape = builtinShape(shape);
+    const Workload gemm = instantiate(gemm_shape, std::vector<std::int64_t>(gemm_shape.dimensions.size(), 4));
+    const int a = gemm.dataSpaceIndex("A"), b = gemm.dataSpaceIndex("B"), z = gemm.dataSpaceIndex("Z");
+    const Constraints c = loadConstraints(bypass, test::simbaArch(), gemm);
+    // Registers and WeightBuffer keep only B (held like weights), AccumulationBuffer only Z,
+    // InputBuffer only A, GlobalBuffer A and Z.
+    EXPECT_EQ(c.items[0].keep, std::vector<int>{b});
+    EXPECT_EQ(c.items[0].bypass, (std::vector<int>{a, z}));
+    EXPECT_EQ(c.items[1].keep, std::vector<int>{z});
+    EXPECT_EQ(c.items[3].keep, std::vector<int>{a});
+    EXPECT_EQ(c.items[4].keep, (std::vector<int>{a, z}));
+    EXPECT_EQ(c.items[4].bypass, std::vector<int>{b});
+  }
+  // Names still win over roles, and roles are matched in any case.
+  const WorkloadShape& gemm_shape = builtinShape("gemm");
+  const Workload gemm = instantiate(gemm_shape, {2, 2, 2});
+  const Constraints c = parseConstraints(
+      YamlView::loadString("mapspace: [{target: Registers, type: bypass, keep: [weights], bypass: [A, Z]}]\n",
+                           "c.yaml"),
+      test::simbaArch(), gemm);
+  EXPECT_EQ(c.items[0].keep, std::vector<int>{gemm.dataSpaceIndex("B")});
+  EXPECT_EQ(findDataSpaceByNameOrRole(gemm, "Outputs"), gemm.dataSpaceIndex("Z"));
+  EXPECT_EQ(findDataSpaceByNameOrRole(gemm, "Psums"), -1);
+  EXPECT_EQ(toString(dataSpaceRole(gemm, gemm.dataSpaceIndex("A"))), std::string("Inputs"));
+  EXPECT_EQ(toString(dataSpaceRole(layer(), Weights)), std::string("Weights"));
 }
 
 TEST(ConstraintsYaml, FactorsPermutationsAndSplit) {
@@ -149,7 +184,7 @@ TEST(ConstraintsYaml, RejectsBadInputWithLocationFieldAndReason) {
       {"keep on temporal", "mapspace_constraints: [{target: DRAM, type: temporal, keep: [Inputs]}]\n",
        "mapspace_constraints[0].keep", "unknown key 'keep'"},
       {"unknown data space", "mapspace: {constraints: [{target: DRAM, type: datatype, keep: [Psums]}]}\n",
-       "mapspace.constraints[0].keep[0]", "unknown data space 'Psums'"},
+       "mapspace.constraints[0].keep[0]", "unknown data space or role 'Psums'"},
       {"unknown dimension", "mapspace_constraints: [{target: DRAM, type: temporal, factors: X=2}]\n",
        "mapspace_constraints[0].factors", "unknown dimension 'X'"},
       {"max factors", "mapspace_constraints: [{target: DRAM, type: temporal, factors: K<=4}]\n",

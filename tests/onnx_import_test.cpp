@@ -67,10 +67,12 @@ TEST(OnnxImport, ResNet50MatchesTheBundledLayerListShapeForShape) {
 }
 
 TEST(OnnxImport, SymbolicBatchTakesTheBatchSizeOption) {
-  const OnnxImport imported = importOnnxBytes(test::resnet50Onnx(), "resnet50.onnx", {.batch_size = 8});
+  const OnnxImport imported =
+      importOnnxBytes(test::resnet50Onnx(), "resnet50.onnx", {.batch_size = 8, .input_shapes = {}});
   for (const NetworkLayer& layer : imported.network.layers)
     EXPECT_EQ(bound(layer.workload, "N"), 8) << layer.name;
-  EXPECT_THROW(importOnnxBytes(test::resnet50Onnx(), "resnet50.onnx", {.batch_size = 0}), InputError);
+  EXPECT_THROW(importOnnxBytes(test::resnet50Onnx(), "resnet50.onnx", {.batch_size = 0, .input_shapes = {}}),
+               InputError);
 }
 
 TEST(OnnxImport, RectangularKernelsStridesAndDilationsFollowTimeloopNaming) {
@@ -183,6 +185,31 @@ TEST(OnnxImport, GemmAndMatMul) {
   EXPECT_EQ(bound(linear, "K"), 10);
 }
 
+// Broadcast batch axes on one side fold into M or N; a constant on the left is a fully connected
+// layer over the right operand's columns.
+TEST(OnnxImport, MatMulBroadcastAndWeightOnTheLeft) {
+  OnnxBuilder b("broadcast");
+  const std::string x = b.input("x", {3, 5, 16, 8});
+  const std::string m = b.input("m", {6, 16});
+  const std::string cols = b.input("cols", {16, 10});
+  b.output(OnnxBuilder::out(b.node("MatMul", {m, x}, "left_plain")));  // [6,16] @ [3,5,16,8]
+  b.output(OnnxBuilder::out(b.node("MatMul", {b.weight({6, 16}), x}, "left_weight")));
+  b.output(OnnxBuilder::out(b.node("MatMul", {b.weight({4, 16}), cols}, "left_weight_2d")));
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "broadcast.onnx");
+  ASSERT_EQ(imported.network.layers.size(), 3u);
+  EXPECT_EQ((std::map<std::string, std::int64_t>{{"M", 6}, {"N", 3 * 5 * 8}, {"K", 16}}),
+            boundsOf(imported.network.layers[0].workload));
+  const Workload& w = imported.network.layers[1].workload;
+  EXPECT_EQ(w.shape, "cnn-layer");
+  EXPECT_EQ(bound(w, "N"), 3 * 5 * 8);
+  EXPECT_EQ(bound(w, "C"), 16);
+  EXPECT_EQ(bound(w, "K"), 6);
+  const Workload& w2 = imported.network.layers[2].workload;
+  EXPECT_EQ(w2.shape, "cnn-layer");
+  EXPECT_EQ(bound(w2, "N"), 10);
+  EXPECT_EQ(bound(w2, "K"), 4);
+}
+
 TEST(OnnxImport, NodesWithoutShapesAreSkippedWithAReason) {
   OnnxBuilder b("custom");
   const std::string x = b.input("x", {1, 8, 16, 16});
@@ -197,10 +224,122 @@ TEST(OnnxImport, NodesWithoutShapesAreSkippedWithAReason) {
   ASSERT_EQ(imported.network.layers.size(), 1u);
   EXPECT_EQ(imported.network.layers[0].name, "sized");
   EXPECT_EQ(skippedCount(imported, "com.example.Mystery"), 1);
-  EXPECT_EQ(skippedCount(imported, "Conv"), 1);
+  EXPECT_EQ(skippedCount(imported, "Conv"), 0);  // compute nodes are never "skipped operators"
+  EXPECT_EQ(imported.compute_nodes, 2);
+  EXPECT_FALSE(imported.complete());
+  ASSERT_EQ(imported.not_imported.size(), 1u);
+  EXPECT_EQ(imported.not_imported[0].node, "after_custom");
+  EXPECT_EQ(imported.not_imported[0].op_type, "Conv");
   ASSERT_EQ(imported.warnings.size(), 1u);
   EXPECT_NE(imported.warnings[0].find("after_custom"), std::string::npos);
   EXPECT_NE(imported.warnings[0].find("shape"), std::string::npos);
+}
+
+// PyTorch's x.view(x.size(0), ...) on a symbolic batch: Shape -> Gather -> Unsqueeze -> Concat
+// -> Reshape, which shape inference alone leaves unsized; the folding sizes it.
+TEST(OnnxImport, ShapeComputationsAreFolded) {
+  OnnxBuilder b("view");
+  const std::string x = b.input("x", {1, 8, 4, 4}, {"batch"});
+  const std::string shape = OnnxBuilder::out(b.node("Shape", {x}));
+  const std::string zero = b.constant({}, {0});
+  const onnx::NodeProto& gather = b.node("Gather", {shape, zero});
+  const std::string axes = b.constant({1}, {0});
+  const std::string batch = OnnxBuilder::out(b.node("Unsqueeze", {OnnxBuilder::out(gather), axes}));
+  // [batch, 8, 16] -> [batch * 8, 16] through a second computed shape: Mul of two gathered sizes.
+  const std::string rows = OnnxBuilder::out(b.node("Mul", {batch, b.constant({1}, {8})}));
+  onnx::NodeProto& concat = b.node("Concat", {rows, b.constant({1}, {16})});
+  OnnxBuilder::integer(concat, "axis", 0);
+  const std::string target = OnnxBuilder::out(concat);
+  const std::string flat = OnnxBuilder::out(b.node("Reshape", {x, target}));
+  b.output(OnnxBuilder::out(b.node("MatMul", {flat, b.weight({16, 32})}, "fc")));
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "view.onnx", {.batch_size = 3, .input_shapes = {}});
+  ASSERT_TRUE(imported.complete()) << imported.warnings.at(0);
+  ASSERT_EQ(imported.network.layers.size(), 1u);
+  const Workload& fc = imported.network.layers[0].workload;
+  EXPECT_EQ(bound(fc, "N"), 24);
+  EXPECT_EQ(bound(fc, "C"), 16);
+  EXPECT_EQ(bound(fc, "K"), 32);
+  EXPECT_GE(imported.folded_nodes, 5);
+}
+
+// An If whose condition folds to a constant is replaced by its branch; compute nodes inside an If
+// that depends on the data are listed as not imported.
+TEST(OnnxImport, IfBranchesAreInlinedWhenTheConditionIsKnown) {
+  auto model = [](bool data_dependent) {
+    OnnxBuilder b("branches");
+    const std::string x = b.input("x", {2, 4, 8, 8});
+    std::string cond;
+    if (data_dependent) {
+      cond = b.input("flag", {});
+      b.graph().mutable_input(1)->mutable_type()->mutable_tensor_type()->set_elem_type(
+          onnx::TensorProto::BOOL);
+    } else {
+      // Shape(x)[0] == 2: true.
+      const std::string size =
+          OnnxBuilder::out(b.node("Gather", {OnnxBuilder::out(b.node("Shape", {x})), b.constant({}, {0})}));
+      cond = OnnxBuilder::out(b.node("Equal", {size, b.constant({}, {2})}));
+    }
+    auto branch = [&](const std::string& name, std::int64_t out_channels) {
+      OnnxBuilder sub(name);
+      const std::string y = sub.conv(x, 4, out_channels, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, name + "_conv");
+      sub.output(y);
+      onnx::GraphProto g = sub.graph();
+      return g;
+    };
+    onnx::NodeProto& node = b.node("If", {cond}, "choose");
+    for (const auto& [attr, channels] :
+         {std::pair<std::string, std::int64_t>{"then_branch", 16}, {"else_branch", 8}}) {
+      auto* a = node.add_attribute();
+      a->set_name(attr);
+      a->set_type(onnx::AttributeProto::GRAPH);
+      *a->mutable_g() = branch(attr, channels);
+    }
+    b.output(OnnxBuilder::out(node));
+    return b.bytes();
+  };
+  const OnnxImport known = importOnnxBytes(model(false), "if.onnx");
+  ASSERT_TRUE(known.complete()) << known.warnings.at(0);
+  ASSERT_EQ(known.network.layers.size(), 1u);
+  EXPECT_EQ(known.network.layers[0].name, "choose/then_branch_conv");
+  EXPECT_EQ(bound(known.network.layers[0].workload, "K"), 16);
+  EXPECT_EQ(bound(known.network.layers[0].workload, "N"), 2);
+  ASSERT_EQ(known.notes.size(), 1u);
+  EXPECT_NE(known.notes[0].find("then_branch was inlined"), std::string::npos) << known.notes[0];
+
+  const OnnxImport unknown = importOnnxBytes(model(true), "if.onnx");
+  EXPECT_FALSE(unknown.complete());
+  EXPECT_TRUE(unknown.network.layers.empty());
+  EXPECT_EQ(unknown.compute_nodes, 2);
+  ASSERT_EQ(unknown.not_imported.size(), 2u);
+  EXPECT_EQ(unknown.not_imported[0].node, "then_branch_conv");
+  EXPECT_NE(unknown.not_imported[0].reason.find("inside If 'choose'"), std::string::npos);
+}
+
+TEST(OnnxImport, InputShapesFixSymbolicSizes) {
+  OnnxBuilder b("image");
+  const std::string x = b.input("image", {1, 3, 32, 32}, {"batch", "", "height", "width"});
+  b.output(b.conv(x, 3, 8, {3, 3}, {2, 2}, {1, 1, 1, 1}, 1, {}, "stem"));
+  const std::string bytes = b.bytes();
+  try {
+    importOnnxBytes(bytes, "image.onnx");
+    FAIL() << "expected an InputError";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.reason().find("--input-shape image=D0,D1,..."), std::string::npos) << e.what();
+  }
+  const OnnxImport imported =
+      importOnnxBytes(bytes, "image.onnx", {.batch_size = 7, .input_shapes = {{"image", {2, 3, 64, 48}}}});
+  ASSERT_EQ(imported.network.layers.size(), 1u);
+  const Workload& w = imported.network.layers[0].workload;
+  EXPECT_EQ(bound(w, "N"), 2);  // the given shape, not --batch
+  EXPECT_EQ(bound(w, "Q"), 32);
+  EXPECT_EQ(bound(w, "P"), 24);
+  EXPECT_TRUE(imported.batch_inputs.empty());
+  EXPECT_THROW(
+      importOnnxBytes(bytes, "image.onnx", {.batch_size = 1, .input_shapes = {{"img", {1, 3, 8, 8}}}}),
+      InputError);
+  EXPECT_THROW(
+      importOnnxBytes(bytes, "image.onnx", {.batch_size = 1, .input_shapes = {{"image", {1, 3, 8}}}}),
+      InputError);
 }
 
 TEST(OnnxImport, ThreeDimensionalConvolutionIsSkippedWithAReason) {
@@ -244,7 +383,21 @@ TEST(OnnxImport, MalformedConvolutionsAreRejectedOrSkippedNotCrashed) {
     b.output(OnnxBuilder::out(b.node("Conv", {b.input("x", {1, 28}), b.weight({4, 1, 3, 3})}, "mismatch")));
     const OnnxImport imported = importOnnxBytes(b.bytes(), "m.onnx");
     EXPECT_TRUE(imported.network.layers.empty());
-    EXPECT_EQ(skippedCount(imported, "Conv"), 1);
+    ASSERT_EQ(imported.not_imported.size(), 1u);
+    EXPECT_EQ(imported.not_imported[0].node, "mismatch");
+  }
+  {
+    // A 1-D ConvTranspose weight with kernel_shape: libonnx read its missing channel dimension
+    // (found by fuzzing with a PyTorch export as seed). Kept out of shape inference, not imported.
+    OnnxBuilder b("transpose_rank");
+    onnx::NodeProto& n =
+        b.node("ConvTranspose", {b.input("x", {1, 16, 8, 8}), b.weight({16})}, "flat_weight");
+    OnnxBuilder::ints(n, "kernel_shape", {3, 3});
+    b.output(OnnxBuilder::out(n));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "m.onnx");
+    EXPECT_TRUE(imported.network.layers.empty());
+    ASSERT_EQ(imported.not_imported.size(), 1u);
+    EXPECT_EQ(imported.not_imported[0].node, "flat_weight");
   }
   {
     // A weight the graph computes cannot give kernel_shape up front: the node is kept out of shape

@@ -110,14 +110,23 @@ class OnnxBuilder {
     return out(n);
   }
 
+  // An int64 initializer with values (shape computations' constants).
+  std::string constant(const std::vector<std::int64_t>& dims, const std::vector<std::int64_t>& values) {
+    auto* t = graph().add_initializer();
+    t->set_name(fmt::format("c{}", next_++));
+    t->set_data_type(onnx::TensorProto::INT64);
+    for (std::int64_t d : dims) t->add_dims(d);
+    for (std::int64_t v : values) t->add_int64_data(v);
+    return t->name();
+  }
+
   void output(const std::string& name) { graph().add_output()->set_name(name); }
 
   std::string bytes() const { return model_.SerializeAsString(); }
   onnx::ModelProto& model() { return model_; }
-
- private:
   onnx::GraphProto& graph() { return *model_.mutable_graph(); }
 
+ private:
   onnx::ModelProto model_;
   int next_ = 0;
 };

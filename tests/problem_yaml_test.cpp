@@ -4,6 +4,7 @@
 
 #include <string>
 
+#include "report/layer_files.hpp"
 #include "workload/shapes.hpp"
 
 namespace cosa {
@@ -237,6 +238,25 @@ TEST(ProblemYaml, MissingFileIsAnInputError) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_NE(std::string(e.what()).find("does_not_exist.yaml"), std::string::npos);
+  }
+}
+
+// problem.yaml, written next to every schedule, reads back as the same workload for every
+// built-in shape (strides and dilations included).
+TEST(ProblemYaml, WrittenProblemReadsBackAsTheSameWorkload) {
+  for (const std::string& name : builtinShapeNames()) {
+    SCOPED_TRACE(name);
+    const WorkloadShape& shape = builtinShape(name);
+    std::vector<std::int64_t> bounds, coefficients;
+    for (std::size_t d = 0; d < shape.dimensions.size(); ++d)
+      bounds.push_back(static_cast<std::int64_t>(d) + 2);
+    for (std::size_t c = 0; c < shape.coefficients.size(); ++c)
+      coefficients.push_back(static_cast<std::int64_t>(c) + 2);
+    const Workload w = instantiate(shape, bounds, coefficients);
+    const std::string text = problemYaml(w);
+    Workload back = parseProblem(YamlView::loadString(text, "problem.yaml"));
+    back.name = w.name;
+    EXPECT_EQ(back, w) << text;
   }
 }
 

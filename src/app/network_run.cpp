@@ -11,6 +11,7 @@
 #include "common/parallel.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "model/energy.hpp"
+#include "report/layer_files.hpp"
 #include "report/schedule_report.hpp"
 
 namespace cosa::app {
@@ -45,7 +46,7 @@ int effectiveJobs(const NetworkRunSpec& spec) { return std::max(spec.jobs, 1); }
 
 NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>* stop,
                             const LayerProgressCallback& progress) {
-  const EnergyTable energy = builtinEnergyTable(spec.arch);
+  const EnergyTable energy = spec.energy ? *spec.energy : builtinEnergyTable(spec.arch);
   NetworkRunResult result;
   result.layers = uniqueLayers(spec.network);
   std::vector<Constraints> constraints;
@@ -75,7 +76,8 @@ NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>*
     if (progress) progress({done, result.layers.size(), layer, r});
   });
   result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.complete = !stopped();
+  result.interrupted = stopped();
+  result.complete = !result.interrupted && (!spec.onnx || spec.onnx->not_imported == 0);
   addTotals(result);
   return result;
 }
@@ -118,11 +120,7 @@ nlohmann::json networkSummaryJson(const NetworkRunSpec& spec, const NetworkRunRe
                          {"wall_time_s", result.wall_time_s},
                          {"jobs", effectiveJobs(spec)},
                          {"per_layer", per_layer}};
-  if (spec.onnx) {
-    summary["onnx"] = spec.onnx->path;
-    summary["skipped_operators"] = spec.onnx->skipped_operators;
-    summary["import_warnings"] = spec.onnx->warnings;
-  }
+  if (spec.onnx) summary.update(spec.onnx->summary_fields);
   return summary;
 }
 
@@ -147,8 +145,12 @@ std::string networkSummaryMarkdown(const NetworkRunSpec& spec, const NetworkRunR
           fmt::format("| {} | {} | no valid mapping: {} | | | | | | |\n", layer.name, layer.count, r.message);
     }
   }
-  return std::string(result.complete ? ""
-                                     : "**Incomplete: interrupted before every layer was scheduled.**\n\n") +
+  return std::string(result.interrupted ? "**Incomplete: interrupted before every layer was scheduled.**\n\n"
+                                        : "") +
+         std::string(
+             spec.onnx && spec.onnx->not_imported > 0
+                 ? "**Incomplete: some compute nodes of the model are not layers (listed below).**\n\n"
+                 : "") +
          fmt::format(
              "# {} on {}\n\n{} layers ({} unique), objective {}, solver {}: total {} cycles, {:.2f} uJ, EDP "
              "{:.4g} pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
@@ -158,17 +160,52 @@ std::string networkSummaryMarkdown(const NetworkRunSpec& spec, const NetworkRunR
              result.wall_time_s, effectiveJobs(spec), table);
 }
 
-std::string networkSkippedNote(const NetworkRunSpec& spec) {
-  if (!spec.onnx || spec.onnx->skipped_description.empty()) return "";
-  return fmt::format("\nFrom {}; operators that are not layers, skipped: {}.\n", spec.onnx->path,
-                     spec.onnx->skipped_description);
+std::string networkImportNote(const NetworkRunSpec& spec) {
+  return spec.onnx ? spec.onnx->markdown_note : "";
+}
+
+OnnxProvenance onnxProvenance(const std::string& path, std::int64_t batch,
+                              const std::vector<std::string>& input_shapes, const OnnxImport& imported) {
+  OnnxProvenance provenance;
+  nlohmann::json not_imported = nlohmann::json::array();
+  for (const NotImportedNode& n : imported.not_imported)
+    not_imported.push_back({{"node", n.node}, {"op_type", n.op_type}, {"reason", n.reason}});
+  nlohmann::json shapes = nlohmann::json::object();
+  for (const std::string& text : input_shapes)
+    shapes[text.substr(0, text.rfind('='))] = text.substr(text.rfind('=') + 1);
+  nlohmann::json skipped = nlohmann::json::object();
+  for (const SkippedOperator& s : imported.skipped) skipped[s.op_type] = s.count;
+  provenance.summary_fields = {{"onnx", path},
+                               {"batch", batch},
+                               {"batch_inputs", imported.batch_inputs},
+                               {"input_shapes", shapes},
+                               {"compute_nodes", imported.compute_nodes},
+                               {"not_imported", not_imported},
+                               {"import_notes", imported.notes},
+                               {"skipped_operators", skipped},
+                               {"import_warnings", imported.warnings}};
+  std::string note =
+      fmt::format("\nFrom {}: {} of {} compute nodes imported as layers; batch {}{}.\n", path,
+                  imported.network.layers.size(), imported.compute_nodes, batch,
+                  imported.batch_inputs.empty() ? " (no effect: the model's batch is fixed)" : "");
+  if (!imported.not_imported.empty()) {
+    note += "\nCompute nodes not imported:\n\n";
+    for (const NotImportedNode& n : imported.not_imported)
+      note += fmt::format("- `{}` ({}): {}\n", n.node, n.op_type, n.reason);
+  }
+  if (!imported.skipped.empty())
+    note += fmt::format("\nOperators that are not layers, skipped: {}.\n", describeSkipped(imported.skipped));
+  provenance.markdown_note = std::move(note);
+  provenance.not_imported = imported.not_imported.size();
+  return provenance;
 }
 
 void writeNetworkSummary(const NetworkRunSpec& spec, const NetworkRunResult& result) {
   const std::filesystem::path out(spec.out_dir);
   writeFileAtomically((out / "summary.json").string(), networkSummaryJson(spec, result).dump(2) + "\n");
   writeFileAtomically((out / "summary.md").string(),
-                      networkSummaryMarkdown(spec, result) + networkSkippedNote(spec));
+                      networkSummaryMarkdown(spec, result) + networkImportNote(spec));
+  writeFileAtomically((out / "layers.csv").string(), networkLayersCsv(result.layers, result.results));
 }
 
 }  // namespace cosa::app

@@ -14,17 +14,24 @@
 
 #include "arch/architecture.hpp"
 #include "mappers/cosa_scheduler.hpp"
+#include "model/energy.hpp"
 #include "workload/network.hpp"
+#include "workload/onnx_import.hpp"
 
 namespace cosa::app {
 
 // Where a network came from when it was imported from ONNX: recorded in the summary.
 struct OnnxProvenance {
-  std::string path;
-  nlohmann::json skipped_operators = nlohmann::json::object();  // {"Relu": 49, ...}
-  std::vector<std::string> warnings;
-  std::string skipped_description;  // "BatchNormalization x53, ..." (empty: nothing skipped)
+  // What summary.json records about the import: the file, batch, input shapes, compute nodes,
+  // skipped operators, not-imported nodes (name, op, reason), notes and warnings.
+  nlohmann::json summary_fields = nlohmann::json::object();
+  std::string markdown_note;     // summary.md's lines on the import (not-imported nodes, skipped operators)
+  std::size_t not_imported = 0;  // compute nodes that are not layers: the network is incomplete
 };
+
+// The provenance of an import of `path` with the --batch and --input-shape values given.
+OnnxProvenance onnxProvenance(const std::string& path, std::int64_t batch,
+                              const std::vector<std::string>& input_shapes, const OnnxImport& imported);
 
 struct NetworkRunSpec {
   Architecture arch;
@@ -32,6 +39,7 @@ struct NetworkRunSpec {
   std::string mapspace;    // constraints YAML; empty = none
   Network network;
   std::optional<OnnxProvenance> onnx;
+  std::optional<EnergyTable> energy;  // per-access energies (e.g. from an ERT); empty: the built-in model
   ScheduleOptions options;
   std::string objective_name;  // as the user wrote it (recorded in the summary)
   int jobs = 1;
@@ -55,8 +63,9 @@ struct NetworkRunResult {
   double total_macs = 0;
   int failed = 0;  // unique layers without a mapping (including those not run)
   double wall_time_s = 0;
-  double solve_time_s = 0;  // MIP solver time summed over the unique layers
-  bool complete = true;     // false when a stop request left layers unscheduled
+  double solve_time_s = 0;   // MIP solver time summed over the unique layers
+  bool interrupted = false;  // a stop request left layers unscheduled
+  bool complete = true;      // false when interrupted or when the ONNX import left compute nodes out
 
   double totalEdp() const { return static_cast<double>(total_cycles) * total_energy_pJ; }
 };
@@ -69,9 +78,9 @@ NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>*
 nlohmann::json networkSummaryJson(const NetworkRunSpec& spec, const NetworkRunResult& result);
 // The Markdown summary, as `cosa network` prints it (without the ONNX note).
 std::string networkSummaryMarkdown(const NetworkRunSpec& spec, const NetworkRunResult& result);
-// The note summary.md ends with for an ONNX import that skipped operators (empty otherwise).
-std::string networkSkippedNote(const NetworkRunSpec& spec);
-// Writes spec.out_dir/summary.json and summary.md atomically.
+// The note summary.md ends with for an ONNX import (empty otherwise).
+std::string networkImportNote(const NetworkRunSpec& spec);
+// Writes spec.out_dir/summary.json, summary.md and layers.csv atomically.
 void writeNetworkSummary(const NetworkRunSpec& spec, const NetworkRunResult& result);
 
 }  // namespace cosa::app

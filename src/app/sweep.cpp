@@ -355,13 +355,12 @@ Network loadWorkload(const SweepWorkload& w, std::optional<OnnxProvenance>& onnx
     case WorkloadKind::Folder:
       return loadWorkloadDir(w.source);
     case WorkloadKind::Onnx: {
-      OnnxImport imported = importOnnx(w.source, {.batch_size = w.batch});
+      OnnxImportOptions options;
+      options.batch_size = w.batch;
+      OnnxImport imported = importOnnx(w.source, options);
       if (imported.network.layers.empty())
         throw InputError({w.source, 0, 0}, "graph", "no Conv, Gemm or MatMul layer could be imported");
-      nlohmann::json skipped = nlohmann::json::object();
-      for (const SkippedOperator& s : imported.skipped) skipped[s.op_type] = s.count;
-      onnx = OnnxProvenance{w.source, skipped, imported.warnings,
-                            imported.skipped.empty() ? "" : describeSkipped(imported.skipped)};
+      onnx = onnxProvenance(w.source, w.batch, {}, imported);
       return std::move(imported.network);
     }
   }
@@ -441,7 +440,7 @@ PointOutcome runPoint(const SweepSpec& spec, const Architecture& base, const Swe
     writeFileAtomically((dir / "point.json").string(), result.dump(2) + "\n");
     return {true, "invalid"};
   }
-  if (!network.complete) return {false, ""};
+  if (network.interrupted) return {false, ""};
   writeNetworkSummary(run, network);
 
   double schedule_time = 0;

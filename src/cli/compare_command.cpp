@@ -12,6 +12,7 @@
 #include "common/atomic_file.hpp"
 #include "mappers/comparison.hpp"
 #include "mapping/constraints_yaml.hpp"
+#include "model/energy.hpp"
 #include "report/comparison_report.hpp"
 #include "workload/network.hpp"
 
@@ -27,6 +28,7 @@ struct CompareCliOptions {
   OnnxSourceOptions onnx;
   std::string mappers = "cosa,random,hybrid";
   std::string out;
+  std::string ert;
   int jobs = 1;
   std::uint64_t seed = 0;
   int random_valid = 5;
@@ -51,10 +53,19 @@ std::vector<std::string> splitList(const std::string& text) {
 int runCompare(const CompareCliOptions& o) {
   const std::string backend = checkedBackend(o.backend);
   const Architecture arch = loadArchitecture(o.arch);
-  const EnergyTable energy = builtinEnergyTable(arch);
+  const EnergyTable energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
   std::vector<Network> networks;
   if (!o.workload_dir.empty()) networks.push_back(loadWorkloadDir(o.workload_dir));
-  if (!o.onnx.path.empty()) networks.push_back(importOnnxForCli(o.onnx).network);
+  if (!o.onnx.path.empty()) {
+    OnnxImport imported = importOnnxForCli(o.onnx);
+    // compare has no per-network completeness record: an incomplete model is refused up front.
+    if (!imported.complete() && !o.onnx.allow_partial) {
+      std::cerr << "cosa compare: incomplete: some compute nodes of " << o.onnx.path
+                << " are not layers (listed above); --allow-partial compares the layers that are\n";
+      return kExitInvalidMapping;
+    }
+    networks.push_back(std::move(imported.network));
+  }
   const std::vector<std::string> names =
       o.networks == "all" ? std::vector<std::string>{"alexnet", "resnet50", "resnext50", "deepbench"}
                           : splitList(o.networks);
@@ -134,6 +145,7 @@ Action registerCompare(CLI::App& app) {
   sub->add_option("--mappers", o->mappers, "Comma-separated mappers; the first is the reference")
       ->capture_default_str();
   sub->add_option("--out", o->out, "Output folder")->required();
+  sub->add_option("--ert", o->ert, "Accelergy energy reference table (overrides built-in energies)");
   sub->add_option("--jobs", o->jobs, "Parallel layer/mapper runs")->capture_default_str();
   sub->add_option("--seed", o->seed, "Seed for the search baselines")->capture_default_str();
   sub->add_option("--random-valid", o->random_valid, "random: best of this many valid mappings")

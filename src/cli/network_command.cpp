@@ -24,6 +24,7 @@ struct NetworkCliOptions {
   OnnxSourceOptions onnx;
   std::string out;
   SchedulerCliOptions scheduler;
+  std::string ert;
   int jobs = 1;
 };
 
@@ -33,6 +34,7 @@ app::NetworkRunSpec networkRunSpec(const NetworkCliOptions& o) {
   spec.options = toScheduleOptions(o.scheduler);
   spec.objective_name = o.scheduler.objective;
   spec.arch = loadArchitecture(o.arch);
+  if (!o.ert.empty()) spec.energy = loadErt(o.ert, spec.arch);
   spec.arch_label = o.arch;
   spec.mapspace = o.mapspace;
   spec.jobs = o.jobs;
@@ -41,8 +43,7 @@ app::NetworkRunSpec networkRunSpec(const NetworkCliOptions& o) {
   if (sources != 1) throw std::invalid_argument("give exactly one of --network, --workload or --onnx");
   if (!o.onnx.path.empty()) {
     OnnxImport imported = importOnnxForCli(o.onnx);
-    spec.onnx = app::OnnxProvenance{o.onnx.path, skippedOperatorsJson(imported), imported.warnings,
-                                    imported.skipped.empty() ? "" : describeSkipped(imported.skipped)};
+    spec.onnx = app::onnxProvenance(o.onnx.path, o.onnx.batch, o.onnx.input_shapes, imported);
     spec.network = std::move(imported.network);
   } else {
     spec.network = !o.network.empty() ? builtinNetwork(o.network) : loadWorkloadDir(o.workload_dir);
@@ -76,10 +77,17 @@ int runNetwork(const NetworkCliOptions& o) {
   app::writeNetworkSummary(spec, result);
   std::cout << app::networkSummaryMarkdown(spec, result);
   writeReportOrWarn("network", o.out);
-  if (!result.complete) {
+  if (result.interrupted) {
     std::cerr
         << "cosa network: interrupted; wrote the layers that finished and a summary marked incomplete\n";
     return kExitInterrupted;
+  }
+  if (spec.onnx && spec.onnx->not_imported > 0 && !o.onnx.allow_partial) {
+    std::cerr << fmt::format(
+        "cosa network: incomplete: {} compute node(s) of {} are not layers (summary.json: not_imported); "
+        "--allow-partial accepts this\n",
+        spec.onnx->not_imported, o.onnx.path);
+    return kExitInvalidMapping;
   }
   return result.failed == 0 ? kExitOk : kExitInvalidMapping;
 }
@@ -97,6 +105,7 @@ Action registerNetwork(CLI::App& app) {
   addOnnxOptions(*sub, o->onnx);
   sub->add_option("--out", o->out, "Output folder")->required();
   sub->add_option("--jobs", o->jobs, "Layers scheduled in parallel")->capture_default_str();
+  sub->add_option("--ert", o->ert, "Accelergy energy reference table (overrides built-in energies)");
   addSchedulerOptions(*sub, o->scheduler, /*with_threads=*/false);
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;

@@ -1,10 +1,12 @@
 #pragma once
-// `--onnx FILE [--batch N]` for the commands that take a whole network.
+// `--onnx FILE [--batch N] [--input-shape NAME=D0,D1,...] [--allow-partial]` for the commands that
+// take a whole network.
 
 #include <CLI/CLI.hpp>
 #include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "workload/onnx_import.hpp"
 
@@ -13,14 +15,16 @@ namespace cosa::cli {
 struct OnnxSourceOptions {
   std::string path;
   std::int64_t batch = 1;
+  bool batch_given = false;               // --batch was on the command line
+  std::vector<std::string> input_shapes;  // NAME=D0,D1,...
+  bool allow_partial = false;
 };
 
 void addOnnxOptions(CLI::App& command, OnnxSourceOptions& options);
 
-// Imports the model and tells the user on stderr what was imported and what was skipped.
+// Imports the model and tells the user on stderr what was imported, what was skipped, which
+// compute nodes could not be imported and whether --batch had an effect. Throws InputError for a
+// malformed --input-shape.
 OnnxImport importOnnxForCli(const OnnxSourceOptions& options);
-
-// {"Relu": 49, ...} for summaries.
-nlohmann::json skippedOperatorsJson(const OnnxImport& imported);
 
 }  // namespace cosa::cli

@@ -69,7 +69,7 @@ int runSchedule(const ScheduleCliOptions& o) {
   std::cout << scheduleSummaryLine(result, workload) << "\n"
             << fmt::format(
                    "solver {} {} in {:.3f} s (gap {}, {} variables, {} constraints); total {:.3f} s\n"
-                   "wrote {}/mapping.yaml, stats.json, loopnest.txt\n",
+                   "wrote {}/mapping.yaml, problem.yaml, stats.json, loopnest.txt\n",
                    options.backend, solver::toString(result.status), result.solve_time_s,
                    result.from_fallback ? std::string("none: sampling fallback")
                                         : fmt::format("{:.2g}", result.gap),

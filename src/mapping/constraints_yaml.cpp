@@ -9,6 +9,7 @@
 
 #include "mapping/constraints_v04.hpp"
 #include "mapping/mapping_yaml.hpp"
+#include "workload/data_space_roles.hpp"
 
 // What Timeloop 019f107 accepts (src/mapping/constraints.cpp, src/applications/mapper), and how
 // it is read here:
@@ -27,11 +28,37 @@
 //  - Not representable in cosa's Constraints and therefore rejected with an explanation: max
 //    factors (`R<=4`, `default_max_factor`), minimum utilization, and non-empty `no_link_transfer`,
 //    `no_multicast_no_reduction`, `no_temporal_reuse`.
+//  - keep/bypass lists name data spaces by name or, beyond Timeloop, by role (Weights, Inputs,
+//    Outputs: workload/data_space_roles.hpp), so that one mapspace serves convolutions and GEMMs.
 
 namespace cosa {
 namespace {
 
 using namespace mapping_syntax;
+
+// A keep/bypass list: data spaces by name or by role.
+std::vector<int> dataSpacesByNameOrRole(const YamlView& list, const Workload& workload) {
+  if (list.node().IsNull()) return {};
+  const std::vector<YamlView> items = list.isScalar() ? std::vector<YamlView>{list} : list.elements();
+  std::vector<int> out;
+  for (const YamlView& item : items) {
+    const std::string name = item.asString();
+    const int ds = findDataSpaceByNameOrRole(workload, name);
+    if (ds < 0) {
+      std::string known;
+      for (int d = 0; d < workload.numDataSpaces(); ++d) {
+        const std::string role = toString(dataSpaceRole(workload, d));
+        known += fmt::format("{}{}{}", known.empty() ? "" : ", ", workload.data_spaces[d].name,
+                             role.empty() || role == workload.data_spaces[d].name ? "" : " (" + role + ")");
+      }
+      item.fail(fmt::format("unknown data space or role '{}' (data spaces: {})", name, known));
+    }
+    if (std::find(out.begin(), out.end(), ds) != out.end())
+      item.fail(fmt::format("data space '{}' is listed twice", workload.data_spaces[ds].name));
+    out.push_back(ds);
+  }
+  return out;
+}
 
 class ConstraintReader {
  public:
@@ -192,7 +219,7 @@ class ConstraintReader {
     for (const char* key : {"keep", "bypass"}) {
       auto list = attributes.find(key);
       if (!list) continue;
-      std::vector<int> dataspaces = parseDataSpaceList(*list, workload_);
+      std::vector<int> dataspaces = dataSpacesByNameOrRole(*list, workload_);
       // The outermost level is the backing store: every mapper keeps everything there, and the
       // CoSA formulation used to throw std::invalid_argument (with no position) on such a bypass.
       if (outermost && std::string_view(key) == "bypass" && !dataspaces.empty())

@@ -205,6 +205,11 @@ ReportData loadNetworkSummary(const fs::path& dir) {
   data.architecture = top.get<std::string>("architecture", "");
   data.objective = top.get<std::string>("objective", "");
   data.complete = top.get<bool>("complete", true);
+  if (root.contains("not_imported") && root["not_imported"].is_array())
+    for (const json& n : root["not_imported"])
+      if (n.is_object())
+        data.not_imported.push_back(
+            fmt::format("{} ({}): {}", n.value("node", ""), n.value("op_type", ""), n.value("reason", "")));
   data.wall_time_s = top.optional<double>("wall_time_s");
   data.jobs = top.get<int>("jobs", 0);
   data.mappers = {"cosa"};
@@ -863,10 +868,18 @@ class Page {
     std::string body;
     body += headerHtml();
     body += "<main><div class=\"wrap\">\n";
-    if (!data_.complete)
+    if (!data_.complete && !data_.not_imported.empty()) {
+      body += fmt::format(
+          "<div class=\"banner\"><b>Incomplete.</b> {} compute node(s) of the model are not layers; totals "
+          "cover the imported layers.<ul>",
+          data_.not_imported.size());
+      for (const std::string& n : data_.not_imported) body += "<li>" + escapeHtml(n) + "</li>";
+      body += "</ul></div>\n";
+    } else if (!data_.complete) {
       body +=
           "<div class=\"banner\"><b>Incomplete.</b> The run was interrupted before every layer was "
           "scheduled; totals cover the layers that finished.</div>\n";
+    }
     body += summaryHtml();
     for (std::size_t n = 0; n < data_.networks.size(); ++n) body += networkHtml(n);
     body += "</div></main>\n";

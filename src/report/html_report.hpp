@@ -63,7 +63,9 @@ struct ReportData {
   std::string source;  // the results file: "summary.json" or "results.json"
   std::string architecture;
   std::string objective;  // `network` only
-  bool complete = true;   // false when the run was interrupted
+  bool complete = true;   // false when the run was interrupted or an ONNX import was partial
+  // `network --onnx` only: "node (op): reason" for each compute node that is not a layer.
+  std::vector<std::string> not_imported;
   std::optional<double> wall_time_s;
   int jobs = 0;                      // 0 when unknown
   std::vector<std::string> mappers;  // the first is the reference

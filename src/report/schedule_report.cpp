@@ -8,6 +8,7 @@
 #include "mapping/loop_nest.hpp"
 #include "mapping/mapping_yaml.hpp"
 #include "report/evaluation_report.hpp"
+#include "report/layer_files.hpp"
 
 namespace cosa {
 
@@ -52,6 +53,7 @@ void writeScheduleOutputs(const std::string& dir, const ScheduleResult& result,
   writeFileAtomically((base / "stats.json").string(),
                       scheduleStatsJson(result, options, arch, workload, energy).dump(2) + "\n");
   writeFileAtomically((base / "loopnest.txt").string(), formatLoopNest(result.mapping, arch, workload));
+  writeFileAtomically((base / "problem.yaml").string(), problemYaml(workload));
 }
 
 std::string scheduleSummaryLine(const ScheduleResult& result, const Workload& workload) {

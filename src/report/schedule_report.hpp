@@ -1,8 +1,8 @@
 #pragma once
 // The files `cosa schedule` (and `cosa network`, per layer) writes for one scheduled layer:
 // mapping.yaml (Timeloop mapping YAML), stats.json (the evaluate JSON plus a `solver` block,
-// `roofline_cycles` and the layer's `problem` shape and bounds) and loopnest.txt. Each is written
-// atomically.
+// `roofline_cycles` and the layer's `problem` shape and bounds), loopnest.txt and problem.yaml (the
+// layer in Timeloop's problem format). Each is written atomically.
 
 #include <nlohmann/json.hpp>
 #include <string>
