@@ -10,6 +10,7 @@
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
+#include "cli/input_options.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/onnx_source.hpp"
 #include "cli/scheduler_options.hpp"
@@ -25,8 +26,7 @@ namespace cosa::cli {
 namespace {
 
 struct NetworkCliOptions {
-  std::string arch;
-  std::string mapspace;
+  InputPaths inputs;
   std::string network;
   std::string workload_dir;
   OnnxSourceOptions onnx;
@@ -38,7 +38,11 @@ struct NetworkCliOptions {
 int runNetwork(const NetworkCliOptions& o) {
   const ScheduleOptions options = toScheduleOptions(o.scheduler);
   const std::string& backend = options.backend;
-  const Architecture arch = loadArchitecture(o.arch);
+  LoadedInputs inputs("network", o.inputs);
+  const Architecture arch = loadArchitecture(inputs.preferring(o.inputs.arch));
+  // Constraints from any input file (as Timeloop), the --mapspace files first.
+  const InputFiles constraint_files = inputs.preferring(o.inputs.mapspace);
+  const bool constrained = !o.inputs.mapspace.empty() || hasConstraints(constraint_files);
   const EnergyTable energy = builtinEnergyTable(arch);
   const int sources = int(!o.network.empty()) + int(!o.workload_dir.empty()) + int(!o.onnx.path.empty());
   if (sources != 1) throw std::invalid_argument("give exactly one of --network, --workload or --onnx");
@@ -50,8 +54,9 @@ int runNetwork(const NetworkCliOptions& o) {
   const std::vector<NetworkLayer> layers = uniqueLayers(network);
   std::vector<Constraints> constraints;
   for (const NetworkLayer& layer : layers)
-    constraints.push_back(o.mapspace.empty() ? Constraints{}
-                                             : loadConstraints(o.mapspace, arch, layer.workload));
+    constraints.push_back(constrained ? parseConstraints(constraint_files, arch, layer.workload)
+                                      : Constraints{});
+  inputs.finish();
 
   const std::filesystem::path out(o.out);
   const bool tty = ::isatty(STDERR_FILENO) != 0;
@@ -159,10 +164,9 @@ int runNetwork(const NetworkCliOptions& o) {
       fmt::format(
           "# {} on {}\n\n{} layers ({} unique), objective {}, solver {}: total {} cycles, {:.2f} uJ, EDP "
           "{:.4g} pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
-          network.name, arch.name.empty() ? o.arch : arch.name, network.layers.size(), layers.size(),
-          o.scheduler.objective, backend, total_cycles, total_energy / 1e6,
-          static_cast<double>(total_cycles) * total_energy, total_macs > 0 ? total_energy / total_macs : 0.0,
-          wall, std::max(o.jobs, 1), table);
+          network.name, arch.name, network.layers.size(), layers.size(), o.scheduler.objective, backend,
+          total_cycles, total_energy / 1e6, static_cast<double>(total_cycles) * total_energy,
+          total_macs > 0 ? total_energy / total_macs : 0.0, wall, std::max(o.jobs, 1), table);
   const std::string skipped_note =
       imported && !imported->skipped.empty()
           ? fmt::format("\nFrom {}; operators that are not layers, skipped: {}.\n", o.onnx.path,
@@ -184,8 +188,10 @@ int runNetwork(const NetworkCliOptions& o) {
 Action registerNetwork(CLI::App& app) {
   auto o = std::make_shared<NetworkCliOptions>();
   CLI::App* sub = app.add_subcommand("network", "Schedule every layer of a network and total the results");
-  sub->add_option("--arch", o->arch, "Architecture YAML")->required();
-  sub->add_option("--mapspace", o->mapspace, "Mapspace constraints YAML");
+  addFilesOption(*sub, "--arch", o->inputs.arch,
+                 "Architecture (Accelergy component files are accepted and ignored)")
+      ->required();
+  addFilesOption(*sub, "--mapspace", o->inputs.mapspace, "Mapspace and architecture constraints");
   sub->add_option("--network", o->network,
                   "A bundled network (alexnet, resnet50, resnext50, deepbench, ...)");
   sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");

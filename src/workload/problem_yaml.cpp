@@ -102,6 +102,19 @@ Workload parseProblem(const YamlView& root) {
   return parseProblemNode(root.get("problem"));
 }
 
+Workload parseProblem(const InputFiles& files) {
+  const auto problem = files.section("problem");
+  if (!problem) files.failMissing("the problem (a 'problem' section)");
+  return parseProblemNode(*problem);
+}
+
+Workload loadProblem(const InputFiles& files) {
+  Workload workload = parseProblem(files);
+  if (workload.name.empty())
+    workload.name = std::filesystem::path(files.section("problem")->file()).stem().string();
+  return workload;
+}
+
 Workload loadProblem(const std::string& path) {
   Workload workload = parseProblem(YamlView::loadFile(path));
   if (workload.name.empty()) workload.name = std::filesystem::path(path).stem().string();
