@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "workload/shapes.hpp"
@@ -35,6 +36,12 @@ WorkloadShape resolveShape(const YamlView& problem, const std::optional<YamlView
   for (const auto& n : builtinShapeNames()) known += (known.empty() ? "" : ", ") + n;
   node->fail(fmt::format("unknown problem shape '{}' (built-in shapes: {}; or give a shape description)",
                          name, known));
+}
+
+bool isStride(const std::string& name) {
+  std::string lower;
+  for (char ch : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  return lower.find("stride") != std::string::npos;
 }
 
 }  // namespace
@@ -82,6 +89,8 @@ Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& opt
     if (auto node = instance.find(c.name)) {
       value = node->asInt();
       if (value < 0) node->fail(fmt::format("coefficient {} must be >= 0", value));
+      // A stride of 0 would make every output read the same input window: a typo, not a layer.
+      if (value == 0 && isStride(c.name)) node->fail(fmt::format("stride {} must be >= 1", value));
     }
     coefficients.push_back(value);
   }
