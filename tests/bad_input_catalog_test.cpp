@@ -89,7 +89,7 @@ std::vector<BadInput> catalog() {
            mapping, 2, "instances");
   // Timeloop ignores attributes it does not read; cosa warns (file:line, did you mean) and goes on.
   evaluate("arch_unknown_key", replaced(arch, "num-banks: 256", "num-bankz: 256"), problem, mapping, 0,
-           "arch.yaml:15:7: arch.storage[1].num-bankz: unknown attribute 'num-bankz' ignored (did you mean "
+           "arch.yaml:41:5: arch.storage[4].num-bankz: unknown attribute 'num-bankz' ignored (did you mean "
            "'num-banks'?)");
   evaluate("arch_word_bits_zero", replaced(arch, "word-bits: 24", "word-bits: 0"), problem, mapping, 2,
            "word-bits");

@@ -76,7 +76,7 @@ TEST(ConstraintsYaml, FactorsPermutationsAndSplit) {
   // cannot sit above the GlobalBuffer's spatial C=2: Timeloop drops it (the factor is left free).
   EXPECT_EQ(dram.factors, (std::vector<std::pair<int, std::int64_t>>{{R, 3}, {S, 3}}));
   EXPECT_TRUE(warnings.contains(
-      "c.yaml:2:48: mapspace_constraints[0].factors: C=64 exceeds the dimension's bound 16"))
+      "c.yaml:2:43: mapspace_constraints[0].factors: C=64 exceeds the dimension's bound 16"))
       << warnings.items().front().text();
   EXPECT_TRUE(warnings.contains(
       "temporal factor C=16 at level DRAM does not divide the dimension's bound 16 together "
