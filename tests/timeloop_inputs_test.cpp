@@ -15,6 +15,7 @@
 #include <sstream>
 
 #include "arch/arch_yaml.hpp"
+#include "cli_support.hpp"
 #include "common/input_files.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "mapping/mapping_yaml.hpp"
@@ -582,6 +583,35 @@ INSTANTIATE_TEST_SUITE_P(
       std::replace(name.begin(), name.end(), '/', '_');
       return name;
     });
+
+// The CLI as a Timeloop user calls it: the design's files as they are, several per option.
+TEST(TimeloopInputs, CliEvaluatesADesignSplitOverFiles) {
+  const fs::path dir = kAnyarch / "simba_like";
+  std::string components;
+  for (const auto& f : yamlFiles(dir / "components")) components += " " + f;
+  const test::RunResult result = test::runCosa(
+      "evaluate --json --arch " + (dir / "arch.yaml").string() + components + " --mapspace " +
+      (dir / "constraints.yaml").string() + " --problem " + (dir / "alexnet1" / "problem.yaml").string() +
+      " --mapping " + (dir / "alexnet1" / "timeloop-mapper.map.yaml").string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  const nlohmann::json json = nlohmann::json::parse(result.out);
+  EXPECT_EQ(json["cycles"].get<std::int64_t>(), 732050);
+  EXPECT_THAT(result.err,
+              HasSubstr("cosa evaluate: warning: " + (dir / "arch.yaml").string() +
+                        ":22:15: architecture.subtree[0].subtree[0].local[0].subclass: key 'subclass' "
+                        "ignored"));
+  EXPECT_THAT(result.err, HasSubstr("section 'compound_components' ignored"));
+}
+
+TEST(TimeloopInputs, CliSchedulesFromOneFileHoldingEverySection) {
+  const fs::path out = fs::temp_directory_path() / ("cosa_eyeriss_" + std::to_string(::getpid()));
+  const test::RunResult result =
+      test::runCosa("schedule --arch " + (kConfigs / "eyeriss-256.cfg").string() + " --out " + out.string());
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+  EXPECT_THAT(result.err, HasSubstr("eyeriss-256.cfg:182:2: mapper: section 'mapper' ignored"));
+  EXPECT_TRUE(fs::exists(out / "mapping.yaml"));
+  fs::remove_all(out);
+}
 
 // ---------------------------------------------------------------------------------------------
 // Wrong values stay errors, naming the file, field and reason.
