@@ -19,7 +19,6 @@ struct Warning {
 
   // "file:line:col: message"
   std::string text() const;
-  bool operator==(const Warning&) const = default;
 };
 
 class Warnings {
