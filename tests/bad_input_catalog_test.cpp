@@ -144,7 +144,8 @@ std::vector<BadInput> catalog() {
   schedule("schedule_outermost_level_bypasses", arch, problem, "--mapspace {dir}/bypass_all.yaml", 2,
            "mapspace.constraints[0].bypass: the outermost level DRAM holds every data space; it cannot "
            "bypass Weights");
-  schedule("schedule_without_bypass_registers_overflow", arch, problem, "", 1,
+  // Registers pinned to keep all three data spaces: one word cannot hold them.
+  schedule("schedule_keep_all_registers_overflow", arch, problem, "--mapspace {dir}/keep_all.yaml", 1,
            "cannot meet the capacity of Registers (1 word) for the data spaces it keeps (Weights, Inputs, "
            "Outputs)");
   schedule("schedule_global_buffer_too_small", replaced(arch, "entries: 65536", "entries: 1"), problem,
@@ -197,6 +198,8 @@ TEST_P(BadInputCatalog, RejectedWithExitCodeAndMessage) {
       << bypass << "  - {target: Registers, type: temporal, factors: K=3}\n";
   std::ofstream(dir / "prime_spatial.yaml")
       << bypass << "  - {target: GlobalBuffer, type: spatial, factors: K=1031}\n";
+  std::ofstream(dir / "keep_all.yaml") << "mapspace:\n  constraints:\n  - {target: Registers, type: bypass, "
+                                          "keep: [Weights, Inputs, Outputs]}\n";
   std::ofstream(dir / "bypass_all.yaml")
       << "mapspace:\n  constraints:\n  - {target: DRAM, type: bypass, bypass: "
          "[Weights]}\n";

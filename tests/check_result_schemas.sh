@@ -122,9 +122,12 @@ specs=(--arch "$simba" --mapspace "$bypass" --workload "$work/workload")
 run 0 "$work/network" network "${specs[@]}" --out "$work/network" --jobs 2
 validate network-summary.schema.json "$work/network/summary.json"
 validate schedule-stats.schema.json "$work"/network/layers/*/stats.json
-# Without the bypass pattern, simba's 1-word Registers keep every data space: no layer fits
+# With Registers pinned to keep every data space, simba's 1-word Registers hold none of the layers
 # (found = false with a message; exit code 1).
-run 1 "$work/network_failed" network --arch "$simba" --workload "$work/workload" --out "$work/network_failed"
+printf 'mapspace:\n  constraints:\n  - {target: Registers, type: bypass, keep: [Weights, Inputs, Outputs]}\n' \
+  >"$work/keep_all.yaml"
+run 1 "$work/network_failed" network --arch "$simba" --mapspace "$work/keep_all.yaml" --workload "$work/workload" \
+  --out "$work/network_failed"
 validate network-summary.schema.json "$work/network_failed/summary.json"
 # Interrupted (SIGINT after 2 s; ResNet-50 takes much longer): complete = false, layers not run.
 code=0

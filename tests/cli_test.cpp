@@ -334,10 +334,13 @@ TEST(Cli, ScheduleWritesEveryMipItSolvesEvenWhenInfeasible) {
               std::string::npos)
         << r.err;
   }
-  // Without the bypass pattern the 1-word registers cannot hold all three data spaces: no schedule,
-  // but the MIP is there to inspect.
+  // Registers pinned to keep all three data spaces cannot hold them in one word: no schedule, but
+  // the MIP is there to inspect.
+  std::ofstream(dir / "keep_all.yaml") << "mapspace:\n  constraints:\n  - {target: Registers, type: bypass, "
+                                          "keep: [Weights, Inputs, Outputs]}\n";
   const RunResult infeasible =
-      runCosa("schedule" + layer + " --objective latency --write-mip --out " + (dir / "bad").string());
+      runCosa("schedule" + layer + " --mapspace " + (dir / "keep_all.yaml").string() +
+              " --objective latency --write-mip --out " + (dir / "bad").string());
   EXPECT_EQ(infeasible.exit_code, 1) << infeasible.err;
   EXPECT_TRUE(fs::exists(dir / "bad" / "mip.latency.lp"));
   EXPECT_FALSE(fs::exists(dir / "bad" / "mapping.yaml"));

@@ -196,7 +196,7 @@ TEST(Scheduler, TimeLimitWithoutSolutionFallsBackToAValidSampledSchedule) {
   options.time_limit_s = 10;
   const ScheduleResult solved = scheduleLayer(arch, workload, constraints, builtinEnergyTable(arch), options);
   EXPECT_FALSE(solved.from_fallback);
-  EXPECT_EQ(solved.note, "");
+  EXPECT_EQ(solved.note.find("no schedule within its time limit"), std::string::npos) << solved.note;
 }
 
 TEST(Scheduler, InfeasibleConstraintsAreReported) {
@@ -217,13 +217,20 @@ TEST(Scheduler, InfeasibleConstraintsAreReported) {
 }
 
 TEST(Scheduler, InfeasibleCapacityNamesTheLevel) {
-  // Without a bypass pattern, the one-word registers must hold a word of each of three data spaces.
+  // Pinned to keep all three data spaces, the two-word registers must hold a word of each.
   Architecture arch = tinyArch();
   arch.levels[0].entries = 2;
   const Workload workload = instantiate(builtinShape("cnn-layer"), {1, 1, 1, 1, 2, 4, 1});
+  Constraints keep_all;
+  LevelConstraint keep;
+  keep.kind = ConstraintKind::Bypass;
+  keep.level = 0;
+  keep.keep = {0, 1, 2};
+  keep_all.items.push_back(keep);
   const ScheduleResult r =
-      scheduleLayer(arch, workload, Constraints{}, builtinEnergyTable(arch), ScheduleOptions{});
+      scheduleLayer(arch, workload, keep_all, builtinEnergyTable(arch), ScheduleOptions{});
   EXPECT_FALSE(r.found);
+  EXPECT_EQ(r.status, solver::Status::Infeasible);
   EXPECT_NE(r.message.find("cannot meet the capacity of Registers (2 words) for the data spaces it keeps "
                            "(Weights, Inputs, Outputs)"),
             std::string::npos)

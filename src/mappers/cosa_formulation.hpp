@@ -9,31 +9,55 @@
 //
 // Constraints: exact factor products; spatial fan-out per level; capacity per level for the data
 // spaces it keeps (several data spaces share a level through a chosen split of its capacity);
-// sliding-window (halo) axes bounded conservatively (extent <= k * max_i(coef_i * n_i) for k
-// terms), never optimistically; fixed factors from the user's constraints.
+// fixed factors from the user's constraints. Sliding-window (halo) axes are bounded from above
+// (extent <= k * max_i(coef_i * n_i) over the k terms whose loops are not 1 there) in the
+// Conservative model, whose every solution is valid, and from below (extent >= max_i n_i, each
+// data space alone in the level) in the Relaxed model, whose infeasibility proves that no mapping
+// exists (every other row is exact).
+//
+// Data placement: where the constraints leave keep/bypass open for a (level, data space), a binary
+// decides it; capacity rows of a bypassed data space are switched off, and traffic is charged
+// between consecutive levels that keep the data space (one indicator per possible pair).
 //
 // Loop order: per level, a choice of which data space the level's innermost loops leave
 // stationary (its irrelevant dimensions go innermost), which lets the traffic terms credit reuse.
 
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "arch/architecture.hpp"
 #include "mapping/constraints.hpp"
 #include "mapping/mapping.hpp"
+#include "model/energy.hpp"
 #include "solver/mip.hpp"
 #include "workload/workload.hpp"
 
 namespace cosa {
 
-enum class ScheduleObjective { Latency, Energy, Edp, CosaPaper };
+// Latency, Energy, Edp and CosaPaper are goals a user asks for (and log-space MIP proxies of the same
+// names); EnergyModel and EdpModel are internal proxies only: energy as a sum of per-access energies
+// times access counts (each count 2^x for a linear x, bounded below by tangents), and that energy
+// plus a latency term weighted for EDP around a reference energy.
+enum class ScheduleObjective { Latency, Energy, Edp, CosaPaper, EnergyModel, EdpModel };
+// How buffer capacity is modelled: Conservative (every solution fits) or Relaxed (every mapping
+// that fits is a solution; used to prove infeasibility and to seed a repair).
+enum class CapacityModel { Conservative, Relaxed };
 ScheduleObjective parseObjective(const std::string& name);  // throws std::invalid_argument
 std::string toString(ScheduleObjective objective);
+
+struct FormulationOptions {
+  CapacityModel capacity = CapacityModel::Conservative;
+  // Per-access energies for the EnergyModel/EdpModel proxies (empty: the built-in table).
+  std::optional<EnergyTable> energy;
+  // EdpModel: the energy (pJ per MAC) around which EDP is linearised; <= 0 when unknown.
+  double reference_energy_per_mac = 0;
+};
 
 class CosaFormulation {
  public:
   CosaFormulation(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                  ScheduleObjective objective);
+                  ScheduleObjective objective, const FormulationOptions& options = {});
 
   const solver::Model& model() const { return model_; }
   // Decodes a solver solution into a mapping (factors, loop orders, keep pattern).
@@ -45,8 +69,8 @@ class CosaFormulation {
     std::vector<int> rows;
   };
   const std::vector<RowGroup>& rowGroups() const { return row_groups_; }
-  // Which data spaces each level keeps (from the constraints; everything otherwise).
-  const std::vector<std::vector<bool>>& keep() const { return keep_; }
+  // Whether the constraints fix keep/bypass of data space `ds` at `level` (else the MIP decides).
+  bool keepFixed(int level, int ds) const { return keep_var_[level][ds] < 0; }
 
  private:
   struct FactorVar {
@@ -63,16 +87,39 @@ class CosaFormulation {
   std::vector<solver::Term> logExtent(int dim, int level) const;   // log2 of the dim's extent at level
   std::vector<solver::Term> logTileUpperBound(int ds, int level);  // may add helper variables
   void addCapacityRows();
+  // keep(l, ds) as terms plus a constant: {terms, constant}.
+  std::pair<std::vector<solver::Term>, double> keepExpr(int level, int ds) const;
+  bool mayKeep(int level, int ds) const { return keep_var_[level][ds] >= 0 || keep_[level][ds]; }
   void addObjective(ScheduleObjective objective);
+  // Binary: 1 whenever the temporal loop of `dim` at `level` iterates (created once).
+  int iteratesOf(int level, int dim);
+  // Binary: 1 only if every temporal loop at `level` relevant to `ds` is 1 (created once).
+  int clearOf(int level, int ds);
+  // Log2 of the spatial fan-out used above `level` (every spatial factor at levels > level).
+  std::vector<solver::Term> logSpatialAbove(int level) const;
+  // A variable E >= cost_per_mac * 2^x / MACs, x >= `log_count` (+ `constant`), with x switched off
+  // (free to be 0) when `on` is a binary at 0; returns E.
+  int addEnergyTerm(const std::string& name, std::vector<solver::Term> log_count, double constant,
+                    double cost_pJ, int on);
 
   const Architecture& arch_;
   const Workload& workload_;
   solver::Model model_;
   std::vector<FactorVar> factors_;
-  std::vector<std::vector<bool>> keep_;       // [level][ds]
+  std::vector<std::vector<bool>> keep_;     // [level][ds]: fixed keep (where keep_var_ is -1)
+  std::vector<std::vector<int>> keep_var_;  // [level][ds]: binary "keeps", -1 when fixed
+  CapacityModel capacity_model_;
+  EnergyTable energy_;
+  double reference_energy_per_mac_ = 0;
+  std::vector<std::vector<int>> iterates_;  // [level][dim]: see iteratesOf, -1 until needed
+  std::vector<std::vector<int>> clear_;     // [level][ds]: see clearOf, -1 until needed
+  std::vector<std::vector<int>> active_;    // [level][dim]: binary "loops not all 1", -1 until needed
+  // Upper bound of any log2 size in this model (for switching rows off with big-M terms).
+  double big_m_ = 0;
   std::vector<std::vector<int>> stationary_;  // [level][ds]: binary, -1 for the innermost level
   std::vector<std::vector<std::vector<solver::Term>>> tile_terms_;  // [level][ds]
   std::vector<std::vector<int>> permutation_constraint_;            // [level]: dims fixed innermost
+  std::vector<std::vector<bool>> fixed_unit_;  // [level][dim]: temporal factor fixed to 1
   std::vector<RowGroup> row_groups_;
   std::vector<std::vector<int>> on_y_;  // [level][dim]: binary "this dim's spatial loop is on Y", or -1
   bool meshed(int level) const { return arch_.fanout(level) > 1 && arch_.fanoutY(level) > 1; }

@@ -2,7 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdlib>
+#include <cstdlib>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -19,11 +23,34 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+FrozenParts frozenByConstraints(const Architecture& arch, const Workload& workload,
+                                const Constraints& constraints) {
+  FrozenParts frozen{
+      std::vector<bool>(arch.numLevels(), false),
+      std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
+      std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
+      std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDataSpaces(), true))};
+  for (int l = 0; l + 1 < arch.numLevels(); ++l)
+    for (int ds = 0; ds < workload.numDataSpaces(); ++ds)
+      frozen.keep[l][ds] = constraints.keeps(l, ds).has_value();
+  for (const LevelConstraint& c : constraints.items) {
+    if (c.kind == ConstraintKind::Bypass) continue;
+    if (!c.permutation.empty()) frozen.permutation[c.level] = true;
+    for (const auto& [dim, factor] : c.factors)
+      (c.kind == ConstraintKind::Spatial ? frozen.spatial : frozen.temporal)[c.level][dim] = true;
+  }
+  return frozen;
+}
+
 // Pushes factors outward, one prime at a time, from the innermost level the model rejects, until
-// the mapping is valid. The MIP's capacity rows are conservative, so this is a safety net.
-bool repair(Evaluator& evaluator, Mapping& mapping) {
+// the mapping is valid; where no factor can move, bypasses a data space the level may bypass. The
+// Conservative MIP's solutions need this only for rounding; the Relaxed MIP's ones often do.
+bool repair(Evaluator& evaluator, const FrozenParts& frozen, Mapping& mapping) {
   const int levels = static_cast<int>(mapping.levels.size());
   const int dims = evaluator.workload().numDims();
+  auto isFrozen = [&](const std::vector<std::vector<bool>>& table, int l, int d) {
+    return !table.empty() && table[l][d];
+  };
   for (int attempt = 0; attempt < 256; ++attempt) {
     const std::string error = evaluator.checkValidity(mapping);
     if (error.empty()) return true;
@@ -31,16 +58,23 @@ bool repair(Evaluator& evaluator, Mapping& mapping) {
     for (int l = 0; l + 1 < levels && !moved; ++l) {
       if (error.find("level " + evaluator.arch().levels[l].name + ":") == std::string::npos) continue;
       for (int d = 0; d < dims && !moved; ++d) {
-        for (std::int64_t* factor : {&mapping.levels[l].spatial[d], &mapping.levels[l].temporal[d]}) {
-          if (*factor == 1) continue;
+        if (isFrozen(frozen.temporal, l + 1, d)) continue;
+        for (bool spatial : {true, false}) {
+          std::int64_t& factor = spatial ? mapping.levels[l].spatial[d] : mapping.levels[l].temporal[d];
+          if (factor == 1 || isFrozen(spatial ? frozen.spatial : frozen.temporal, l, d)) continue;
           std::int64_t p = 2;
-          while (*factor % p != 0) ++p;
-          *factor /= p;
+          while (factor % p != 0) ++p;
+          factor /= p;
           mapping.levels[l + 1].temporal[d] *= p;
           moved = true;
           break;
         }
       }
+      for (std::size_t ds = 0; !moved && !frozen.keep.empty() && ds < frozen.keep[l].size(); ++ds)
+        if (!frozen.keep[l][ds] && mapping.levels[l].keep[ds]) {
+          mapping.levels[l].keep[ds] = false;
+          moved = true;
+        }
     }
     if (!moved) return false;
   }
@@ -53,8 +87,10 @@ double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
   const double cycles = static_cast<double>(e.cycles);
   switch (objective) {
     case ScheduleObjective::Energy:
+    case ScheduleObjective::EnergyModel:
       return e.energy_pJ * (1 + 1e-9 * cycles);
     case ScheduleObjective::Edp:
+    case ScheduleObjective::EdpModel:
       return e.energy_pJ * cycles;
     case ScheduleObjective::Latency:
     case ScheduleObjective::CosaPaper:
@@ -64,21 +100,6 @@ double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
 }
 
 namespace {
-
-FrozenParts frozenByConstraints(const Architecture& arch, const Workload& workload,
-                                const Constraints& constraints) {
-  FrozenParts frozen{
-      std::vector<bool>(arch.numLevels(), false),
-      std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
-      std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false))};
-  for (const LevelConstraint& c : constraints.items) {
-    if (c.kind == ConstraintKind::Bypass) continue;
-    if (!c.permutation.empty()) frozen.permutation[c.level] = true;
-    for (const auto& [dim, factor] : c.factors)
-      (c.kind == ConstraintKind::Spatial ? frozen.spatial : frozen.temporal)[c.level][dim] = true;
-  }
-  return frozen;
-}
 
 // Which requirements cannot be met: every group of rows whose removal alone makes the MIP
 // feasible (capacity of a level, a fan-out, a fixed factor).
@@ -101,48 +122,58 @@ std::string explainInfeasibility(const CosaFormulation& formulation, solver::Bac
   return message + " together (relaxing any one of them would allow a mapping)";
 }
 
-// One MIP (built with the `proxy` objective), decoded, repaired if needed, polished for `goal`.
+// One MIP (built with the `proxy` objective), decoded and repaired if needed; not polished. When the
+// Conservative model is infeasible, the Relaxed one decides: infeasible there proves that no mapping
+// exists; otherwise its solution, repaired on the exact model, is the schedule.
 ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
                              const Constraints& constraints, Evaluator& evaluator,
-                             const ScheduleOptions& options, ScheduleObjective proxy, bool polish) {
+                             const ScheduleOptions& options, ScheduleObjective proxy,
+                             FormulationOptions formulation_options) {
   const auto start = std::chrono::steady_clock::now();
   ScheduleResult result;
   result.proxy = proxy;
-  CosaFormulation formulation(arch, workload, constraints, proxy);
-  result.variables = formulation.model().numVariables();
-  result.constraints = formulation.model().numRows();
   auto backend = solver::makeBackend(options.backend);
   solver::SolveOptions solve_options;
   solve_options.time_limit_s = options.time_limit_s;
   solve_options.relative_gap = options.relative_gap;
   solve_options.threads = options.threads;
   solve_options.seed = options.seed;
-  const auto before_solve = std::chrono::steady_clock::now();
-  const solver::Solution solution = backend->solve(formulation.model(), solve_options);
-  // A backend may queue solves from several threads; that wait is not this layer's time.
-  const double waited = std::max(0.0, secondsSince(before_solve) - solution.time_s);
+  double waited = 0;
   auto finish = [&](ScheduleResult& r) { r.total_time_s = secondsSince(start) - waited; };
-  result.status = solution.status;
-  result.objective = solution.objective;
-  result.bound = solution.bound;
-  result.gap = solution.gap;
-  result.solve_time_s = solution.time_s;
-  if (!solution.hasSolution()) {
-    result.message =
-        solution.status == solver::Status::Infeasible
-            ? "no mapping satisfies the constraints: " + explainInfeasibility(formulation, *backend)
-            : "the solver found no schedule within the time limit: " + solution.message;
-    finish(result);
-    return result;
+  const FrozenParts frozen = frozenByConstraints(arch, workload, constraints);
+  for (CapacityModel capacity : {CapacityModel::Conservative, CapacityModel::Relaxed}) {
+    formulation_options.capacity = capacity;
+    const CosaFormulation formulation(arch, workload, constraints, proxy, formulation_options);
+    result.variables = formulation.model().numVariables();
+    result.constraints = formulation.model().numRows();
+    const auto before_solve = std::chrono::steady_clock::now();
+    const solver::Solution solution = backend->solve(formulation.model(), solve_options);
+    // A backend may queue solves from several threads; that wait is not this layer's time.
+    waited += std::max(0.0, secondsSince(before_solve) - solution.time_s);
+    result.status = solution.status;
+    result.objective = solution.objective;
+    result.bound = solution.bound;
+    result.gap = solution.gap;
+    result.solve_time_s += solution.time_s;
+    if (!solution.hasSolution()) {
+      if (solution.status == solver::Status::Infeasible && capacity == CapacityModel::Conservative) continue;
+      result.message =
+          solution.status == solver::Status::Infeasible
+              ? "no mapping satisfies the constraints: " + explainInfeasibility(formulation, *backend)
+              : "the solver found no schedule within the time limit: " + solution.message;
+      finish(result);
+      return result;
+    }
+    if (solution.status == solver::Status::Feasible)
+      result.note = fmt::format(
+          "not proven optimal: the solver {} (relative gap {:.3g}); this is the best valid "
+          "schedule it found",
+          solution.message, solution.gap);
+    result.mapping = formulation.decode(solution.values);
+    break;
   }
-  if (solution.status == solver::Status::Feasible)
-    result.note = fmt::format(
-        "not proven optimal: the solver {} (relative gap {:.3g}); this is the best valid "
-        "schedule it found",
-        solution.message, solution.gap);
-  result.mapping = formulation.decode(solution.values);
   if (!evaluator.checkValidity(result.mapping).empty()) {
-    result.repaired = repair(evaluator, result.mapping);
+    result.repaired = repair(evaluator, frozen, result.mapping);
     if (!result.repaired) {
       result.message = "the decoded schedule is invalid and could not be repaired: " +
                        evaluator.checkValidity(result.mapping);
@@ -152,15 +183,6 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
   }
   result.unpolished = evaluator.evaluate(result.mapping);
   result.evaluation = result.unpolished;
-  if (polish) {
-    const ScheduleObjective goal = options.objective;
-    LocalSearchResult polished = polishMapping(
-        evaluator, result.mapping, [goal](const Evaluation& e) { return scheduleScore(goal, e); },
-        options.polish_evaluations, frozenByConstraints(arch, workload, constraints));
-    result.mapping = polished.mapping;
-    result.evaluation = polished.evaluation;
-    result.polish_evaluations = polished.evaluations;
-  }
   result.found = result.evaluation.valid;
   finish(result);
   return result;
@@ -195,31 +217,117 @@ void fallBackToSampling(const Architecture& arch, const Workload& workload, cons
 }  // namespace
 
 std::vector<ScheduleObjective> proxyObjectives(ScheduleObjective objective) {
-  if (objective == ScheduleObjective::CosaPaper) return {ScheduleObjective::CosaPaper};
-  // Measured on the bundled networks: neither log-space proxy dominates the other once the
-  // schedules are polished on the exact model, so both are solved and the better one kept.
-  return {objective, ScheduleObjective::CosaPaper};
+  using enum ScheduleObjective;
+  switch (objective) {
+    case CosaPaper:
+      return {CosaPaper};
+    case Edp:
+      // Every proxy the energy and latency goals solve, so that EDP never loses to either of them;
+      // EdpModel linearises EDP around EnergyModel's energy, so it comes after it.
+      return {Edp, Energy, Latency, CosaPaper, EnergyModel};
+    case Energy:
+      return {Energy, CosaPaper, EnergyModel};
+    default:
+      // Measured on the bundled networks: neither log-space proxy dominates the other once the
+      // schedules are polished on the exact model, so both are solved and the better one kept.
+      return {objective, CosaPaper};
+  }
 }
+
+namespace {
+
+// The goals a candidate is polished for: its own, and for EDP also energy and latency (so that the
+// EDP schedule is at least as good, by EDP, as the energy and latency schedules).
+std::vector<ScheduleObjective> polishGoals(ScheduleObjective objective) {
+  if (objective == ScheduleObjective::Edp)
+    return {ScheduleObjective::Edp, ScheduleObjective::Energy, ScheduleObjective::Latency};
+  return {objective};
+}
+
+}  // namespace
 
 ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
                              const Constraints& constraints, const EnergyTable& energy,
                              const ScheduleOptions& options) {
   const auto start = std::chrono::steady_clock::now();
   Evaluator evaluator(arch, workload, energy);
+  const FrozenParts frozen = frozenByConstraints(arch, workload, constraints);
+  const ScheduleObjective goal = options.objective;
+  auto scoreFor = [](ScheduleObjective g) {
+    return [g](const Evaluation& e) { return scheduleScore(g, e); };
+  };
   const bool polish = polishes(options);
-  ScheduleResult best;
+  const std::vector<ScheduleObjective> goals = polish ? polishGoals(goal) : std::vector{goal};
   double solve_time = 0, busy_time = 0;
   std::int64_t polish_evaluations = 0;
-  for (ScheduleObjective proxy : proxyObjectives(options.objective)) {
-    ScheduleResult candidate = solveOneProxy(arch, workload, constraints, evaluator, options, proxy, polish);
+  FormulationOptions formulation_options;
+  formulation_options.energy = energy;
+  // Per polishing goal, the best candidate as that goal's own run would pick it: only proxies that
+  // goal solves, polished for it.
+  std::vector<std::optional<ScheduleResult>> pick(goals.size());
+  ScheduleResult failure;
+  for (ScheduleObjective proxy : proxyObjectives(goal)) {
+    ScheduleResult candidate =
+        solveOneProxy(arch, workload, constraints, evaluator, options, proxy, formulation_options);
     solve_time += candidate.solve_time_s;
     busy_time += candidate.total_time_s;
-    polish_evaluations += candidate.polish_evaluations;
-    const bool better =
-        candidate.found && (!best.found || scheduleScore(options.objective, candidate.evaluation) <
-                                               scheduleScore(options.objective, best.evaluation));
-    if (better || (!best.found && best.message.empty())) best = std::move(candidate);
+    if (std::getenv("COSA_DEBUG"))
+      fmt::print(stderr, "proxy {} solve {:.2f}s status {} vars {} rows {} unpolished edp {:.4g}\n", toString(proxy),
+                 candidate.solve_time_s, static_cast<int>(candidate.status), candidate.variables, candidate.constraints,
+                 candidate.unpolished.edp());
+    if (!candidate.found) {
+      if (failure.message.empty()) failure = candidate;
+      continue;
+    }
+    const auto polish_start = std::chrono::steady_clock::now();
+    for (std::size_t g = 0; g < goals.size(); ++g) {
+      const auto& solved_for_g = proxyObjectives(goals[g]);
+      if (std::find(solved_for_g.begin(), solved_for_g.end(), proxy) == solved_for_g.end()) continue;
+      ScheduleResult polished = candidate;
+      if (polish) {
+        LocalSearchResult r = polishMapping(evaluator, candidate.mapping, scoreFor(goals[g]),
+                                            options.polish_evaluations, frozen);
+        polish_evaluations += r.evaluations;
+        polished.mapping = std::move(r.mapping);
+        polished.evaluation = std::move(r.evaluation);
+      }
+      if (!pick[g] ||
+          scheduleScore(goals[g], polished.evaluation) < scheduleScore(goals[g], pick[g]->evaluation))
+        pick[g] = std::move(polished);
+    }
+    busy_time += secondsSince(polish_start);
+    // The energy-model proxies weigh latency against energy around the least energy seen so far.
+    for (const auto& p : pick)
+      if (p && (formulation_options.reference_energy_per_mac <= 0 ||
+                p->evaluation.energyPerMac() < formulation_options.reference_energy_per_mac))
+        formulation_options.reference_energy_per_mac = p->evaluation.energyPerMac();
   }
+  // Each goal's pick refined for that goal; the best for this goal wins (so EDP is never worse than
+  // what the energy or latency goal would return).
+  ScheduleResult best = failure;
+  const auto refine_start = std::chrono::steady_clock::now();
+  for (std::size_t g = 0; g < goals.size(); ++g) {
+    if (!pick[g]) continue;
+    if (polish && options.refine_evaluations > 0) {
+      LocalSearchResult r =
+          refineMapping(evaluator, pick[g]->mapping, scoreFor(goals[g]), options.refine_evaluations, frozen,
+                        static_cast<std::uint64_t>(options.seed));
+      polish_evaluations += r.evaluations;
+      pick[g]->mapping = std::move(r.mapping);
+      pick[g]->evaluation = std::move(r.evaluation);
+    }
+    if (!best.found || scheduleScore(goal, pick[g]->evaluation) < scheduleScore(goal, best.evaluation))
+      best = std::move(*pick[g]);
+  }
+  if (best.found && polish && goals.size() > 1) {
+    // The winner may come from another goal's search: finish it for this goal.
+    LocalSearchResult r =
+        polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, frozen);
+    polish_evaluations += r.evaluations;
+    best.mapping = std::move(r.mapping);
+    best.evaluation = std::move(r.evaluation);
+  }
+  busy_time += secondsSince(refine_start);
   best.solve_time_s = solve_time;
   best.polish_evaluations = polish_evaluations;
   if (!best.found && best.status == solver::Status::NoSolutionFound) {

@@ -32,6 +32,9 @@ struct ScheduleOptions {
   int seed = 0;
   std::optional<bool> polish;  // default: polish, except when reproducing the paper (cosa-paper)
   std::int64_t polish_evaluations = 20000;
+  // Exact-model evaluations of the iterated local search that refines each goal's best schedule
+  // (0: none).
+  std::int64_t refine_evaluations = 30000;
 };
 
 // Whether the schedule is polished on the exact model under these options.

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "mappers/factorization.hpp"
+#include "mappers/mapspace.hpp"
 
 namespace cosa {
 
@@ -73,6 +74,15 @@ LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, cons
         }
       }
     }
+    // Keep or bypass one data space at one level, where that is open.
+    for (int l = 0; l < levels && !frozen.keep.empty() && result.evaluations < max_evaluations; ++l) {
+      for (std::size_t ds = 0; ds < frozen.keep[l].size(); ++ds) {
+        if (frozen.keep[l][ds]) continue;
+        Mapping candidate = result.mapping;
+        candidate.levels[l].keep[ds] = !candidate.levels[l].keep[ds];
+        if (tryCandidate(candidate)) improved = true;
+      }
+    }
     // Bring one loop innermost at one level.
     for (int l = 0; l < levels && result.evaluations < max_evaluations; ++l) {
       if (!frozen.permutation.empty() && frozen.permutation[l]) continue;
@@ -88,6 +98,75 @@ LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, cons
     }
   }
   return result;
+}
+
+LocalSearchResult refineMapping(Evaluator& evaluator, const Mapping& start, const MappingScore& score,
+                                std::int64_t max_evaluations, const FrozenParts& frozen, std::uint64_t seed) {
+  // Each kick's polish gets a small share of the budget, so many kicks fit.
+  const std::int64_t polish_budget = std::max<std::int64_t>(500, max_evaluations / 16);
+  LocalSearchResult best = polishMapping(evaluator, start, score, polish_budget, frozen);
+  std::int64_t spent = best.evaluations;
+  if (!best.evaluation.valid) return best;
+  double best_score = score(best.evaluation);
+  const int levels = static_cast<int>(start.levels.size());
+  const int dims = evaluator.workload().numDims();
+  auto isFrozen = [](const std::vector<std::vector<bool>>& table, int l, int i) {
+    return !table.empty() && table[l][i];
+  };
+  std::vector<Slot> slots;
+  for (int l = 0; l < levels; ++l) {
+    slots.push_back({l, false});
+    if (evaluator.arch().fanout(l) > 1) slots.push_back({l, true});
+  }
+  Rng rng = makeRng(seed, 0x5eed);
+  Evaluation scratch;
+  for (std::uint64_t kick = 0; spent < max_evaluations; ++kick) {
+    Mapping candidate = best.mapping;
+    const int moves = 2 + static_cast<int>(uniformBelow(rng, 3));
+    for (int m = 0; m < moves; ++m) {
+      const std::uint64_t kind = uniformBelow(rng, 10);
+      if (kind < 7) {  // a prime factor of a random dimension to a random slot
+        const int d = static_cast<int>(uniformBelow(rng, static_cast<std::uint64_t>(dims)));
+        const Slot from = slots[uniformBelow(rng, slots.size())];
+        const Slot to = slots[uniformBelow(rng, slots.size())];
+        std::int64_t& f = factorAt(candidate, from, d);
+        if (f == 1 || isFrozen(from.spatial ? frozen.spatial : frozen.temporal, from.level, d) ||
+            isFrozen(to.spatial ? frozen.spatial : frozen.temporal, to.level, d))
+          continue;
+        std::int64_t p = 2;
+        while (f % p != 0) ++p;
+        f /= p;
+        factorAt(candidate, to, d) *= p;
+      } else if (kind < 8 && !frozen.keep.empty()) {  // keep or bypass
+        const int l = static_cast<int>(uniformBelow(rng, static_cast<std::uint64_t>(levels)));
+        const int ds = static_cast<int>(uniformBelow(rng, frozen.keep[l].size()));
+        if (!frozen.keep[l][ds]) candidate.levels[l].keep[ds] = !candidate.levels[l].keep[ds];
+      } else {  // a random loop innermost at a random level
+        const int l = static_cast<int>(uniformBelow(rng, static_cast<std::uint64_t>(levels)));
+        if (!frozen.permutation.empty() && frozen.permutation[l]) continue;
+        auto& order = candidate.levels[l].temporal_order;
+        const std::size_t pos = uniformBelow(rng, order.size());
+        const int dim = order[pos];
+        order.erase(order.begin() + static_cast<std::ptrdiff_t>(pos));
+        order.insert(order.begin(), dim);
+      }
+    }
+    ++spent;
+    evaluator.evaluate(candidate, scratch);
+    if (!scratch.valid) continue;
+    LocalSearchResult polished =
+        polishMapping(evaluator, candidate, score, std::min(polish_budget, max_evaluations - spent), frozen);
+    spent += polished.evaluations;
+    const double s = score(polished.evaluation);
+    if (polished.evaluation.valid && s < best_score * (1 - 1e-12)) {
+      best_score = s;
+      best.mapping = std::move(polished.mapping);
+      best.evaluation = std::move(polished.evaluation);
+      ++best.improvements;
+    }
+  }
+  best.evaluations = spent;
+  return best;
 }
 
 }  // namespace cosa
