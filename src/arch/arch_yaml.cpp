@@ -10,6 +10,8 @@
 #include <string_view>
 #include <vector>
 
+#include "arch/arch_v04.hpp"
+
 namespace cosa {
 
 namespace {
@@ -560,6 +562,13 @@ Architecture parseArchitecture(const InputFiles& files) {
   // Timeloop reads `arch`, else `architecture`.
   const auto arch = files.section({"arch", "architecture"});
   if (!arch) files.failMissing("the architecture (an 'arch' or 'architecture' section)");
+  arch->expectMap();
+  // Timeloop v0.4 (timeloopfe's user form and its processed output): arch/arch_v04, which reads
+  // the whole document (variables, sparse settings).
+  if (v04::declaresV04(*arch)) {
+    for (const char* key : {"variables", "globals"}) files.markUsed(key);
+    return v04::parseArchitecture(files.merged());
+  }
   if (arch->path() == "arch")
     if (auto other = files.section("architecture"))
       other->warn("ignored: an 'arch' section is given too, and Timeloop reads 'arch' first");

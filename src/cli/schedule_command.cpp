@@ -25,6 +25,7 @@ namespace {
 struct ScheduleCliOptions {
   InputPaths inputs;
   std::string out;
+  std::string ert;
   SchedulerCliOptions scheduler;
   bool write_mip = false;
 };
@@ -56,7 +57,7 @@ int runSchedule(const ScheduleCliOptions& o) {
   const Constraints constraints = !o.inputs.mapspace.empty() || hasConstraints(constraint_files)
                                       ? parseConstraints(constraint_files, arch, workload)
                                       : Constraints{};
-  const EnergyTable energy = builtinEnergyTable(arch);
+  const EnergyTable energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
   inputs.finish();
 
   std::vector<std::string> mip_files;
@@ -95,6 +96,7 @@ Action registerSchedule(CLI::App& app) {
                  "Mapspace and architecture constraints (bypass pattern, fixed factors/orders); constraint "
                  "sections in the other input files apply too, as in Timeloop");
   sub->add_option("--out", o->out, "Output folder")->required();
+  sub->add_option("--ert", o->ert, "Accelergy energy reference table (overrides built-in energies)");
   addSchedulerOptions(*sub, o->scheduler, /*with_threads=*/true);
   sub->add_flag(
       "--write-mip", o->write_mip,

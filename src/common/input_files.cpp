@@ -107,6 +107,20 @@ std::optional<YamlView> InputFiles::section(std::initializer_list<std::string_vi
   return std::nullopt;
 }
 
+YamlView InputFiles::merged() const {
+  if (roots_.size() == 1) return roots_.front();
+  YAML::Node node(YAML::NodeType::Map);
+  std::set<std::string> seen;
+  std::string names;
+  for (const YamlView& root : roots_) {
+    names += (names.empty() ? "" : " + ") + root.file();
+    for (const auto& kv : root.node())
+      if (kv.first.IsScalar() && seen.insert(kv.first.Scalar()).second)
+        node.force_insert(kv.first, kv.second);
+  }
+  return YamlView(node, names, "", warnings_);
+}
+
 bool InputFiles::has(std::string_view key) const {
   return std::any_of(roots_.begin(), roots_.end(),
                      [&](const YamlView& root) { return root.find(key).has_value(); });

@@ -41,6 +41,13 @@ class InputFiles {
   std::optional<YamlView> section(std::initializer_list<std::string_view> keys) const;
   bool has(std::string_view key) const;
 
+  // One document holding every section (the first of repeated ones), for readers that need a
+  // whole document (Timeloop v0.4 specifications: variables, constraints inside the tree). With
+  // several files its name lists them; nodes keep their own line numbers.
+  YamlView merged() const;
+  // Marks a section as read by a reader that took the merged() document.
+  void markUsed(std::string_view key) const { used_->insert(std::string(key)); }
+
   // An error for a missing section, naming the files searched.
   [[noreturn]] void failMissing(const std::string& what) const;
 

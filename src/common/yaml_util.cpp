@@ -30,7 +30,40 @@ YamlView YamlView::loadFile(const std::string& path, Warnings* warnings) {
   return loadString(buffer.str(), path, warnings);
 }
 
+namespace {
+
+// Jinja templates (timeloopfe renders `{{ ... }}`, `{% ... %}` and `include_text(...)` before
+// reading YAML) are not rendered here: say so at the first template line instead of reporting
+// whatever YAML error the template text happens to cause. Text after a comment '#' is skipped.
+void rejectJinja(const std::string& text, const std::string& name) {
+  int line = 1;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    std::size_t end = text.find('\n', start);
+    if (end == std::string::npos) end = text.size();
+    std::string_view content(text.data() + start, end - start);
+    for (std::size_t i = 0; i < content.size(); ++i)
+      if (content[i] == '#' && (i == 0 || content[i - 1] == ' ' || content[i - 1] == '\t')) {
+        content = content.substr(0, i);
+        break;
+      }
+    for (const char* marker : {"{{", "{%", "include_text("}) {
+      const std::size_t at = content.find(marker);
+      if (at == std::string_view::npos) continue;
+      throw InputError({name, line, static_cast<int>(at) + 1}, "",
+                       fmt::format("'{}' looks like a Jinja template, which cosa does not render; render it "
+                                   "with timeloopfe first, or pass the parsed-processed-input.yaml it writes",
+                                   marker));
+    }
+    ++line;
+    start = end + 1;
+  }
+}
+
+}  // namespace
+
 YamlView YamlView::loadString(const std::string& text, const std::string& name, Warnings* warnings) {
+  rejectJinja(text, name);
   try {
     YAML::Node root = YAML::Load(text);
     return YamlView(root, name, "", warnings);

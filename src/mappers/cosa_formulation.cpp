@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <cmath>
 #include <numbers>
-#include <cstdlib>
 #include <numeric>
 #include <stdexcept>
 
@@ -195,7 +194,7 @@ int CosaFormulation::addEnergyTerm(const std::string& name, std::vector<Term> lo
   // apart (within 5% of the curve); counts far below the MAC count are negligible.
   const int e = model_.addVariable("energy_" + name, 0, solver::kInfinity, VarType::Continuous);
   const double hi = std::ceil(log_macs) + 6;
-  for (double x0 = std::max(0.0, hi - 30); x0 <= hi; x0 += std::getenv("COSA_STEP2") ? 2 : 1) {
+  for (double x0 = std::max(0.0, hi - 30); x0 <= hi; x0 += 1) {
     const double value = cost_pJ * std::exp2(x0 - log_macs);
     model_.addGreaterEqual(fmt::format("energy_{}_{}", name, x0), {{e, 1}, {x, -value * std::numbers::ln2}},
                            value * (1 - std::numbers::ln2 * x0));
@@ -371,7 +370,7 @@ std::vector<Term> CosaFormulation::logTileUpperBound(int ds, int level) {
     }
     for (std::size_t i = 0; i < k; ++i)
       for (std::size_t j = i + 1; j < k; ++j)
-        for (double t = 0.1; t < 0.95; t += std::getenv("COSA_COARSE") ? 0.4 : 0.1) {
+        for (double t = 0.1; t < 0.95; t += 0.1) {
           std::vector<double> w(k, 0.0);
           w[i] = t;
           w[j] = 1 - t;

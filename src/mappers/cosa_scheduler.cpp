@@ -4,8 +4,6 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdlib>
-#include <cstdlib>
 #include <optional>
 #include <string>
 #include <vector>
@@ -271,10 +269,6 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
         solveOneProxy(arch, workload, constraints, evaluator, options, proxy, formulation_options);
     solve_time += candidate.solve_time_s;
     busy_time += candidate.total_time_s;
-    if (std::getenv("COSA_DEBUG"))
-      fmt::print(stderr, "proxy {} solve {:.2f}s status {} vars {} rows {} unpolished edp {:.4g}\n", toString(proxy),
-                 candidate.solve_time_s, static_cast<int>(candidate.status), candidate.variables, candidate.constraints,
-                 candidate.unpolished.edp());
     if (!candidate.found) {
       if (failure.message.empty()) failure = candidate;
       continue;

@@ -74,6 +74,34 @@ LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, cons
         }
       }
     }
+    // Exchange two prime factors between two slots (keeps both slots' products within a factor of
+    // the two primes: the move that trades e.g. a spatial M2 for a spatial Q2 on a full array).
+    // Only once single moves have converged: it costs a quadratic number of evaluations.
+    if (!improved)
+      for (std::size_t a = 0; a < slots.size() && !improved && result.evaluations < max_evaluations; ++a)
+        for (std::size_t b = a + 1; b < slots.size() && !improved && result.evaluations < max_evaluations;
+             ++b)
+          for (int d = 0; d < dims && !improved; ++d) {
+            if (isFrozen(slots[a], d) || isFrozen(slots[b], d)) continue;
+            for (std::int64_t p : primes[d]) {
+              if (factorAt(result.mapping, slots[a], d) % p != 0) continue;
+              for (int e = 0; e < dims && !improved; ++e) {
+                if (e == d || isFrozen(slots[a], e) || isFrozen(slots[b], e)) continue;
+                for (std::int64_t q : primes[e]) {
+                  if (factorAt(result.mapping, slots[b], e) % q != 0) continue;
+                  Mapping candidate = result.mapping;
+                  factorAt(candidate, slots[a], d) /= p;
+                  factorAt(candidate, slots[b], d) *= p;
+                  factorAt(candidate, slots[b], e) /= q;
+                  factorAt(candidate, slots[a], e) *= q;
+                  if (tryCandidate(candidate)) {
+                    improved = true;
+                    break;
+                  }
+                }
+              }
+            }
+          }
     // Keep or bypass one data space at one level, where that is open.
     for (int l = 0; l < levels && !frozen.keep.empty() && result.evaluations < max_evaluations; ++l) {
       for (std::size_t ds = 0; ds < frozen.keep[l].size(); ++ds) {

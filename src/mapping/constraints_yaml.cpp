@@ -7,6 +7,7 @@
 #include <set>
 #include <string_view>
 
+#include "mapping/constraints_v04.hpp"
 #include "mapping/mapping_yaml.hpp"
 
 // What Timeloop 019f107 accepts (src/mapping/constraints.cpp, src/applications/mapper), and how
@@ -319,6 +320,7 @@ class ConstraintReader {
 }  // namespace
 
 bool hasConstraints(const InputFiles& files) {
+  if (!files.roots().empty() && v04::hasV04Constraints(files.merged())) return true;
   for (const char* key : {"mapspace", "mapspace_constraints", "arch_constraints", "architecture_constraints"})
     if (files.has(key)) return true;
   for (const auto& root : files.roots())
@@ -328,6 +330,17 @@ bool hasConstraints(const InputFiles& files) {
 }
 
 Constraints parseConstraints(const InputFiles& files, const Architecture& arch, const Workload& workload) {
+  // Timeloop v0.4 (timeloopfe's user form and processed output): mapping/constraints_v04 turns the
+  // whole document's constraints into the v0.3 list read below.
+  if (!files.roots().empty()) {
+    const YamlView whole = files.merged();
+    if (v04::hasV04Constraints(whole)) {
+      for (const char* key : {"architecture", "constraints", "mapspace", "mapping", "variables"})
+        files.markUsed(key);
+      return parseConstraints(InputFiles::fromRoot(v04::normalizeConstraints(whole, workload)), arch,
+                              workload);
+    }
+  }
   ConstraintReader reader(arch, workload);
   if (!hasConstraints(files))
     files.failMissing(

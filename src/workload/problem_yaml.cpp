@@ -5,6 +5,8 @@
 #include <cctype>
 #include <filesystem>
 
+#include "common/yaml_merge.hpp"
+#include "workload/problem_v04.hpp"
 #include "workload/shapes.hpp"
 
 namespace cosa {
@@ -50,6 +52,8 @@ Workload parseProblemNode(const YamlView& problem) { return parseProblemNode(pro
 
 Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& options) {
   problem.expectMap();
+  // Timeloop v0.4 (timeloopfe): read in its v0.3 form (without `variables:`; parseProblem has them).
+  if (v04::isV04Problem(problem)) return parseProblemNode(v04::normalizeProblem(problem, {}), options);
   const WorkloadShape shape = resolveShape(problem, options.default_shape);
 
   std::vector<std::string> instance_keys = shape.dimensions;
@@ -108,12 +112,24 @@ Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& opt
 
 Workload parseProblem(const YamlView& root) {
   root.expectMap();
-  return parseProblemNode(root.get("problem"));
+  const YamlView problem = root.get("problem");
+  if (v04::isV04Problem(problem)) {
+    resolveMergeKeys(root.node(), root.file());
+    return parseProblemNode(v04::normalizeProblem(problem, Variables::read(root)));
+  }
+  return parseProblemNode(problem);
 }
 
 Workload parseProblem(const InputFiles& files) {
   const auto problem = files.section("problem");
   if (!problem) files.failMissing("the problem (a 'problem' section)");
+  if (v04::isV04Problem(*problem)) {
+    // Timeloop v0.4: merge keys and `variables:` come from the whole document.
+    const YamlView whole = files.merged();
+    files.markUsed("variables");
+    resolveMergeKeys(whole.node(), whole.file());
+    return parseProblemNode(v04::normalizeProblem(*problem, Variables::read(whole)));
+  }
   return parseProblemNode(*problem);
 }
 
