@@ -78,14 +78,19 @@ std::vector<BadInput> catalog() {
   evaluate("arch_malformed_yaml", "arch: {storage: [\n", problem, mapping, 2, "malformed YAML");
   evaluate("arch_no_levels", "arch:\n  arithmetic: {instances: 1024, word-bits: 8}\n  storage: []\n", problem,
            mapping, 2, "storage");
-  evaluate("arch_zero_entries", replaced(arch, "entries: 16384", "entries: 0"), problem, mapping, 2,
+  evaluate("arch_negative_entries", replaced(arch, "entries: 16384", "entries: -1"), problem, mapping, 2,
            "entries");
+  // 0 entries is a dummy level (Timeloop's Eyeriss configurations): readable; keeping data there fails.
+  evaluate("arch_zero_entries", replaced(arch, "entries: 16384", "entries: 0"), problem, mapping, 1,
+           "exceeds buffer capacity 0");
   evaluate("arch_negative_instances", replaced(arch, "instances: 16\n", "instances: -16\n"), problem, mapping,
            2, "instances");
   evaluate("arch_instances_do_not_divide", replaced(arch, "instances: 16\n", "instances: 24\n"), problem,
            mapping, 2, "instances");
-  evaluate("arch_unknown_key", replaced(arch, "num-banks: 256", "num-bankz: 256"), problem, mapping, 2,
-           "unknown key 'num-bankz'");
+  // Timeloop ignores attributes it does not read; cosa warns (file:line, did you mean) and goes on.
+  evaluate("arch_unknown_key", replaced(arch, "num-banks: 256", "num-bankz: 256"), problem, mapping, 0,
+           "arch.yaml:41:5: arch.storage[4].num-bankz: unknown attribute 'num-bankz' ignored (did you mean "
+           "'num-banks'?)");
   evaluate("arch_word_bits_zero", replaced(arch, "word-bits: 24", "word-bits: 0"), problem, mapping, 2,
            "word-bits");
   evaluate("arch_duplicate_level", replaced(arch, "name: WeightBuffer", "name: InputBuffer"), problem,
@@ -133,8 +138,9 @@ std::vector<BadInput> catalog() {
   };
   schedule("schedule_unknown_objective", arch, problem, "--objective fastest", 2, "fastest");
   schedule("schedule_constraint_unknown_level", arch, problem, "--mapspace {dir}/bad_level.yaml", 2, "Cache");
-  schedule("schedule_infeasible_fixed_factor", arch, problem, "--mapspace {dir}/bad_factor.yaml", 1,
-           "cannot meet");
+  // A fixed factor that does not divide its dimension is dropped, as Timeloop 019f107 does.
+  schedule("schedule_non_dividing_fixed_factor", arch, problem, "--mapspace {dir}/bad_factor.yaml", 0,
+           "temporal factor K=3 at level Registers does not divide the dimension's bound");
   schedule("schedule_outermost_level_bypasses", arch, problem, "--mapspace {dir}/bypass_all.yaml", 2,
            "mapspace.constraints[0].bypass: the outermost level DRAM holds every data space; it cannot "
            "bypass Weights");

@@ -27,8 +27,8 @@ Workload layer() {
   return test::cnnLayer(b);
 }
 
-Constraints parseText(const std::string& text) {
-  return parseConstraints(YamlView::loadString(text, "c.yaml"), test::simbaArch(), layer());
+Constraints parseText(const std::string& text, Warnings* warnings = nullptr) {
+  return parseConstraints(YamlView::loadString(text, "c.yaml", warnings), test::simbaArch(), layer());
 }
 
 std::string parseError(const std::string& text) {
@@ -94,19 +94,28 @@ TEST(ConstraintsYaml, DataSpacesByRoleServeGemms) {
 }
 
 TEST(ConstraintsYaml, FactorsPermutationsAndSplit) {
+  Warnings warnings;
   const Constraints c = parseText(
       "mapspace_constraints:\n"
       "- {target: DRAM, type: temporal, factors: R=0 S3 C=64, permutation: KC}\n"
       "- {target: GlobalBuffer, type: spatial, factors: 'K=8, C=2', permutation: K C, split: 1}\n"
       "- {target: 3, type: spatial, split: 9}\n"
       "- {target: GlobalBuffer, type: temporal, factors: P=1}\n"
-      "- {target: DRAM, type: max_overbooked_proportion, proportion: 0.1}\n");
+      "- {target: DRAM, type: max_overbooked_proportion, proportion: 0.1}\n",
+      &warnings);
   ASSERT_EQ(c.items.size(), 4u);
   const LevelConstraint& dram = c.items[0];
   EXPECT_EQ(dram.kind, ConstraintKind::Temporal);
   EXPECT_EQ(dram.level, 5);
-  // 0 = the whole dimension; a factor above the bound is clamped to it (C 64 -> 16).
-  EXPECT_EQ(dram.factors, (std::vector<std::pair<int, std::int64_t>>{{R, 3}, {S, 3}, {C, 16}}));
+  // 0 = the whole dimension; a factor above the bound is clamped to it (C 64 -> 16), and then C=16
+  // cannot sit above the GlobalBuffer's spatial C=2: Timeloop drops it (the factor is left free).
+  EXPECT_EQ(dram.factors, (std::vector<std::pair<int, std::int64_t>>{{R, 3}, {S, 3}}));
+  EXPECT_TRUE(warnings.contains(
+      "c.yaml:2:43: mapspace_constraints[0].factors: C=64 exceeds the dimension's bound 16"))
+      << warnings.items().front().text();
+  EXPECT_TRUE(warnings.contains(
+      "temporal factor C=16 at level DRAM does not divide the dimension's bound 16 together "
+      "with the factors fixed inside it (2)"));
   EXPECT_EQ(dram.permutation, (std::vector<int>{K, C}));  // a prefix: innermost loops
   EXPECT_FALSE(dram.split.has_value());
   const LevelConstraint& gb = c.items[1];
@@ -174,29 +183,28 @@ struct BadCase {
 
 TEST(ConstraintsYaml, RejectsBadInputWithLocationFieldAndReason) {
   const std::vector<BadCase> cases = {
-      {"nothing", "mapping: []\n", "", "no constraints found"},
+      {"nothing", "mapping: []\n", "", "constraints ('mapspace', 'mapspace_constraints'"},
       {"unknown level", "mapspace_constraints: [{target: SRAM, type: temporal}]\n",
        "mapspace_constraints[0].target", "unknown storage level 'SRAM'"},
       {"unknown type", "mapspace_constraints: [{target: DRAM, type: order}]\n",
        "mapspace_constraints[0].type", "unknown constraint type 'order'"},
-      {"unknown key", "mapspace_constraints: [{target: DRAM, type: temporal, factor: K=2}]\n",
-       "mapspace_constraints[0].factor", "unknown key 'factor'"},
-      {"keep on temporal", "mapspace_constraints: [{target: DRAM, type: temporal, keep: [Inputs]}]\n",
-       "mapspace_constraints[0].keep", "unknown key 'keep'"},
       {"unknown data space", "mapspace: {constraints: [{target: DRAM, type: datatype, keep: [Psums]}]}\n",
        "mapspace.constraints[0].keep[0]", "unknown data space or role 'Psums'"},
       {"unknown dimension", "mapspace_constraints: [{target: DRAM, type: temporal, factors: X=2}]\n",
        "mapspace_constraints[0].factors", "unknown dimension 'X'"},
       {"max factors", "mapspace_constraints: [{target: DRAM, type: temporal, factors: K<=4}]\n",
        "mapspace_constraints[0].factors", "maximum factors"},
-      {"utilization", "mapspace_constraints: [{target: Registers, type: utilization, min: 0.5}]\n",
-       "mapspace_constraints[0].type", "not supported"},
+      {"utilization above 1", "mapspace_constraints: [{target: Registers, type: utilization, min: 1.5}]\n",
+       "mapspace_constraints[0].min", "min must be in [0, 1]"},
+      {"spatial factor without fan-out",
+       "mapspace_constraints: [{target: DRAM, type: spatial, factors: K=2}]\n", "mapspace_constraints[0]",
+       "spatial factor K=2 cannot be placed: level DRAM has no spatial fan-out"},
       {"utilization at an outer level",
        "mapspace_constraints: [{target: DRAM, type: parallelism, min: 0.5}]\n", "mapspace_constraints[0]",
        "innermost storage level"},
       {"factor re-specified",
-       "mapspace_constraints:\n- {target: DRAM, type: spatial, factors: K=2}\n"
-       "- {target: DRAM, type: spatial, factors: C=2 K=2}\n",
+       "mapspace_constraints:\n- {target: GlobalBuffer, type: spatial, factors: K=2}\n"
+       "- {target: GlobalBuffer, type: spatial, factors: C=2 K=2}\n",
        "mapspace_constraints[1].factors", "re-specification of the spatial factor of dimension K"},
       {"permutation re-specified",
        "mapspace_constraints:\n- {target: DRAM, type: temporal, permutation: K}\n"
@@ -215,7 +223,7 @@ TEST(ConstraintsYaml, RejectsBadInputWithLocationFieldAndReason) {
       {"missing target", "mapspace_constraints: [{type: temporal}]\n", "mapspace_constraints[0]",
        "missing required key 'target'"},
       {"no_link_transfer",
-       "mapspace_constraints: [{target: DRAM, type: spatial, no_link_transfer: [Inputs]}]\n",
+       "mapspace_constraints: [{target: GlobalBuffer, type: spatial, no_link_transfer: [Inputs]}]\n",
        "mapspace_constraints[0].no_link_transfer", "not supported"},
       {"bad proportion",
        "mapspace_constraints: [{target: DRAM, type: max_overbooked_proportion, proportion: 2}]\n",

@@ -1,6 +1,6 @@
-#include <gtest/gtest.h>
-
 #include "workload/workload.hpp"
+
+#include <gtest/gtest.h>
 
 namespace cosa {
 namespace {

@@ -45,14 +45,17 @@ int effectiveJobs(const NetworkRunSpec& spec) { return std::max(spec.jobs, 1); }
 }  // namespace
 
 NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>* stop,
-                            const LayerProgressCallback& progress) {
+                            const LayerProgressCallback& progress, const std::function<void()>& inputs_read) {
   const EnergyTable energy = spec.energy ? *spec.energy : builtinEnergyTable(spec.arch);
   NetworkRunResult result;
   result.layers = uniqueLayers(spec.network);
   std::vector<Constraints> constraints;
   for (const NetworkLayer& layer : result.layers)
-    constraints.push_back(spec.mapspace.empty() ? Constraints{}
-                                                : loadConstraints(spec.mapspace, spec.arch, layer.workload));
+    constraints.push_back(spec.constraints_for ? spec.constraints_for(layer.workload)
+                          : spec.mapspace.empty()
+                              ? Constraints{}
+                              : loadConstraints(spec.mapspace, spec.arch, layer.workload));
+  if (inputs_read) inputs_read();
 
   const std::filesystem::path out(spec.out_dir);
   const auto stopped = [stop] { return stop != nullptr && stop->load(); };

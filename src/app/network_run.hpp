@@ -14,6 +14,7 @@
 
 #include "arch/architecture.hpp"
 #include "mappers/cosa_scheduler.hpp"
+#include "mapping/constraints.hpp"
 #include "model/energy.hpp"
 #include "workload/network.hpp"
 #include "workload/onnx_import.hpp"
@@ -36,7 +37,10 @@ OnnxProvenance onnxProvenance(const std::string& path, std::int64_t batch,
 struct NetworkRunSpec {
   Architecture arch;
   std::string arch_label;  // shown when the architecture has no name (e.g. its file)
-  std::string mapspace;    // constraints YAML; empty = none
+  std::string mapspace;    // constraints YAML; empty = none (unless constraints_for is set)
+  // The constraints of a layer, when they come from elsewhere than one mapspace file (e.g. the
+  // CLI's merged input files); takes precedence over `mapspace`.
+  std::function<Constraints(const Workload&)> constraints_for;
   Network network;
   std::optional<OnnxProvenance> onnx;
   std::optional<EnergyTable> energy;  // per-access energies (e.g. from an ERT); empty: the built-in model
@@ -72,8 +76,10 @@ struct NetworkRunResult {
 
 // Throws InputError for bad constraints. `stop` (may be null) asks the run to finish the layers in
 // progress and leave the rest unscheduled ("not run: interrupted").
+// `inputs_read` (may be empty) is called once every layer's constraints are read, before scheduling.
 NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>* stop = nullptr,
-                            const LayerProgressCallback& progress = {});
+                            const LayerProgressCallback& progress = {},
+                            const std::function<void()>& inputs_read = {});
 
 nlohmann::json networkSummaryJson(const NetworkRunSpec& spec, const NetworkRunResult& result);
 // The Markdown summary, as `cosa network` prints it (without the ONNX note).

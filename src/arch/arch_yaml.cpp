@@ -56,9 +56,12 @@ const std::vector<std::string> kStorageKeys = {"entries",
                                                "multiple-buffering"};
 const std::vector<std::string> kArithmeticKeys = {"instances", "word-bits", "datawidth",
                                                   "meshX",     "meshY",     "energy"};
-// Accelergy attributes that only its energy/area plug-ins read; Timeloop's model ignores them.
-const std::vector<std::string> kAccelergyOnlyKeys = {"type",       "latency",    "n_rdwr_ports",
-                                                     "n_rd_ports", "n_wr_ports", "area"};
+// Accelergy attributes that only its energy/area plug-ins read; Timeloop's model ignores them, and
+// so does cosa (with a warning naming them, like any other attribute it does not use).
+const std::vector<std::string> kAccelergyOnlyKeys = {
+    "type",      "latency",  "n_rdwr_ports", "n_rd_ports",        "n_wr_ports", "area",       "nports",
+    "n_buffets", "subclass", "length",       "update_fifo_depth", "datawidth",  "technology", "memory_width",
+    "n_banks",   "width",    "depth",        "memory_depth"};
 // Attributes Timeloop reads but cosa does not model (sparse, user networks, energy overrides of
 // the inferred networks): rejected rather than silently changing results.
 const std::vector<std::string> kUnsupportedKeys = {"shared_bandwidth",
@@ -183,6 +186,8 @@ class Attributes {
     return value;
   }
 
+  // Attributes cosa does not use are ignored with a warning (Timeloop ignores them silently);
+  // those that would change Timeloop's results (sparse, user networks) are errors.
   void checkKeys(const std::vector<std::string>& allowed, const std::vector<std::string>& extra) const {
     view_.expectMap();
     for (const auto& [key, node] : view_.entries())
@@ -191,8 +196,9 @@ class Attributes {
             fmt::format("attribute '{}' is not supported by cosa (Timeloop sparse/network feature)", key));
     std::vector<std::string> keys = allowed;
     keys.insert(keys.end(), extra.begin(), extra.end());
-    keys.insert(keys.end(), kAccelergyOnlyKeys.begin(), kAccelergyOnlyKeys.end());
-    view_.checkKeys(keys);
+    view_.warnUnknownKeys(keys, "attribute", kAccelergyOnlyKeys,
+                          "an Accelergy attribute for energy/area estimation; Timeloop's model and cosa do "
+                          "not use it");
   }
 
  private:
@@ -231,7 +237,8 @@ Component readComponent(const YamlView& node, bool tree, bool name_required = tr
   }
   std::string cls = node.optString("class").value_or("");
   if (auto attributes = node.find("attributes")) {
-    node.checkKeys({"name", "class", "attributes"});
+    node.warnUnknownKeys({"name", "class", "attributes"}, "key", {"subclass", "required_actions"},
+                         "an Accelergy key; Timeloop's model and cosa do not use it");
     attributes->expectMap();
     return {node, std::move(name), std::move(cls), Attributes(*attributes), {}};
   }
@@ -295,7 +302,10 @@ StorageLevel readStorage(const Component& c, std::optional<std::int64_t> replica
   if (cluster) level.cluster_size = toInt(*cluster_node, *cluster);
 
   // A storage width (bits per physical access) fixes whichever of block-size and cluster-size
-  // is not given: width = word-bits x block-size x cluster-size.
+  // is not given: width = word-bits x block-size x cluster-size. Timeloop 019f107 divides in
+  // integers: with only cluster-size given, block-size = width / cluster-size / word-bits, rounded
+  // down at each step, which can be 0 (then a size given as depth is 0 words).
+  std::optional<YamlView> block_from_width;
   if (auto width_node = c.attrs.find(kWidthKeys)) {
     const std::int64_t width = c.attrs.integer(kWidthKeys).value();
     const std::int64_t wb = level.word_bits;
@@ -308,10 +318,14 @@ StorageLevel readStorage(const Component& c, std::optional<std::int64_t> replica
         width_node->fail(fmt::format("width {} does not equal word-bits {} x block-size {} x cluster-size {}",
                                      width, wb, *block, *cluster));
     } else if (cluster) {
+      const std::int64_t derived = width / *cluster / wb;
       if (width % (wb * *cluster) != 0)
-        width_node->fail(
-            fmt::format("width {} is not a multiple of word-bits {} x cluster-size {}", width, wb, *cluster));
-      level.block_size = toInt(*width_node, width / (wb * *cluster));
+        width_node->warn(fmt::format(
+            "width {} is not a multiple of word-bits {} x cluster-size {}: block-size is {} / {} / {} "
+            "rounded down = {}, as Timeloop 019f107 computes it",
+            width, wb, *cluster, width, *cluster, wb, derived));
+      level.block_size = toInt(*width_node, derived);
+      block_from_width = width_node;
     } else if (block) {
       level.cluster_size = toInt(*width_node, width / (wb * *block));
     } else {
@@ -328,11 +342,18 @@ StorageLevel readStorage(const Component& c, std::optional<std::int64_t> replica
     const YamlView& second = kb_node ? *kb_node : *depth_node;
     second.fail("give only one of entries, depth and sizeKB");
   }
+  // 0 entries (or depth 0) is a dummy level, as in Timeloop's Eyeriss configurations: it holds
+  // nothing, so every data space must bypass it, and it only marks a spatial fan-out.
   if (entries_node) {
-    level.entries = c.attrs.integer("entries").value();
+    level.entries = c.attrs.integer("entries", 0).value();
   } else if (depth_node) {
-    level.entries = checkedProduct(*depth_node, c.attrs.integer(kDepthKeys).value(), level.block_size,
+    level.entries = checkedProduct(*depth_node, c.attrs.integer(kDepthKeys, 0).value(), level.block_size,
                                    "depth x block-size");
+    if (level.block_size == 0 && *level.entries == 0 && block_from_width)
+      depth_node->warn(
+          fmt::format("'{}' holds 0 words (depth x block-size {}), as in Timeloop 019f107: every data "
+                      "space must bypass it",
+                      level.name, level.block_size));
   } else if (kb_node) {
     const double kb = kb_node->asDouble();
     const double words = std::floor(kb * 1024 * 8 / level.word_bits);
@@ -344,6 +365,9 @@ StorageLevel readStorage(const Component& c, std::optional<std::int64_t> replica
     c.attrs.view().fail(
         fmt::format("'{}': a non-DRAM level needs a size (entries, depth or sizeKB)", level.name));
   }
+  // The cost model accesses storage in blocks of at least one word; a block-size of 0 (above)
+  // only matters for the size, which is already 0 words then.
+  level.block_size = std::max(level.block_size, 1);
 
   level.instances = readInstances(c, replicated);
   level.mesh_x = c.attrs.integer("meshX");
@@ -399,7 +423,8 @@ struct Parsed {
 Parsed parseFlat(const YamlView& arch) {
   if (arch.has("subtree") || arch.has("local"))
     arch.fail("the tree form (subtree/local) needs 'version: 0.2' or 'version: 0.3'");
-  arch.checkKeys({"name", "arithmetic", "storage"});
+  // `constraints` under the architecture are architecture constraints (read with the mapspace).
+  arch.warnUnknownKeys({"name", "arithmetic", "storage", "constraints"}, "key");
   Parsed parsed;
   Architecture& out = parsed.arch;
   out.name = arch.optString("name").value_or("");
@@ -421,11 +446,13 @@ Parsed parseFlat(const YamlView& arch) {
 // Accelergy v0.2/v0.3 tree: one chain of subtrees; components in `local` lists. Deeper subtrees
 // are closer to the arithmetic; within one `local` list, later storage components are inner.
 Parsed parseTree(const YamlView& arch) {
+  // Timeloop reads components only inside subtrees; ones directly under the architecture are
+  // ignored (as there), with a warning.
   if (arch.has("local"))
-    arch.get("local").fail(
-        "components directly under the architecture are not read (as in Timeloop); put them "
-        "in a subtree");
-  arch.checkKeys({"version", "name", "subtree"});
+    arch.warnAtKey("local",
+                   "components directly under the architecture are ignored (as in Timeloop); put them in a "
+                   "subtree");
+  arch.warnUnknownKeys({"version", "name", "subtree", "local", "constraints", "attributes"}, "key");
   Parsed parsed;
   Architecture& out = parsed.arch;
   std::vector<YamlView> outer_first_nodes;
@@ -443,7 +470,7 @@ Parsed parseTree(const YamlView& arch) {
     node = children[0];
     node.expectMap();
     // Node-level attributes are for Accelergy; Timeloop reads only the components' own.
-    node.checkKeys({"name", "attributes", "local", "subtree"});
+    node.warnUnknownKeys({"name", "attributes", "local", "subtree"}, "key");
     if (auto name = node.find("name")) {
       const ParsedName parsed = parseName(*name);
       multiplication = checkedProduct(*name, multiplication, parsed.count, "replication");
@@ -453,8 +480,6 @@ Parsed parseTree(const YamlView& arch) {
     local->expectSequence();
     for (const YamlView& element : local->elements()) {
       Component c = readComponent(element, true);
-      const YamlView class_node = element.get("class");
-      if (c.cls.empty()) class_node.fail("empty class");
       const std::int64_t replicated =
           checkedProduct(element.get("name"), multiplication, c.name.count, "replication");
       if (classMatches(c.cls, kStorageClasses)) {
@@ -466,10 +491,14 @@ Parsed parseTree(const YamlView& arch) {
                                    arithmetic->name));
         arithmetic = readArithmetic(c, replicated);
       } else if (classMatches(c.cls, kNetworkClasses)) {
-        class_node.fail(fmt::format("network components (class '{}') are not supported", c.cls));
+        element.get("class").fail(fmt::format("network components (class '{}') are not supported", c.cls));
       } else {
-        class_node.fail(fmt::format("unknown class '{}' (storage classes: {}; compute classes: {})", c.cls,
-                                    joined(kStorageClasses), joined(kComputeClasses)));
+        // Timeloop skips components of other classes (wires, adders, ... for Accelergy).
+        const std::string shown = c.cls.empty() ? std::string("no class") : fmt::format("class '{}'", c.cls);
+        (element.has("class") ? element.get("class") : element)
+            .warn(fmt::format("component '{}' ({}) ignored: not a storage ({}) or compute ({}) class, as in "
+                              "Timeloop",
+                              c.name.base, shown, joined(kStorageClasses), joined(kComputeClasses)));
       }
     }
   }
@@ -507,16 +536,10 @@ void validate(const Parsed& parsed, const YamlView& arch) {
 
 }  // namespace
 
-Architecture parseArchitecture(const YamlView& root) {
-  root.expectMap();
-  if (root.has("arch") && root.has("architecture"))
-    root.get("architecture").fail("give either arch or architecture, not both");
-  const YamlView arch = root.has("arch") ? root.get("arch") : root.get("architecture");
+namespace {
+
+Architecture parseArchitectureSection(const YamlView& arch) {
   arch.expectMap();
-
-  // Timeloop v0.4 (timeloopfe's user form and its processed output): arch/arch_v04.
-  if (v04::declaresV04(arch)) return v04::parseArchitecture(root);
-
   Parsed parsed;
   if (auto version = arch.find("version")) {
     const std::string v = version->asString();
@@ -533,9 +556,43 @@ Architecture parseArchitecture(const YamlView& root) {
   return parsed.arch;
 }
 
+}  // namespace
+
+Architecture parseArchitecture(const InputFiles& files) {
+  // Timeloop reads `arch`, else `architecture`.
+  const auto arch = files.section({"arch", "architecture"});
+  if (!arch) files.failMissing("the architecture (an 'arch' or 'architecture' section)");
+  arch->expectMap();
+  // Timeloop v0.4 (timeloopfe's user form and its processed output): arch/arch_v04, which reads
+  // the whole document (variables, sparse settings).
+  if (v04::declaresV04(*arch)) {
+    for (const char* key : {"variables", "globals"}) files.markUsed(key);
+    return v04::parseArchitecture(files.merged());
+  }
+  if (arch->path() == "arch")
+    if (auto other = files.section("architecture"))
+      other->warn("ignored: an 'arch' section is given too, and Timeloop reads 'arch' first");
+  // Sparse optimizations change Timeloop's results; cosa models dense tensors only.
+  if (auto sparse = files.section("sparse_optimizations"))
+    sparse->fail("sparse optimizations are not supported by cosa (it models dense tensors only)");
+  return parseArchitectureSection(*arch);
+}
+
+Architecture parseArchitecture(const YamlView& root) { return parseArchitecture(InputFiles::fromRoot(root)); }
+
 Architecture loadArchitecture(const std::string& path) {
   Architecture arch = parseArchitecture(YamlView::loadFile(path));
   if (arch.name.empty()) arch.name = std::filesystem::path(path).stem().string();
+  return arch;
+}
+
+Architecture loadArchitecture(const InputFiles& files) {
+  Architecture arch = parseArchitecture(files);
+  if (arch.name.empty()) {
+    // Named after the file that holds the architecture.
+    const auto section = files.section({"arch", "architecture"});
+    arch.name = std::filesystem::path(section->file()).stem().string();
+  }
   return arch;
 }
 

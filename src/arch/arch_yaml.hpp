@@ -6,12 +6,18 @@
 #include <string>
 
 #include "arch/architecture.hpp"
+#include "common/input_files.hpp"
 #include "common/yaml_util.hpp"
 
 namespace cosa {
 
-// `root` is a whole document (holding `arch:` or `architecture:`). Throws InputError.
+// `root` is a whole document (holding `arch:` or `architecture:`). Throws InputError. Attributes,
+// keys and component classes cosa does not use are ignored with a warning to `root`'s Warnings.
 Architecture parseArchitecture(const YamlView& root);
 Architecture loadArchitecture(const std::string& path);
+// The `arch` (else `architecture`) section of a set of input files (see InputFiles). An unnamed
+// architecture is named after the file holding it.
+Architecture parseArchitecture(const InputFiles& files);
+Architecture loadArchitecture(const InputFiles& files);
 
 }  // namespace cosa

@@ -7,6 +7,7 @@
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
+#include "cli/input_options.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/onnx_source.hpp"
 #include "common/atomic_file.hpp"
@@ -21,8 +22,7 @@ namespace cosa::cli {
 namespace {
 
 struct CompareCliOptions {
-  std::string arch;
-  std::string mapspace;
+  InputPaths inputs;
   std::string networks;
   std::string workload_dir;
   OnnxSourceOptions onnx;
@@ -52,7 +52,11 @@ std::vector<std::string> splitList(const std::string& text) {
 
 int runCompare(const CompareCliOptions& o) {
   const std::string backend = checkedBackend(o.backend);
-  const Architecture arch = loadArchitecture(o.arch);
+  LoadedInputs inputs("compare", o.inputs);
+  const Architecture arch = loadArchitecture(inputs.preferring(o.inputs.arch));
+  // Constraints from any input file (as Timeloop), the --mapspace files first.
+  const InputFiles constraint_files = inputs.preferring(o.inputs.mapspace);
+  const bool constrained = !o.inputs.mapspace.empty() || hasConstraints(constraint_files);
   const EnergyTable energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
   std::vector<Network> networks;
   if (!o.workload_dir.empty()) networks.push_back(loadWorkloadDir(o.workload_dir));
@@ -89,7 +93,10 @@ int runCompare(const CompareCliOptions& o) {
   options.hybrid_timeloop_sampling = o.hybrid_sampling == "timeloop";
   options.exhaustive_max_evaluations = o.exhaustive_max_evaluations;
   const ConstraintsFor constraints_for = [&](const Workload& workload) {
-    return o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
+    Constraints constraints =
+        constrained ? parseConstraints(constraint_files, arch, workload) : Constraints{};
+    inputs.printWarnings();
+    return constraints;
   };
 
   const InterruptGuard guard;
@@ -115,11 +122,11 @@ int runCompare(const CompareCliOptions& o) {
       writeComparisonRunOutputs(o.out, network.name, runs[i], arch,
                                 layers[i / options.mappers.size()].workload, energy);
   }
+  inputs.finish();
   const std::filesystem::path dir(o.out);
   const bool complete = !InterruptGuard::interrupted();
   writeFileAtomically((dir / "results.csv").string(), comparisonCsv(results));
-  writeFileAtomically((dir / "results.json").string(),
-                      comparisonJson(results, arch.name.empty() ? o.arch : arch.name, complete));
+  writeFileAtomically((dir / "results.json").string(), comparisonJson(results, arch.name, complete));
   const std::string reference = options.mappers.front();
   const std::string summary = comparisonMarkdown(results, reference, complete);
   writeFileAtomically((dir / "summary.md").string(), summary);
@@ -137,8 +144,10 @@ int runCompare(const CompareCliOptions& o) {
 Action registerCompare(CLI::App& app) {
   auto o = std::make_shared<CompareCliOptions>();
   CLI::App* sub = app.add_subcommand("compare", "Run several mappers on every unique layer and compare them");
-  sub->add_option("--arch", o->arch, "Architecture YAML")->required();
-  sub->add_option("--mapspace", o->mapspace, "Mapspace constraints YAML");
+  addFilesOption(*sub, "--arch", o->inputs.arch,
+                 "Architecture (Accelergy component files are accepted and ignored)")
+      ->required();
+  addFilesOption(*sub, "--mapspace", o->inputs.mapspace, "Mapspace and architecture constraints");
   sub->add_option("--network", o->networks, "Bundled network(s), comma separated, or 'all'");
   sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");
   addOnnxOptions(*sub, o->onnx);

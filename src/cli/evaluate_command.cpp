@@ -4,6 +4,8 @@
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
+#include "cli/input_options.hpp"
+#include "mapping/constraints_yaml.hpp"
 #include "mapping/loop_nest.hpp"
 #include "mapping/mapping_yaml.hpp"
 #include "model/evaluator.hpp"
@@ -15,9 +17,7 @@ namespace cosa::cli {
 namespace {
 
 struct EvaluateOptions {
-  std::string arch;
-  std::string problem;
-  std::string mapping;
+  InputPaths inputs;
   std::string ert;
   bool json = false;
 };
@@ -28,16 +28,33 @@ int reportInvalid(const std::string& reason, bool as_json) {
   return kExitInvalidMapping;
 }
 
+// Energies: --ert, else an `ERT` section among the inputs (Timeloop replaces its built-in model
+// with an ERT it is given), else the built-in model.
+EnergyTable energyTable(const EvaluateOptions& options, const InputFiles& files, const Architecture& arch) {
+  if (!options.ert.empty()) return loadErt(options.ert, arch);
+  if (files.section("ERT"))
+    for (const YamlView& root : files.roots())
+      if (root.has("ERT")) return parseErt(root, arch);
+  return builtinEnergyTable(arch);
+}
+
 int runEvaluate(const EvaluateOptions& options) {
-  const Architecture arch = loadArchitecture(options.arch);
-  const Workload workload = loadProblem(options.problem);
-  const EnergyTable energy = options.ert.empty() ? builtinEnergyTable(arch) : loadErt(options.ert, arch);
+  LoadedInputs inputs("evaluate", options.inputs);
+  const Architecture arch = loadArchitecture(inputs.preferring(options.inputs.arch));
+  const Workload workload = loadProblem(inputs.preferring(options.inputs.problem));
+  const EnergyTable energy = energyTable(options, inputs.files(), arch);
+  // Constraints given to evaluate are read (so they are checked, as timeloop-model reads them) but
+  // do not change the evaluation.
+  if (!options.inputs.mapspace.empty())
+    (void)parseConstraints(inputs.preferring(options.inputs.mapspace), arch, workload);
   Mapping mapping;
   try {
-    mapping = loadMapping(options.mapping, arch, workload);
+    mapping = parseMapping(inputs.preferring(options.inputs.mapping), arch, workload);
   } catch (const MappingError& e) {
+    inputs.finish();
     return reportInvalid(e.what(), options.json);
   }
+  inputs.finish();
   Evaluator evaluator(arch, workload, energy);
   const Evaluation result = evaluator.evaluate(mapping);
   if (!result.valid) return reportInvalid(result.error, options.json);
@@ -55,10 +72,16 @@ int runEvaluate(const EvaluateOptions& options) {
 Action registerEvaluate(CLI::App& app) {
   auto options = std::make_shared<EvaluateOptions>();
   CLI::App* sub = app.add_subcommand("evaluate", "Evaluate one mapping with the Timeloop-exact cost model");
-  sub->add_option("--arch", options->arch, "Architecture YAML (Timeloop legacy or Accelergy v0.2/v0.3 tree)")
+  addFilesOption(*sub, "--arch", options->inputs.arch,
+                 "Architecture (Timeloop legacy or Accelergy v0.2/v0.3 tree; Accelergy component files are "
+                 "accepted and ignored)")
       ->required();
-  sub->add_option("--problem", options->problem, "Problem (layer) YAML")->required();
-  sub->add_option("--mapping", options->mapping, "Timeloop mapping YAML")->required();
+  addFilesOption(*sub, "--problem", options->inputs.problem,
+                 "Problem (layer); optional when another input file holds the problem section");
+  addFilesOption(*sub, "--mapping", options->inputs.mapping,
+                 "Timeloop mapping; optional when another input file holds the mapping section");
+  addFilesOption(*sub, "--mapspace", options->inputs.mapspace,
+                 "Mapspace constraints (accepted as timeloop-model takes them; not used by evaluate)");
   sub->add_option("--ert", options->ert, "Accelergy energy reference table (overrides built-in energies)");
   sub->add_flag("--json", options->json, "Print one JSON object instead of the text summary");
   return [sub, options]() -> int {

@@ -6,9 +6,11 @@
 #include "app/network_run.hpp"
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
+#include "cli/input_options.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/onnx_source.hpp"
 #include "cli/scheduler_options.hpp"
+#include "mapping/constraints_yaml.hpp"
 #include "report/schedule_report.hpp"
 #include "workload/network.hpp"
 
@@ -17,8 +19,7 @@ namespace cosa::cli {
 namespace {
 
 struct NetworkCliOptions {
-  std::string arch;
-  std::string mapspace;
+  InputPaths inputs;
   std::string network;
   std::string workload_dir;
   OnnxSourceOptions onnx;
@@ -28,15 +29,22 @@ struct NetworkCliOptions {
   int jobs = 1;
 };
 
-// Loads the inputs named on the command line into the application layer's run spec.
-app::NetworkRunSpec networkRunSpec(const NetworkCliOptions& o) {
+// Loads the inputs named on the command line into the application layer's run spec; constraints
+// come from any input file (as Timeloop reads them), the --mapspace files first.
+app::NetworkRunSpec networkRunSpec(const NetworkCliOptions& o, const LoadedInputs& inputs,
+                                   const InputFiles& constraint_files) {
   app::NetworkRunSpec spec;
   spec.options = toScheduleOptions(o.scheduler);
   spec.objective_name = o.scheduler.objective;
-  spec.arch = loadArchitecture(o.arch);
+  spec.arch = loadArchitecture(inputs.preferring(o.inputs.arch));
   if (!o.ert.empty()) spec.energy = loadErt(o.ert, spec.arch);
-  spec.arch_label = o.arch;
-  spec.mapspace = o.mapspace;
+  spec.arch_label = o.inputs.arch.empty() ? "" : o.inputs.arch.front();
+  if (!o.inputs.mapspace.empty() || hasConstraints(constraint_files)) {
+    const Architecture arch = spec.arch;
+    spec.constraints_for = [&constraint_files, arch](const Workload& workload) {
+      return parseConstraints(constraint_files, arch, workload);
+    };
+  }
   spec.jobs = o.jobs;
   spec.out_dir = o.out;
   const int sources = int(!o.network.empty()) + int(!o.workload_dir.empty()) + int(!o.onnx.path.empty());
@@ -70,9 +78,12 @@ app::LayerProgressCallback progressPrinter() {
 }
 
 int runNetwork(const NetworkCliOptions& o) {
-  const app::NetworkRunSpec spec = networkRunSpec(o);
+  LoadedInputs inputs("network", o.inputs);
+  const InputFiles constraint_files = inputs.preferring(o.inputs.mapspace);
+  const app::NetworkRunSpec spec = networkRunSpec(o, inputs, constraint_files);
   const InterruptGuard guard;
-  const app::NetworkRunResult result = app::runNetwork(spec, &InterruptGuard::flag(), progressPrinter());
+  const app::NetworkRunResult result =
+      app::runNetwork(spec, &InterruptGuard::flag(), progressPrinter(), [&inputs] { inputs.finish(); });
   if (::isatty(STDERR_FILENO) != 0) std::cerr << "\n";
   app::writeNetworkSummary(spec, result);
   std::cout << app::networkSummaryMarkdown(spec, result);
@@ -97,8 +108,10 @@ int runNetwork(const NetworkCliOptions& o) {
 Action registerNetwork(CLI::App& app) {
   auto o = std::make_shared<NetworkCliOptions>();
   CLI::App* sub = app.add_subcommand("network", "Schedule every layer of a network and total the results");
-  sub->add_option("--arch", o->arch, "Architecture YAML")->required();
-  sub->add_option("--mapspace", o->mapspace, "Mapspace constraints YAML");
+  addFilesOption(*sub, "--arch", o->inputs.arch,
+                 "Architecture (Accelergy component files are accepted and ignored)")
+      ->required();
+  addFilesOption(*sub, "--mapspace", o->inputs.mapspace, "Mapspace and architecture constraints");
   sub->add_option("--network", o->network,
                   "A bundled network (alexnet, resnet50, resnext50, deepbench, ...)");
   sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");

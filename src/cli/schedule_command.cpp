@@ -7,6 +7,7 @@
 
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
+#include "cli/input_options.hpp"
 #include "cli/scheduler_options.hpp"
 #include "common/atomic_file.hpp"
 #include "mappers/cosa_formulation.hpp"
@@ -22,9 +23,7 @@ namespace cosa::cli {
 namespace {
 
 struct ScheduleCliOptions {
-  std::string arch;
-  std::string problem;
-  std::string mapspace;
+  InputPaths inputs;
   std::string out;
   std::string ert;
   SchedulerCliOptions scheduler;
@@ -49,11 +48,17 @@ std::vector<std::string> writeMipFiles(const std::string& out, const Architectur
 
 int runSchedule(const ScheduleCliOptions& o) {
   const ScheduleOptions options = toScheduleOptions(o.scheduler);
-  const Architecture arch = loadArchitecture(o.arch);
-  const Workload workload = loadProblem(o.problem);
-  const Constraints constraints =
-      o.mapspace.empty() ? Constraints{} : loadConstraints(o.mapspace, arch, workload);
+  LoadedInputs inputs("schedule", o.inputs);
+  const Architecture arch = loadArchitecture(inputs.preferring(o.inputs.arch));
+  const Workload workload = loadProblem(inputs.preferring(o.inputs.problem));
+  // Constraints from any input file (as Timeloop), the --mapspace files first; --mapspace files
+  // without any constraint section are an error.
+  const InputFiles constraint_files = inputs.preferring(o.inputs.mapspace);
+  const Constraints constraints = !o.inputs.mapspace.empty() || hasConstraints(constraint_files)
+                                      ? parseConstraints(constraint_files, arch, workload)
+                                      : Constraints{};
   const EnergyTable energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
+  inputs.finish();
 
   std::vector<std::string> mip_files;
   if (o.write_mip) mip_files = writeMipFiles(o.out, arch, workload, constraints, options.objective);
@@ -82,10 +87,14 @@ int runSchedule(const ScheduleCliOptions& o) {
 Action registerSchedule(CLI::App& app) {
   auto o = std::make_shared<ScheduleCliOptions>();
   CLI::App* sub = app.add_subcommand("schedule", "Schedule one layer with the CoSA MIP");
-  sub->add_option("--arch", o->arch, "Architecture YAML")->required();
-  sub->add_option("--problem", o->problem, "Problem (layer) YAML")->required();
-  sub->add_option("--mapspace", o->mapspace,
-                  "Mapspace constraints YAML (bypass pattern, fixed factors/orders)");
+  addFilesOption(*sub, "--arch", o->inputs.arch,
+                 "Architecture (Accelergy component files are accepted and ignored)")
+      ->required();
+  addFilesOption(*sub, "--problem", o->inputs.problem,
+                 "Problem (layer); optional when another input file holds the problem section");
+  addFilesOption(*sub, "--mapspace", o->inputs.mapspace,
+                 "Mapspace and architecture constraints (bypass pattern, fixed factors/orders); constraint "
+                 "sections in the other input files apply too, as in Timeloop");
   sub->add_option("--out", o->out, "Output folder")->required();
   sub->add_option("--ert", o->ert, "Accelergy energy reference table (overrides built-in energies)");
   addSchedulerOptions(*sub, o->scheduler, /*with_threads=*/true);

@@ -10,15 +10,24 @@
 
 namespace cosa {
 
-YamlView::YamlView(YAML::Node node, std::string file, std::string path)
-    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)) {}
+YamlView::YamlView(YAML::Node node, std::string file, std::string path, Warnings* warnings)
+    : node_(std::move(node)), file_(std::move(file)), path_(std::move(path)), warnings_(warnings) {}
 
-YamlView YamlView::loadFile(const std::string& path) {
+YamlView& YamlView::operator=(const YamlView& other) {
+  if (this == &other) return *this;
+  node_.reset(other.node_);
+  file_ = other.file_;
+  path_ = other.path_;
+  warnings_ = other.warnings_;
+  return *this;
+}
+
+YamlView YamlView::loadFile(const std::string& path, Warnings* warnings) {
   std::ifstream in(path);
   if (!in) throw InputError({path, 0, 0}, "", "cannot open file");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return loadString(buffer.str(), path);
+  return loadString(buffer.str(), path, warnings);
 }
 
 namespace {
@@ -53,11 +62,11 @@ void rejectJinja(const std::string& text, const std::string& name) {
 
 }  // namespace
 
-YamlView YamlView::loadString(const std::string& text, const std::string& name) {
+YamlView YamlView::loadString(const std::string& text, const std::string& name, Warnings* warnings) {
   rejectJinja(text, name);
   try {
     YAML::Node root = YAML::Load(text);
-    return YamlView(root, name, "");
+    return YamlView(root, name, "", warnings);
   } catch (const YAML::Exception& e) {
     throw InputError({name, e.mark.line + 1, e.mark.column + 1}, "", "malformed YAML: " + e.msg);
   }
@@ -101,14 +110,14 @@ YamlView YamlView::get(std::string_view key) const {
   expectMap();
   YAML::Node child = node_[std::string(key)];
   if (!child.IsDefined()) fail(fmt::format("missing required key '{}'", key));
-  return YamlView(child, file_, childPath(key));
+  return YamlView(child, file_, childPath(key), warnings_);
 }
 
 std::optional<YamlView> YamlView::find(std::string_view key) const {
   if (!node_.IsMap()) return std::nullopt;
   YAML::Node child = node_[std::string(key)];
   if (!child.IsDefined() || child.IsNull()) return std::nullopt;
-  return YamlView(child, file_, childPath(key));
+  return YamlView(child, file_, childPath(key), warnings_);
 }
 
 std::vector<YamlView> YamlView::elements() const {
@@ -116,7 +125,7 @@ std::vector<YamlView> YamlView::elements() const {
   std::vector<YamlView> out;
   out.reserve(node_.size());
   for (std::size_t i = 0; i < node_.size(); ++i)
-    out.emplace_back(node_[i], file_, fmt::format("{}[{}]", path_, i));
+    out.emplace_back(node_[i], file_, fmt::format("{}[{}]", path_, i), warnings_);
   return out;
 }
 
@@ -125,7 +134,7 @@ std::vector<std::pair<std::string, YamlView>> YamlView::entries() const {
   std::vector<std::pair<std::string, YamlView>> out;
   for (const auto& kv : node_) {
     const std::string key = keyText(kv.first);
-    out.emplace_back(key, YamlView(kv.second, file_, childPath(key)));
+    out.emplace_back(key, YamlView(kv.second, file_, childPath(key), warnings_));
   }
   return out;
 }
@@ -221,8 +230,46 @@ void YamlView::checkKeys(const std::vector<std::string>& allowed) const {
     for (const auto& a : allowed) list += (list.empty() ? "" : ", ") + a;
     const YAML::Mark mark = kv.first.Mark();
     SourceLocation where{file_, mark.is_null() ? 0 : mark.line + 1, mark.is_null() ? 0 : mark.column + 1};
-    throw InputError(where, childPath(key), fmt::format("unknown key '{}' (expected one of: {})", key, list));
+    throw InputError(
+        where, childPath(key),
+        fmt::format("unknown key '{}'{} (expected one of: {})", key, didYouMean(key, allowed), list));
   }
+}
+
+SourceLocation YamlView::keyLocation(std::string_view key) const {
+  if (node_.IsMap())
+    for (const auto& kv : node_)
+      if ((kv.first.IsScalar() || kv.first.IsNull()) && kv.first.as<std::string>() == key) {
+        const YAML::Mark mark = kv.first.Mark();
+        if (!mark.is_null()) return {file_, mark.line + 1, mark.column + 1};
+      }
+  return location();
+}
+
+void YamlView::warn(const std::string& message) const {
+  if (warnings_) warnings_->add(location(), path_.empty() ? message : fmt::format("{}: {}", path_, message));
+}
+
+void YamlView::warnAtKey(std::string_view key, const std::string& message) const {
+  if (warnings_) warnings_->add(keyLocation(key), fmt::format("{}: {}", childPath(key), message));
+}
+
+std::vector<std::string> YamlView::warnUnknownKeys(const std::vector<std::string>& allowed,
+                                                   std::string_view what,
+                                                   const std::vector<std::string>& known_unused,
+                                                   std::string_view unused_reason) const {
+  expectMap();
+  std::vector<std::string> ignored;
+  for (const auto& kv : node_) {
+    const std::string key = keyText(kv.first);
+    if (std::find(allowed.begin(), allowed.end(), key) != allowed.end()) continue;
+    ignored.push_back(key);
+    if (std::find(known_unused.begin(), known_unused.end(), key) != known_unused.end())
+      warnAtKey(key, fmt::format("{} '{}' ignored ({})", what, key, unused_reason));
+    else
+      warnAtKey(key, fmt::format("unknown {} '{}' ignored{}", what, key, didYouMean(key, allowed)));
+  }
+  return ignored;
 }
 
 }  // namespace cosa

@@ -405,8 +405,10 @@ void CosaFormulation::addCapacityRows() {
     for (int ds = 0; ds < num_ds; ++ds)
       if (mayKeep(l, ds)) kept.push_back(ds);
     if (kept.empty()) continue;
+    // A level of 0 words (a dummy level) holds nothing: half a word keeps the row finite and
+    // infeasible for any kept data space.
     const double capacity =
-        std::log2(static_cast<double>(*spec.entries) * spec.multiple_buffering) + kLogSlack;
+        std::log2(std::max(static_cast<double>(*spec.entries) * spec.multiple_buffering, 0.5)) + kLogSlack;
     std::string kept_names;
     bool any_open = false;
     for (int ds : kept) {

@@ -27,6 +27,9 @@ struct LevelConstraint {
 
 struct Constraints {
   std::vector<LevelConstraint> items;
+  // Timeloop's `type: utilization` (or `parallelism`) `min`: the least fraction of the arithmetic
+  // units a mapping must use. Recorded; cosa's scheduler does not enforce it (a warning says so).
+  std::optional<double> min_utilization;
 
   // Whether `level` must keep / must bypass data space `ds` (nullopt = free choice).
   std::optional<bool> keeps(int level, int ds) const;

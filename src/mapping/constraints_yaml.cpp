@@ -21,12 +21,22 @@
 //    a constraint's attributes may sit under `attributes:`.
 //  - Types: temporal, spatial (factors, permutation, split), datatype / bypass / bypassing
 //    (keep, bypass), max_overbooked_proportion (accepted and ignored: cosa never overbooks, which
-//    satisfies any such bound), utilization / parallelism (`min`, innermost level only).
+//    satisfies any such bound), utilization / parallelism (`min`, innermost level only; recorded in
+//    Constraints::min_utilization, with a warning that the scheduler does not enforce it).
+//  - `split` sits next to `type` (where Timeloop 019f107 reads it) or under `attributes` (where
+//    Timeloop's own chen-asplos2014.yaml puts it, and 019f107 silently ignores it); cosa honours both.
 //  - Factors: `R=4` fixes a factor; 0 means the whole dimension, and a factor above the bound is
-//    clamped to it (both as Timeloop). Re-specifying a factor, permutation, split or keep/bypass flag
-//    of one level is an error (as Timeloop).
+//    clamped to it (both as Timeloop, with a warning for the clamp). A fixed factor that does not
+//    divide what is left of its dimension (Timeloop checks the fixed factors of a dimension from the
+//    innermost level out, spatial before temporal) is dropped with a warning, leaving that factor
+//    free, as 019f107 does (util/numeric.cpp: "setting to a free variable"); e.g. M=16 on M=1000.
+//    Re-specifying a factor, permutation, split or keep/bypass flag of one level is an error (as
+//    Timeloop).
+//  - A spatial constraint at a level without fan-out (its child has as many instances): an error
+//    naming the level when it fixes a factor > 1, else ignored with a warning (Timeloop rejects both).
+//  - Keys Timeloop does not read are ignored with a warning (file:line, "did you mean").
 //  - Not representable in cosa's Constraints and therefore rejected with an explanation: max
-//    factors (`R<=4`, `default_max_factor`), minimum utilization, and non-empty `no_link_transfer`,
+//    factors (`R<=4`, `default_max_factor`), and non-empty `no_link_transfer`,
 //    `no_multicast_no_reduction`, `no_temporal_reuse`.
 //  - keep/bypass lists name data spaces by name or, beyond Timeloop, by role (Weights, Inputs,
 //    Outputs: workload/data_space_roles.hpp), so that one mapspace serves convolutions and GEMMs.
@@ -75,7 +85,7 @@ class ConstraintReader {
     // Alternative named lists (`constraints_NAME`) may sit side by side; one is selected.
     for (const auto& [key, value] : tree.entries())
       if (key.rfind("constraints_", 0) == 0) allowed.push_back(key);
-    tree.checkKeys(allowed);
+    tree.warnUnknownKeys(allowed, "key");
     if (auto tmpl = tree.find("template"); tmpl && tmpl->asString() != "uber")
       tmpl->fail(fmt::format("unsupported mapspace template '{}' (only 'uber')", tmpl->asString()));
     if (named_list) {
@@ -87,14 +97,17 @@ class ConstraintReader {
     }
   }
 
-  Constraints result() && { return std::move(result_); }
+  Constraints result() && {
+    dropNonDividingFactors();
+    return std::move(result_);
+  }
 
  private:
   void parseList(const YamlView& list) {
     for (const YamlView& item : list.elements()) {
       item.expectMap();
       if (auto nested = item.find("constraints")) {
-        item.checkKeys({"target", "name", "constraints"});
+        item.warnUnknownKeys({"target", "name", "constraints"}, "key");
         for (const YamlView& constraint : nested->elements()) {
           constraint.expectMap();
           parseSingle(item, constraint, /*nested=*/true);
@@ -135,13 +148,14 @@ class ConstraintReader {
                       type));
     }
     const std::optional<YamlView> attributes_node = constraint.find("attributes");
+    if (kind == ConstraintKind::Spatial) attribute_keys.push_back("split");
     if (attributes_node) {
-      attributes_node->checkKeys(attribute_keys);
-      constraint.checkKeys(own);
+      attributes_node->warnUnknownKeys(attribute_keys, "key");
+      constraint.warnUnknownKeys(own, "key");
     } else {
       std::vector<std::string> all = own;
       all.insert(all.end(), attribute_keys.begin(), attribute_keys.end());
-      constraint.checkKeys(all);
+      constraint.warnUnknownKeys(all, "key");
     }
     const YamlView& attributes = attributes_node ? *attributes_node : constraint;
 
@@ -157,8 +171,17 @@ class ConstraintReader {
       if (level != 0)
         target.fail(fmt::format("{} can only be constrained at the innermost storage level ({})", type,
                                 arch_.levels[0].name));
-      attributes.get("min").asDouble();
-      type_view.fail(fmt::format("'{}' constraints (minimum utilization) are not supported by cosa", type));
+      const YamlView min_node = attributes.get("min");
+      const double min = min_node.asDouble();
+      if (!(min >= 0 && min <= 1))
+        min_node.fail(fmt::format("min must be in [0, 1], got {}", min_node.asString()));
+      if (result_.min_utilization) type_view.fail(fmt::format("re-specification of the minimum {}", type));
+      result_.min_utilization = min;
+      type_view.warn(fmt::format(
+          "minimum {} {} (the arithmetic units used over those available) is recorded but not enforced by "
+          "cosa's scheduler",
+          type, min_node.asString()));
+      return;
     }
 
     LevelConstraint item;
@@ -175,12 +198,17 @@ class ConstraintReader {
           factors->fail(fmt::format("maximum factors ('<=') in '{}' are not supported by cosa", text));
         for (auto [dim, value] : parseFactorText(*factors, workload_)) {
           const std::int64_t bound = workload_.bounds[dim];
+          if (value > bound)
+            factors->warn(
+                fmt::format("{}={} exceeds the dimension's bound {}: taken as {}={}, as Timeloop does",
+                            workload_.dimensions[dim], value, bound, workload_.dimensions[dim], bound));
           if (value == 0 || value > bound) value = bound;
           if (!fixed_.insert({level, kindSlot(kind), dim}).second)
             factors->fail(fmt::format("re-specification of the {} factor of dimension {} at level {}",
                                       kind_name, workload_.dimensions[dim], level_name));
           item.factors.emplace_back(dim, value);
         }
+        factor_nodes_.emplace_back(result_.items.size(), *factors);
       }
       if (auto max = attributes.find("default_max_factor"))
         max->fail("maximum factors ('default_max_factor') are not supported by cosa");
@@ -191,13 +219,20 @@ class ConstraintReader {
               fmt::format("re-specification of the {} permutation at level {}", kind_name, level_name));
       }
       if (kind == ConstraintKind::Spatial) {
-        if (auto split = constraint.find("split")) {
+        std::optional<YamlView> split = constraint.find("split");
+        if (auto inner = attributes_node ? attributes_node->find("split") : std::nullopt) {
+          if (split && split->asInt() != inner->asInt())
+            inner->fail(fmt::format("conflicts with split {} given next to 'type'", split->asString()));
+          if (!split) split = inner;
+        }
+        if (split) {
           const std::int64_t value = split->asInt();
           if (value < 0) split->fail(fmt::format("split must be >= 0, got {}", value));
           if (!split_levels_.insert(level).second)
             split->fail(fmt::format("re-specification of the spatial split at level {}", level_name));
           item.split = static_cast<int>(std::min<std::int64_t>(value, workload_.numDims()));
         }
+        if (arch_.fanout(level) <= 1 && !checkSpatialLevel(constraint, item)) return;
       }
       for (const char* key : {"no_temporal_reuse", "no_link_transfer", "no_multicast_no_reduction"}) {
         auto value = constraint.find(key);
@@ -206,6 +241,66 @@ class ConstraintReader {
       }
     }
     result_.items.push_back(std::move(item));
+  }
+
+  // A spatial constraint at a level without fan-out (Timeloop rejects it: "cannot find spatial
+  // tiling level"). Fixing a factor > 1 there is an error naming the level; otherwise the
+  // constraint says nothing and is dropped with a warning. Returns whether to keep it.
+  bool checkSpatialLevel(const YamlView& constraint, const LevelConstraint& item) {
+    const int level = item.level;
+    const std::string child = level == 0 ? arch_.arithmetic.name : arch_.levels[level - 1].name;
+    const std::string why =
+        fmt::format("level {} has no spatial fan-out (its child {} has as many instances as it, {})",
+                    arch_.levels[level].name, child, arch_.levels[level].instances);
+    for (const auto& [dim, value] : item.factors)
+      if (value > 1)
+        constraint.fail(
+            fmt::format("spatial factor {}={} cannot be placed: {}", workload_.dimensions[dim], value, why));
+    constraint.warn(fmt::format("spatial constraint ignored: {}", why));
+    return false;
+  }
+
+  // Timeloop 019f107 (util/numeric.cpp, Factors with given factors) takes a dimension's fixed
+  // factors in tiling order (storage levels innermost first; at each, spatial before temporal)
+  // and keeps one only if the bound is divisible by it times the factors kept so far; any other is
+  // dropped, leaving that factor free ("setting to a free variable"), with a warning.
+  void dropNonDividingFactors() {
+    auto order = [](const LevelConstraint& c) {
+      return 2 * c.level + (c.kind == ConstraintKind::Spatial ? 0 : 1);
+    };
+    std::vector<std::size_t> items;
+    for (std::size_t i = 0; i < result_.items.size(); ++i)
+      if (result_.items[i].kind != ConstraintKind::Bypass) items.push_back(i);
+    std::stable_sort(items.begin(), items.end(), [&](std::size_t a, std::size_t b) {
+      return order(result_.items[a]) < order(result_.items[b]);
+    });
+    for (int dim = 0; dim < workload_.numDims(); ++dim) {
+      const std::int64_t bound = workload_.bounds[dim];
+      std::int64_t kept = 1;
+      for (std::size_t i : items) {
+        auto& factors = result_.items[i].factors;
+        for (auto it = factors.begin(); it != factors.end(); ++it) {
+          if (it->first != dim) continue;
+          const std::int64_t value = it->second;
+          if (bound % value == 0 && (bound / value) % kept == 0) {
+            kept *= value;
+            break;
+          }
+          const LevelConstraint& item = result_.items[i];
+          const std::string message = fmt::format(
+              "{} factor {}={} at level {} does not divide the dimension's bound {}{}: ignored, that factor "
+              "is left free, as Timeloop 019f107 does",
+              item.kind == ConstraintKind::Spatial ? "spatial" : "temporal", workload_.dimensions[dim], value,
+              arch_.levels[item.level].name, bound,
+              kept > 1 ? fmt::format(" together with the factors fixed inside it ({})", kept)
+                       : std::string());
+          for (const auto& [index, node] : factor_nodes_)
+            if (index == i) node.warn(message);
+          factors.erase(it);
+          break;
+        }
+      }
+    }
   }
 
   int findLevel(const YamlView& target) const {
@@ -246,36 +341,51 @@ class ConstraintReader {
   std::set<std::array<int, 2>> permuted_;  // (level, kind) with a permutation
   std::set<int> split_levels_;             // levels with a spatial split
   std::set<std::array<int, 2>> flagged_;   // (level, data space) with a keep/bypass flag
+  std::vector<std::pair<std::size_t, YamlView>> factor_nodes_;  // (item index, its `factors` node)
 };
 
 }  // namespace
 
+bool hasConstraints(const InputFiles& files) {
+  if (!files.roots().empty() && v04::hasV04Constraints(files.merged())) return true;
+  for (const char* key : {"mapspace", "mapspace_constraints", "arch_constraints", "architecture_constraints"})
+    if (files.has(key)) return true;
+  for (const auto& root : files.roots())
+    for (const char* key : {"arch", "architecture"})
+      if (auto a = root.find(key); a && a->isMap() && a->find("constraints")) return true;
+  return false;
+}
+
+Constraints parseConstraints(const InputFiles& files, const Architecture& arch, const Workload& workload) {
+  // Timeloop v0.4 (timeloopfe's user form and processed output): mapping/constraints_v04 turns the
+  // whole document's constraints into the v0.3 list read below.
+  if (!files.roots().empty()) {
+    const YamlView whole = files.merged();
+    if (v04::hasV04Constraints(whole)) {
+      for (const char* key : {"architecture", "constraints", "mapspace", "mapping", "variables"})
+        files.markUsed(key);
+      return parseConstraints(InputFiles::fromRoot(v04::normalizeConstraints(whole, workload)), arch,
+                              workload);
+    }
+  }
+  ConstraintReader reader(arch, workload);
+  if (!hasConstraints(files))
+    files.failMissing(
+        "constraints ('mapspace', 'mapspace_constraints', 'arch_constraints' or 'architecture_constraints')");
+  // Timeloop: `mapspace`, else `mapspace_constraints`; architecture constraints under the
+  // architecture, else `arch_constraints`, else `architecture_constraints`. Both trees apply.
+  if (auto mapspace = files.section({"mapspace", "mapspace_constraints"})) reader.parseTree(*mapspace);
+  std::optional<YamlView> arch_constraints;
+  if (auto a = files.section({"arch", "architecture"}); a && a->isMap())
+    arch_constraints = a->find("constraints");
+  if (!arch_constraints) arch_constraints = files.section({"arch_constraints", "architecture_constraints"});
+  if (arch_constraints) reader.parseTree(*arch_constraints);
+  return std::move(reader).result();
+}
+
 Constraints parseConstraints(const YamlView& root, const Architecture& arch, const Workload& workload) {
   root.expectMap();
-  // Timeloop v0.4 (timeloopfe's user form and processed output): mapping/constraints_v04.
-  if (v04::hasV04Constraints(root)) return parseConstraints(v04::normalizeConstraints(root, workload), arch, workload);
-  ConstraintReader reader(arch, workload);
-  bool found = root.has("mapspace") || root.has("mapspace_constraints") || root.has("arch_constraints") ||
-               root.has("architecture_constraints");
-  if (auto mapspace = root.find("mapspace"))
-    reader.parseTree(*mapspace);
-  else if (auto constraints = root.find("mapspace_constraints"))
-    reader.parseTree(*constraints);
-  std::optional<YamlView> arch_constraints;
-  for (const char* key : {"arch", "architecture"})
-    if (auto a = root.find(key); a && a->isMap() && a->find("constraints")) {
-      arch_constraints = a->find("constraints");
-      break;
-    }
-  if (!arch_constraints) arch_constraints = root.find("arch_constraints");
-  if (!arch_constraints) arch_constraints = root.find("architecture_constraints");
-  if (arch_constraints) {
-    reader.parseTree(*arch_constraints);
-    found = true;
-  }
-  if (!found)
-    root.fail("no constraints found: expected 'mapspace', 'mapspace_constraints' or 'arch_constraints'");
-  return std::move(reader).result();
+  return parseConstraints(InputFiles::fromRoot(root), arch, workload);
 }
 
 Constraints loadConstraints(const std::string& path, const Architecture& arch, const Workload& workload) {

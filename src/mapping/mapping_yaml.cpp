@@ -265,10 +265,32 @@ bool mulOverflows(std::int64_t a, std::int64_t b, std::int64_t* out) {
   return __builtin_mul_overflow(a, b, out);
 }
 
+// A spatial entry at a level whose children are as many as its instances (no fan-out): Timeloop
+// rejects the mapping there, naming the level. Factors of 1 change nothing and are accepted.
+void checkSpatialLevel(const YamlView& entry, int level, const Architecture& arch, const Workload& workload,
+                       const LevelMapping& parsed) {
+  if (arch.fanout(level) > 1) return;
+  const std::string child = level == 0 ? arch.arithmetic.name : arch.levels[level - 1].name;
+  std::string used;
+  for (int d = 0; d < workload.numDims(); ++d)
+    if (parsed.spatial[d] > 1)
+      used += fmt::format("{}{}={}", used.empty() ? "" : " ", workload.dimensions[d], parsed.spatial[d]);
+  const std::string why =
+      fmt::format("level {} has no spatial fan-out (its child {} has as many instances as it, {})",
+                  arch.levels[level].name, child, arch.levels[level].instances);
+  if (used.empty()) {
+    entry.warn(fmt::format("spatial entry ignored: {}", why));
+    return;
+  }
+  throw MappingError(entry.location(), entry.path(), fmt::format("spatial factors {}: {}", used, why));
+}
+
 }  // namespace
 
-Mapping parseMapping(const YamlView& root, const Architecture& arch, const Workload& workload) {
-  const YamlView list = root.get("mapping");
+Mapping parseMapping(const InputFiles& files, const Architecture& arch, const Workload& workload) {
+  const auto section = files.section("mapping");
+  if (!section) files.failMissing("the mapping (a 'mapping' section)");
+  const YamlView& list = *section;
   list.expectSequence();
   const int num_levels = arch.numLevels();
   const int num_dims = workload.numDims();
@@ -281,16 +303,18 @@ Mapping parseMapping(const YamlView& root, const Architecture& arch, const Workl
     const YamlView type_view = entry.get("type");
     const std::string type = type_view.asString();
     EntryKind kind;
+    // Keys Timeloop does not read are ignored with a warning (as Timeloop ignores them).
     if (type == "temporal") {
       kind = EntryKind::Temporal;
-      entry.checkKeys({"target", "type", "factors", "permutation", "no_temporal_reuse"});
+      entry.warnUnknownKeys({"target", "type", "factors", "permutation", "no_temporal_reuse"}, "key");
     } else if (type == "spatial") {
       kind = EntryKind::Spatial;
-      entry.checkKeys({"target", "type", "factors", "permutation", "split", "no_link_transfer",
-                       "no_multicast_no_reduction"});
+      entry.warnUnknownKeys({"target", "type", "factors", "permutation", "split", "no_link_transfer",
+                             "no_multicast_no_reduction"},
+                            "key");
     } else if (type == "bypass" || type == "datatype") {
       kind = EntryKind::Bypass;
-      entry.checkKeys({"target", "type", "keep", "bypass"});
+      entry.warnUnknownKeys({"target", "type", "keep", "bypass"}, "key");
     } else if (type == "skew") {
       type_view.fail("skew directives are not supported by cosa's model");
     } else {
@@ -303,10 +327,12 @@ Mapping parseMapping(const YamlView& root, const Architecture& arch, const Workl
       entry.fail(fmt::format("a second {} entry for level {} (the first is {})", kindName(kind),
                              arch.levels[level].name, first));
     first = entry.path();
-    if (kind == EntryKind::Bypass)
+    if (kind == EntryKind::Bypass) {
       parseBypass(entry, workload, mapping.levels[level]);
-    else
+    } else {
       parseLoops(entry, kind, workload, mapping.levels[level]);
+      if (kind == EntryKind::Spatial) checkSpatialLevel(entry, level, arch, workload, mapping.levels[level]);
+    }
   }
 
   std::string mismatch;
@@ -331,6 +357,10 @@ Mapping parseMapping(const YamlView& root, const Architecture& arch, const Workl
   }
   if (!mismatch.empty()) throw MappingError(list.location(), list.path(), mismatch);
   return mapping;
+}
+
+Mapping parseMapping(const YamlView& root, const Architecture& arch, const Workload& workload) {
+  return parseMapping(InputFiles::fromRoot(root), arch, workload);
 }
 
 Mapping loadMapping(const std::string& path, const Architecture& arch, const Workload& workload) {

@@ -16,8 +16,10 @@
 //    to Y. Missing, or N >= number of dimensions, means all X (stored as -1).
 //  - `keep: [...]`, `bypass: [...]` (bypass/datatype). A data space not mentioned is kept, and a
 //    level without a bypass entry keeps everything (Timeloop's default).
-//  - Spatial entries may target any level; factors > 1 where the architecture has no fan-out make
-//    the mapping invalid later (the cost model checks fan-outs), not unreadable.
+//  - A spatial entry with a factor > 1 at a level without fan-out (its child has as many instances)
+//    is a MappingError naming that level, as Timeloop rejects it; with factors of 1 it is ignored
+//    with a warning. Fan-outs exceeded elsewhere make the mapping invalid in the cost model.
+//  - Keys Timeloop does not read are ignored with a warning (file:line).
 //  - `skew`, `no_link_transfer`, `no_multicast_no_reduction`, `no_temporal_reuse` are Timeloop
 //    features cosa does not model: an empty list is accepted, anything else is an InputError.
 
@@ -27,6 +29,7 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "common/input_files.hpp"
 #include "common/yaml_util.hpp"
 #include "mapping/mapping.hpp"
 #include "workload/workload.hpp"
@@ -47,6 +50,8 @@ class MappingError : public InputError {
 // when the factor products do not equal the bounds.
 Mapping parseMapping(const YamlView& root, const Architecture& arch, const Workload& workload);
 Mapping loadMapping(const std::string& path, const Architecture& arch, const Workload& workload);
+// The `mapping` section of a set of input files (see InputFiles).
+Mapping parseMapping(const InputFiles& files, const Architecture& arch, const Workload& workload);
 
 // Timeloop mapping YAML that timeloop-model accepts unchanged. Per level, innermost first: a
 // temporal entry (every dimension, `R=7` form, full permutation), a spatial entry where the level

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <cctype>
 #include <filesystem>
 
 #include "common/yaml_merge.hpp"
@@ -37,6 +38,12 @@ WorkloadShape resolveShape(const YamlView& problem, const std::optional<YamlView
   for (const auto& n : builtinShapeNames()) known += (known.empty() ? "" : ", ") + n;
   node->fail(fmt::format("unknown problem shape '{}' (built-in shapes: {}; or give a shape description)",
                          name, known));
+}
+
+bool isStride(const std::string& name) {
+  std::string lower;
+  for (char ch : name) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(ch))));
+  return lower.find("stride") != std::string::npos;
 }
 
 }  // namespace
@@ -86,6 +93,8 @@ Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& opt
     if (auto node = instance.find(c.name)) {
       value = node->asInt();
       if (value < 0) node->fail(fmt::format("coefficient {} must be >= 0", value));
+      // A stride of 0 would make every output read the same input window: a typo, not a layer.
+      if (value == 0 && isStride(c.name)) node->fail(fmt::format("stride {} must be >= 1", value));
     }
     coefficients.push_back(value);
   }
@@ -109,6 +118,26 @@ Workload parseProblem(const YamlView& root) {
     return parseProblemNode(v04::normalizeProblem(problem, Variables::read(root)));
   }
   return parseProblemNode(problem);
+}
+
+Workload parseProblem(const InputFiles& files) {
+  const auto problem = files.section("problem");
+  if (!problem) files.failMissing("the problem (a 'problem' section)");
+  if (v04::isV04Problem(*problem)) {
+    // Timeloop v0.4: merge keys and `variables:` come from the whole document.
+    const YamlView whole = files.merged();
+    files.markUsed("variables");
+    resolveMergeKeys(whole.node(), whole.file());
+    return parseProblemNode(v04::normalizeProblem(*problem, Variables::read(whole)));
+  }
+  return parseProblemNode(*problem);
+}
+
+Workload loadProblem(const InputFiles& files) {
+  Workload workload = parseProblem(files);
+  if (workload.name.empty())
+    workload.name = std::filesystem::path(files.section("problem")->file()).stem().string();
+  return workload;
 }
 
 Workload loadProblem(const std::string& path) {

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/input_files.hpp"
 #include "common/yaml_util.hpp"
 #include "workload/workload.hpp"
 
@@ -24,5 +25,9 @@ struct ProblemNodeOptions {
 };
 Workload parseProblemNode(const YamlView& problem, const ProblemNodeOptions& options);
 Workload loadProblem(const std::string& path);
+// The `problem` section of a set of input files (see InputFiles); an unnamed layer is named after
+// the file holding it.
+Workload parseProblem(const InputFiles& files);
+Workload loadProblem(const InputFiles& files);
 
 }  // namespace cosa
