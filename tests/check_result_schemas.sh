@@ -165,15 +165,15 @@ validate schedule-stats.schema.json "$work"/network_onnx/layers/*/stats.json
 run 0 "$work/compare" compare "${specs[@]}" --mappers cosa,random --out "$work/compare"
 validate compare-results.schema.json "$work/compare/results.json"
 validate 'compare-results.schema.json#/$defs/runStats' "$work"/compare/mappings/*/*.stats.json
-# No run finds a mapping without the bypass pattern (found = false with a message).
-run 0 "$work/compare_failed" compare --arch "$simba" --workload "$work/workload" --mappers cosa,random \
+# With Registers pinned to keep every data space, no run finds a mapping (found = false with a message).
+run 0 "$work/compare_failed" compare --arch "$simba" --mapspace "$work/keep_all.yaml" --workload "$work/workload" --mappers cosa,random \
   --random-valid 1 --out "$work/compare_failed"
 grep -q '"found": false' "$work/compare_failed/results.json" || fail "expected runs without a mapping"
 validate compare-results.schema.json "$work/compare_failed/results.json"
 
 # --- sweep: the spec (YAML, as the JSON it loads to), sweep.json and every point.json --------------
-# tests/data/sweep/small.yaml has ok and invalid points; the same sweep without the bypass pattern
-# has failed points (no layer fits simba's 1-word Registers).
+# tests/data/sweep/small.yaml has ok and invalid points; the same sweep with Registers pinned to keep
+# every data space has failed points (no layer fits simba's 1-word Registers).
 yaml_to_json() {
   "$python" -c 'import json, sys, yaml; json.dump(yaml.safe_load(open(sys.argv[1])), open(sys.argv[2], "w"), indent=2)' "$1" "$2" ||
     fail "could not convert $1 to JSON (python3-yaml missing? scripts/setup.sh installs it)"
@@ -184,10 +184,10 @@ yaml_to_json "$root/examples/sweeps/simba_pe_glb.yaml" "$work/specs/simba_pe_glb
 validate sweep-spec.schema.json "$work"/specs/*.json
 run 0 "$work/sweep" sweep run "$root/tests/data/sweep/small.yaml" --out "$work/sweep" --jobs 2
 grep -q '"status": "invalid"' "$work"/sweep/points/*/point.json || fail "expected invalid points in the sweep"
-grep -v '^mapspace:' "$root/tests/data/sweep/small.yaml" |
+grep -v '^mapspace:' "$root/tests/data/sweep/small.yaml" | sed "1i mapspace: $work/keep_all.yaml" |
   sed "s#\.\./\.\./\.\./#$root/#; s#workload: two_layers#workload: $root/tests/data/sweep/two_layers#" >"$work/specs/no_bypass.yaml"
 run 0 "$work/sweep_failed" sweep run "$work/specs/no_bypass.yaml" --out "$work/sweep_failed"
-grep -q '"status": "failed"' "$work"/sweep_failed/points/*/point.json || fail "expected failed points without the bypass pattern"
+grep -q '"status": "failed"' "$work"/sweep_failed/points/*/point.json || fail "expected failed points with every data space kept at Registers"
 validate sweep-plan.schema.json "$work/sweep/sweep.json" "$work/sweep_failed/sweep.json"
 validate sweep-point.schema.json "$work"/sweep/points/*/point.json "$work"/sweep_failed/points/*/point.json
 validate network-summary.schema.json "$work"/sweep/points/*/summary.json

@@ -677,7 +677,7 @@ INSTANTIATE_TEST_SUITE_P(
                    "unknown dimension 'Z'"},
         WrongValue{"unknown_data_space",
                    kTwoLevels + "mapspace_constraints:\n- {target: Buf, type: bypass, keep: [Psums]}\n",
-                   "unknown data space 'Psums'"},
+                   "unknown data space or role 'Psums'"},
         WrongValue{"unknown_level", kTwoLevels + "mapping:\n- {target: Cache, type: temporal}\n",
                    "unknown storage level 'Cache'"}),
     [](const auto& info) { return info.param.name; });
