@@ -18,6 +18,7 @@
 
 #include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "report/html_text.hpp"
 
 namespace cosa {
 
@@ -317,33 +318,6 @@ ReportData loadComparisonResults(const fs::path& dir) {
 // ------------------------------------------------------------------------------------------------
 // Text and numbers
 
-std::string escapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
 // At most `max` code points, the middle elided: layer names differ at both ends.
 std::string elideMiddle(const std::string& text, std::size_t max) {
   std::vector<std::size_t> starts;  // byte offset of each UTF-8 code point
@@ -360,16 +334,6 @@ std::string threeDigits(double v) {
   if (a >= 100 || a == 0) return fmt::format("{:.0f}", v);
   if (a >= 10) return fmt::format("{:.1f}", v);
   return fmt::format("{:.2f}", v);
-}
-
-std::string thousands(double value) {
-  const std::string digits = fmt::format("{:.0f}", std::abs(value));
-  std::string out;
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return (value < 0 && digits != "0" ? "-" : "") + out;
 }
 
 std::string compact(double value) {

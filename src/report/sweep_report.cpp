@@ -7,45 +7,11 @@
 #include <numeric>
 #include <string_view>
 
+#include "report/html_text.hpp"
+
 namespace cosa {
 
 namespace {
-
-std::string escape(std::string_view text) {
-  std::string out;
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-std::string thousands(std::int64_t value) {
-  const std::string digits = std::to_string(value < 0 ? -value : value);
-  std::string out = value < 0 ? "-" : "";
-  for (std::size_t i = 0; i < digits.size(); ++i) {
-    if (i > 0 && (digits.size() - i) % 3 == 0) out += ',';
-    out += digits[i];
-  }
-  return out;
-}
 
 // A value on an axis: 3 significant digits, with k / M / G for large numbers.
 std::string axisText(double value) {
@@ -103,7 +69,7 @@ std::string scatterSvg(const SweepReportData& data, const std::vector<bool>& fro
       "<svg class=\"scatter\" id=\"scatter-{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
       "role=\"img\" "
       "aria-label=\"energy against latency, {}\">\n",
-      chart, kWidth, kHeight, kWidth, kHeight, escape(workload));
+      chart, kWidth, kHeight, kWidth, kHeight, escapeHtml(workload));
   for (int t = 0; t <= 4; ++t) {
     const double vx = rx.low + (rx.high - rx.low) * t / 4, vy = ry.low + (ry.high - ry.low) * t / 4;
     const double px = rx.at(vx, x0, x1), py = ry.at(vy, y0, y1);
@@ -141,8 +107,8 @@ std::string scatterSvg(const SweepReportData& data, const std::vector<bool>& fro
     svg += fmt::format(
         "<circle class=\"pt{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" "
         "data-info=\"{}\"><title>{}</title></circle>\n",
-        pareto ? " pareto" : "", rx.at(xs[k], x0, x1), ry.at(ys[k], y0, y1), pareto ? 6 : 4.5, escape(text),
-        escape(text));
+        pareto ? " pareto" : "", rx.at(xs[k], x0, x1), ry.at(ys[k], y0, y1), pareto ? 6 : 4.5,
+        escapeHtml(text), escapeHtml(text));
   }
   return svg + "</svg>\n";
 }
@@ -153,22 +119,22 @@ std::string optionalNumber(const std::optional<double>& value, const char* forma
 
 std::string pointsTable(const SweepReportData& data, const std::vector<bool>& front) {
   std::string out = "<table class=\"points\"><thead><tr><th>id</th><th>workload</th>";
-  for (const std::string& name : data.parameters) out += "<th>" + escape(name) + "</th>";
+  for (const std::string& name : data.parameters) out += "<th>" + escapeHtml(name) + "</th>";
   out +=
       "<th>status</th><th>cycles</th><th>energy (uJ)</th><th>EDP (pJ*cycles)</th><th>Pareto</th>"
       "<th>solve (s)</th><th>wall (s)</th><th>note</th></tr></thead>\n<tbody>\n";
   for (std::size_t i = 0; i < data.points.size(); ++i) {
     const SweepReportPoint& p = data.points[i];
-    out += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td>", escape(p.status), escape(p.id),
-                       escape(p.workload));
+    out += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td>", escapeHtml(p.status), escapeHtml(p.id),
+                       escapeHtml(p.workload));
     for (double v : p.values) out += "<td class=\"num\">" + parameterText(v) + "</td>";
     out += fmt::format(
         "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>"
         "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-        escape(p.status), p.cycles ? thousands(*p.cycles) : "",
+        escapeHtml(p.status), p.cycles ? thousands(*p.cycles) : "",
         p.energy_pJ ? fmt::format("{:.2f}", *p.energy_pJ / 1e6) : "", optionalNumber(p.edp, "{:.4g}"),
         front[i] ? "&#10003;" : "", optionalNumber(p.solve_time_s, "{:.2f}"),
-        optionalNumber(p.wall_time_s, "{:.2f}"), escape(p.message));
+        optionalNumber(p.wall_time_s, "{:.2f}"), escapeHtml(p.message));
   }
   return out + "</tbody></table>\n";
 }
@@ -273,8 +239,8 @@ std::string renderSweepReport(const SweepReportData& data) {
       "missing "
       "(not finished) &middot; solver time {:.1f} s (summed over layers), points' wall time {:.1f} "
       "s</p></header>\n<main>\n",
-      escape(data.name), escape(data.architecture), escape(data.objective), data.points.size(), ok, failed,
-      invalid, missing, solve, wall);
+      escapeHtml(data.name), escapeHtml(data.architecture), escapeHtml(data.objective), data.points.size(),
+      ok, failed, invalid, missing, solve, wall);
   int charts = 0;
   for (const std::string& workload : data.workloads) {
     std::size_t on_front = 0, with_schedule = 0;
@@ -290,7 +256,7 @@ std::string renderSweepReport(const SweepReportData& data) {
         "front (no other point has both fewer cycles and less energy). Hover a point for its parameters."
         "<span class=\"legend\"><i style=\"background:#d9480f\"></i>Pareto front<i "
         "style=\"background:#8aa4c8\"></i>dominated</span></p>\n{}",
-        escape(workload), with_schedule, on_front, svg);
+        escapeHtml(workload), with_schedule, on_front, svg);
     if (with_schedule > 0) {
       body += fmt::format(
           "<div class=\"info\" id=\"info-scatter-{}\">(hover a point for its parameters)</div>\n", charts);
@@ -308,7 +274,7 @@ std::string renderSweepReport(const SweepReportData& data) {
       "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
       "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
   html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  html += "<title>Sweep " + escape(data.name) + " \u2014 cosa</title>\n";
+  html += "<title>Sweep " + escapeHtml(data.name) + " \u2014 cosa</title>\n";
   html += "<script>" + std::string(kErrorScript) + "</script>\n";
   html += "<style>" + std::string(kStyle) + "</style>\n</head>\n";
   html += fmt::format("<body data-expected-charts=\"{}\">\n", charts);
