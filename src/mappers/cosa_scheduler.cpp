@@ -125,7 +125,7 @@ std::string explainInfeasibility(const CosaFormulation& formulation, solver::Bac
 ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
                              const Constraints& constraints, Evaluator& evaluator,
                              const ScheduleOptions& options, ScheduleObjective proxy,
-                             FormulationOptions formulation_options) {
+                             FormulationOptions formulation_options, const FrozenParts& frozen) {
   const auto start = std::chrono::steady_clock::now();
   ScheduleResult result;
   result.proxy = proxy;
@@ -140,7 +140,6 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
   if (proxy == ScheduleObjective::EnergyModel) solve_options.max_nodes = options.energy_model_nodes;
   double waited = 0;
   auto finish = [&](ScheduleResult& r) { r.total_time_s = secondsSince(start) - waited; };
-  const FrozenParts frozen = frozenByConstraints(arch, workload, constraints);
   for (CapacityModel capacity : {CapacityModel::Conservative, CapacityModel::Relaxed}) {
     formulation_options.capacity = capacity;
     const CosaFormulation formulation(arch, workload, constraints, proxy, formulation_options);
@@ -267,7 +266,7 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
   ScheduleResult failure;
   for (ScheduleObjective proxy : proxyObjectives(goal)) {
     ScheduleResult candidate =
-        solveOneProxy(arch, workload, constraints, evaluator, options, proxy, formulation_options);
+        solveOneProxy(arch, workload, constraints, evaluator, options, proxy, formulation_options, frozen);
     solve_time += candidate.solve_time_s;
     busy_time += candidate.total_time_s;
     if (!candidate.found) {
