@@ -241,6 +241,18 @@ TEST(ProblemYaml, MissingFileIsAnInputError) {
   }
 }
 
+// A shape file name the OS refuses (longer than NAME_MAX) is "not found", an input error; it was
+// a filesystem_error escaping the parser (found by the problem fuzzer).
+TEST(ProblemYaml, UnopenableShapeFileNameIsAnInputError) {
+  const std::string name = std::string(5000, 'x') + ".yaml";
+  try {
+    parseProblem(YamlView::loadString("problem: {shape: " + name + ", M: 2}", "p.yaml"));
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_NE(std::string(e.what()).find("not found"), std::string::npos) << e.what();
+  }
+}
+
 // problem.yaml, written next to every schedule, reads back as the same workload for every
 // built-in shape (strides and dilations included).
 TEST(ProblemYaml, WrittenProblemReadsBackAsTheSameWorkload) {

@@ -140,6 +140,7 @@ SweepParameter readParameter(const YamlView& node, const Architecture& base) {
 }
 
 SweepWorkload readWorkload(const YamlView& node, const fs::path& spec_dir) {
+  std::error_code ec;  // input paths: an unreadable one is reported, not thrown
   node.expectMap();
   node.checkKeys({"network", "workload", "onnx", "batch"});
   const int given = int(node.has("network")) + int(node.has("workload")) + int(node.has("onnx"));
@@ -157,13 +158,13 @@ SweepWorkload readWorkload(const YamlView& node, const fs::path& spec_dir) {
   } else if (auto folder = node.find("workload")) {
     w.kind = WorkloadKind::Folder;
     w.source = absolutePath(spec_dir, folder->asString());
-    if (!fs::is_directory(w.source)) folder->fail(fmt::format("no folder {}", w.source));
+    if (!fs::is_directory(w.source, ec)) folder->fail(fmt::format("no folder {}", w.source));
     w.label = fs::path(w.source).filename().string();
   } else {
     const YamlView onnx = node.get("onnx");
     w.kind = WorkloadKind::Onnx;
     w.source = absolutePath(spec_dir, onnx.asString());
-    if (!fs::is_regular_file(w.source)) onnx.fail(fmt::format("no file {}", w.source));
+    if (!fs::is_regular_file(w.source, ec)) onnx.fail(fmt::format("no file {}", w.source));
     w.label = fs::path(w.source).stem().string();
     if (auto batch = node.optInt("batch")) {
       if (*batch < 1) node.get("batch").fail("batch must be >= 1");
@@ -501,16 +502,18 @@ SweepSpec loadSweepSpec(const std::string& path) {
   root.expectMap();
   root.checkKeys({"name", "architecture", "mapspace", "workloads", "parameters", "combine", "scheduler"});
   SweepSpec spec;
+  std::error_code ec;  // input paths: an unreadable one is reported, not thrown
   spec.file = fs::absolute(path).lexically_normal().string();
   const fs::path spec_dir = fs::path(spec.file).parent_path();
   spec.name = root.optString("name").value_or(fs::path(path).stem().string());
   const YamlView arch_node = root.get("architecture");
   spec.architecture = absolutePath(spec_dir, arch_node.asString());
-  if (!fs::is_regular_file(spec.architecture)) arch_node.fail(fmt::format("no file {}", spec.architecture));
+  if (!fs::is_regular_file(spec.architecture, ec))
+    arch_node.fail(fmt::format("no file {}", spec.architecture));
   const Architecture base = loadArchitecture(spec.architecture);
   if (auto mapspace = root.find("mapspace")) {
     spec.mapspace = absolutePath(spec_dir, mapspace->asString());
-    if (!fs::is_regular_file(spec.mapspace)) mapspace->fail(fmt::format("no file {}", spec.mapspace));
+    if (!fs::is_regular_file(spec.mapspace, ec)) mapspace->fail(fmt::format("no file {}", spec.mapspace));
   }
   const YamlView workloads = root.get("workloads");
   workloads.expectSequence();

@@ -30,7 +30,10 @@ WorkloadShape resolveShape(const YamlView& problem, const std::optional<YamlView
     std::filesystem::path path(name);
     if (path.is_relative() && !node->file().empty())
       path = std::filesystem::path(node->file()).parent_path() / path;
-    if (!std::filesystem::exists(path)) node->fail(fmt::format("shape file '{}' not found", path.string()));
+    // The non-throwing form: a name the OS refuses (too long, bad bytes) is "not found", not a crash.
+    std::error_code ec;
+    if (!std::filesystem::is_regular_file(path, ec))
+      node->fail(fmt::format("shape file '{}' not found", path.string()));
     return parseShape(YamlView::loadFile(path.string()).get("shape"));
   }
   if (const WorkloadShape* shape = findBuiltinShape(name)) return *shape;
