@@ -141,13 +141,7 @@ validate network-summary.schema.json "$work/network_interrupted/summary.json"
 # From ONNX (onnx, skipped_operators, import_warnings): a 3x3 Conv, a Relu (skipped) and a 3-D Conv
 # (not importable: listed in not_imported, with a warning; the run is incomplete and exits 1
 # without --allow-partial).
-base64 -d >"$work/tiny.onnx" <<'EOF'
-CAgSCWNvc2EtdGVzdDq0Ago/CgFYCgFXEgFZGgRjb252IgRDb252KhUKDGtlcm5lbF9zaGFwZUADQAOgAQcqEQoEcGFkc0ABQAFAAUABoAEH
-ChIKAVkSAVoaBHJlbHUiBFJlbHUKGgoCWDMKAlczEgJZMxoGY29udjNkIgRDb252EgR0aW55WhsKAVgSFgoUCAESEAoCCAEKAggICgIICAoC
-CAhaGwoBVxIWChQIARIQCgIIEAoCCAgKAggDCgIIA1ogCgJYMxIaChgIARIUCgIIAQoCCAIKAggECgIIBAoCCARaIAoCVzMSGgoYCAESFAoC
-CAQKAggCCgIIAwoCCAMKAggDYhsKAVoSFgoUCAESEAoCCAEKAggQCgIICAoCCAhiIAoCWTMSGgoYCAESFAoCCAEKAggECgIIAgoCCAIKAggC
-QgQKABAN
-EOF
+cp "$root/tests/data/onnx/tiny_conv_relu_conv3d.onnx" "$work/tiny.onnx"
 run 1 "$work/network_onnx" network --arch "$simba" --mapspace "$bypass" --onnx "$work/tiny.onnx" \
   --out "$work/network_onnx"
 grep -q '"complete": false' "$work/network_onnx/summary.json" || fail "the partial ONNX import is not marked incomplete"

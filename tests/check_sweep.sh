@@ -86,13 +86,7 @@ run 2 "$work/other" sweep run "$work/other.yaml" --out "$work/one"
 grep -q "describes a different sweep" "$work/other.err" || fail "no clear message for a different sweep"
 
 # --- an ONNX workload (a 3x3 Conv, a Relu and a 3-D Conv that are skipped; fixed batch), no parameters --
-base64 -d >"$work/tiny.onnx" <<'EOF'
-CAgSCWNvc2EtdGVzdDq0Ago/CgFYCgFXEgFZGgRjb252IgRDb252KhUKDGtlcm5lbF9zaGFwZUADQAOgAQcqEQoEcGFkc0ABQAFAAUABoAEH
-ChIKAVkSAVoaBHJlbHUiBFJlbHUKGgoCWDMKAlczEgJZMxoGY29udjNkIgRDb252EgR0aW55WhsKAVgSFgoUCAESEAoCCAEKAggICgIICAoC
-CAhaGwoBVxIWChQIARIQCgIIEAoCCAgKAggDCgIIA1ogCgJYMxIaChgIARIUCgIIAQoCCAIKAggECgIIBAoCCARaIAoCVzMSGgoYCAESFAoC
-CAQKAggCCgIIAwoCCAMKAggDYhsKAVoSFgoUCAESEAoCCAEKAggQCgIICAoCCAhiIAoCWTMSGgoYCAESFAoCCAEKAggECgIIAgoCCAIKAggC
-QgQKABAN
-EOF
+cp "$root/tests/data/onnx/tiny_conv_relu_conv3d.onnx" "$work/tiny.onnx"
 printf 'architecture: %s\nmapspace: %s\nworkloads: [{onnx: tiny.onnx, batch: 2}]\n' "$root/data/arch/simba.yaml" \
   "$root/data/mapspace/simba_bypass.yaml" >"$work/onnx.yaml"
 run 0 "$work/onnx" sweep run "$work/onnx.yaml" --out "$work/onnx"
