@@ -1,12 +1,19 @@
 #pragma once
-// What every search-based mapper (random, hybrid, exhaustive) shares: the metrics it optimises,
-// Timeloop-style lexicographic comparison, and its result.
+// What every mapper shares. The search mappers (random, hybrid, exhaustive): the metrics they
+// optimise, Timeloop-style lexicographic comparison, and their search result. Every mapper,
+// the CoSA scheduler included: the Mapper interface (run on a constrained mapspace with a run
+// context, giving a MapperResult); mapper_registry.hpp makes them by name.
 
+#include <atomic>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "mappers/constrained_mapspace.hpp"
 #include "mapping/mapping.hpp"
+#include "model/energy.hpp"
 #include "model/evaluation.hpp"
 
 namespace cosa {
@@ -33,5 +40,44 @@ struct SearchResult {
   double time_s = 0;
   bool interrupted = false;  // stopped early by a stop request; the best so far is kept
 };
+
+// How a mapper runs: shared by every mapper, set by whoever runs it (compare, a script).
+struct RunContext {
+  // Polled while running; once set, the mapper returns the best so far, marked interrupted.
+  const std::atomic<bool>* stop = nullptr;
+  // Called for every mapping a search mapper evaluates (random: in sample order from the calling
+  // thread; hybrid: from its worker threads, serialise inside when threads > 1). Optional.
+  std::function<void(const Mapping&, const Evaluation&)> on_evaluation;
+  int threads = 0;         // 0: the mapper's own setting
+  std::uint64_t seed = 0;  // the search mappers' random streams; cosa's MIP seed (modulo 1e9+7)
+};
+
+// One mapper's answer on one layer. The solver fields are the CoSA scheduler's only.
+struct MapperResult {
+  std::string mapper;   // the mapper's registered name
+  bool found = false;   // a valid mapping was found
+  std::string message;  // why not, or how the run ended
+  Mapping mapping;
+  Evaluation evaluation;
+  std::int64_t samples = 0;      // mappings drawn or enumerated (cosa: MIPs solved)
+  std::int64_t evaluations = 0;  // cost-model evaluations
+  double time_s = 0;
+  bool interrupted = false;    // stopped by the run context's stop flag; the best so far is kept
+  std::string solver_status;   // cosa: the winning MIP's status
+  std::string solver_backend;  // cosa: the MIP backend
+  std::optional<double> gap;   // cosa: the winning MIP's relative gap
+};
+
+// A mapper: its settings are given when it is made; run() may be called from several threads at once.
+class Mapper {
+ public:
+  virtual ~Mapper() = default;
+  virtual std::string name() const = 0;
+  virtual MapperResult run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                           const RunContext& context) const = 0;
+};
+
+// A search mapper's result as a MapperResult of mapper `name`.
+MapperResult toMapperResult(const std::string& name, const SearchResult& result);
 
 }  // namespace cosa

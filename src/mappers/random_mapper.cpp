@@ -23,15 +23,22 @@ struct Slot {
 
 SearchResult randomMapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
                           const EnergyTable& energy, const RandomMapperOptions& options) {
+  return randomMapper(ConstrainedMapSpace(arch, workload, constraints), energy, options);
+}
+
+SearchResult randomMapper(const ConstrainedMapSpace& constrained, const EnergyTable& energy,
+                          const RandomMapperOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  const Architecture& arch = constrained.arch();
+  const Workload& workload = constrained.workload();
   SearchResult result;
-  const MapSpace space(arch, workload, constraints);
+  const MapSpace space(constrained);
   auto finish = [&](std::string message) {
     result.message = std::move(message);
     result.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
   };
-  if (!space.error().empty()) return finish("unsatisfiable constraints: " + space.error());
+  if (!space.error().empty()) return finish("no mapping satisfies the constraints: " + space.error());
 
   const int threads = std::max(1, options.threads);
   std::vector<std::unique_ptr<Evaluator>> evaluators;
@@ -80,6 +87,15 @@ SearchResult randomMapper(const Architecture& arch, const Workload& workload, co
   }
   return finish("max samples reached: " + std::to_string(result.valid) + " valid of " +
                 std::to_string(result.samples) + " samples");
+}
+
+MapperResult RandomSearchMapper::run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                                     const RunContext& context) const {
+  RandomMapperOptions options = options_;
+  options.seed = context.seed;
+  if (context.threads > 0) options.threads = context.threads;
+  if (context.on_evaluation) options.observer = context.on_evaluation;
+  return toMapperResult(name(), randomMapper(space, energy, options));
 }
 
 }  // namespace cosa

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "mappers/constrained_mapspace.hpp"
 #include "mappers/mapper.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
@@ -31,5 +32,20 @@ struct RandomMapperOptions {
 // one that completed `valid_target` (work past it in the last parallel batch is discarded).
 SearchResult randomMapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
                           const EnergyTable& energy, const RandomMapperOptions& options);
+SearchResult randomMapper(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                          const RandomMapperOptions& options);
+
+// The random mapper as a Mapper ("random"); the run context's seed, threads (when set) and
+// on_evaluation replace the options' own.
+class RandomSearchMapper : public Mapper {
+ public:
+  explicit RandomSearchMapper(RandomMapperOptions options = {}) : options_(std::move(options)) {}
+  std::string name() const override { return "random"; }
+  MapperResult run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                   const RunContext& context) const override;
+
+ private:
+  RandomMapperOptions options_;
+};
 
 }  // namespace cosa
