@@ -50,31 +50,6 @@ std::vector<Term> plus(std::vector<Term> a, const std::vector<Term>& b, double s
 
 }  // namespace
 
-ScheduleObjective parseObjective(const std::string& name) {
-  if (name == "latency") return ScheduleObjective::Latency;
-  if (name == "energy") return ScheduleObjective::Energy;
-  if (name == "edp") return ScheduleObjective::Edp;
-  if (name == "cosa-paper") return ScheduleObjective::CosaPaper;
-  throw std::invalid_argument("unknown objective '" + name +
-                              "' (expected latency, energy, edp or cosa-paper)");
-}
-
-std::string toString(ScheduleObjective objective) {
-  switch (objective) {
-    case ScheduleObjective::Latency:
-      return "latency";
-    case ScheduleObjective::Energy:
-      return "energy";
-    case ScheduleObjective::Edp:
-      return "edp";
-    case ScheduleObjective::CosaPaper:
-      return "cosa-paper";
-    case ScheduleObjective::EnergyModel:
-      return "energy-model";
-  }
-  return "latency";
-}
-
 CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workload,
                                  const Constraints& constraints, ScheduleObjective objective,
                                  const FormulationOptions& options)
@@ -737,6 +712,8 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
       objective_terms = plus({{T, 0.1 * reference * std::numbers::ln2}}, energy_sum, 1.0);
       break;
     }
+    case ScheduleObjective::LastLevelAccesses:
+      throw std::invalid_argument("last-level-accesses is a search metric, not a MIP objective");
     case ScheduleObjective::CosaPaper: {
       // 10 x compute - 0.1 x utilisation (log tile sizes) + 1 x traffic, as published.
       objective_terms = plus({}, log_compute, 10.0);

@@ -28,6 +28,7 @@
 
 #include "arch/architecture.hpp"
 #include "mappers/constrained_mapspace.hpp"
+#include "mappers/objective.hpp"
 #include "mapping/constraints.hpp"
 #include "mapping/mapping.hpp"
 #include "model/energy.hpp"
@@ -36,15 +37,13 @@
 
 namespace cosa {
 
-// Latency, Energy, Edp and CosaPaper are goals a user asks for (and log-space MIP proxies of the same
-// names); EnergyModel is an internal proxy only: energy as a sum of per-access energies times access
-// counts (each count 2^x for a linear x, bounded below by tangents), plus a small latency term.
-enum class ScheduleObjective { Latency, Energy, Edp, CosaPaper, EnergyModel };
+// The MIP objectives (mappers/objective.hpp): Latency, Energy, Edp and CosaPaper are goals a user asks
+// for (and log-space MIP proxies of the same names); EnergyModel is an internal proxy only: energy as
+// a sum of per-access energies times access counts (each count 2^x for a linear x, bounded below by
+// tangents), plus a small latency term. LastLevelAccesses is no MIP objective (std::invalid_argument).
 // How buffer capacity is modelled: Conservative (every solution fits) or Relaxed (every mapping
 // that fits is a solution; used to prove infeasibility and to seed a repair).
 enum class CapacityModel { Conservative, Relaxed };
-ScheduleObjective parseObjective(const std::string& name);  // throws std::invalid_argument
-std::string toString(ScheduleObjective objective);
 
 struct FormulationOptions {
   CapacityModel capacity = CapacityModel::Conservative;

@@ -73,6 +73,8 @@ double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
     case ScheduleObjective::Latency:
     case ScheduleObjective::CosaPaper:
       return cycles * (1 + 1e-12 * e.energy_pJ);
+    case ScheduleObjective::LastLevelAccesses:
+      return metricValue(objective, e) * (1 + 1e-12 * cycles);
   }
   return cycles;
 }

@@ -5,38 +5,17 @@
 
 namespace cosa {
 
-SearchMetric parseSearchMetric(const std::string& name) {
-  if (name == "delay") return SearchMetric::Delay;
-  if (name == "energy") return SearchMetric::Energy;
-  if (name == "edp") return SearchMetric::Edp;
-  if (name == "last-level-accesses") return SearchMetric::LastLevelAccesses;
-  throw std::invalid_argument("unknown metric '" + name +
-                              "' (expected delay, energy, edp or last-level-accesses)");
-}
-
-std::string toString(SearchMetric metric) {
+double metricValue(Objective metric, const Evaluation& e) {
   switch (metric) {
-    case SearchMetric::Delay:
-      return "delay";
-    case SearchMetric::Energy:
-      return "energy";
-    case SearchMetric::Edp:
-      return "edp";
-    case SearchMetric::LastLevelAccesses:
-      return "last-level-accesses";
-  }
-  return "delay";
-}
-
-double metricValue(SearchMetric metric, const Evaluation& e) {
-  switch (metric) {
-    case SearchMetric::Delay:
+    case Objective::Latency:
+    case Objective::CosaPaper:
       return static_cast<double>(e.cycles);
-    case SearchMetric::Energy:
+    case Objective::Energy:
+    case Objective::EnergyModel:
       return e.energy_pJ;
-    case SearchMetric::Edp:
+    case Objective::Edp:
       return e.edp();
-    case SearchMetric::LastLevelAccesses: {
+    case Objective::LastLevelAccesses: {
       if (e.levels.empty()) return 0;
       double words = 0;
       for (const DataSpaceStats& s : e.levels.back().data_spaces)

@@ -12,19 +12,17 @@
 #include <vector>
 
 #include "mappers/constrained_mapspace.hpp"
+#include "mappers/objective.hpp"
 #include "mapping/mapping.hpp"
 #include "model/energy.hpp"
 #include "model/evaluation.hpp"
 
 namespace cosa {
 
-// Timeloop mapper metrics: delay (cycles), energy, edp, last-level-accesses (words moved at the
-// outermost level).
-enum class SearchMetric { Delay, Energy, Edp, LastLevelAccesses };
-SearchMetric parseSearchMetric(const std::string& name);  // throws std::invalid_argument
-std::string toString(SearchMetric metric);
-
-double metricValue(SearchMetric metric, const Evaluation& evaluation);
+// The value of an objective (mappers/objective.hpp) for an evaluation, lower is better: cycles for
+// latency (and for cosa-paper, whose goal is latency), energy for energy and energy-model, their
+// product for edp, words moved at the outermost level for last-level-accesses.
+double metricValue(Objective metric, const Evaluation& evaluation);
 
 // Lexicographic over `metrics` (Timeloop's tie-break order): true when `a` is strictly better.
 bool betterThan(const Evaluation& a, const Evaluation& b, const std::vector<SearchMetric>& metrics);
