@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <stdexcept>
 #include <string>
 
@@ -260,6 +262,39 @@ TEST(MapperRegistry, CompareRunsCosaWithItsSettings) {
   EXPECT_EQ(runs[0].mapping, direct.mapping);
   EXPECT_EQ(runs[0].samples, 2);      // latency solves its own proxy and the paper's
   EXPECT_EQ(runs[0].evaluations, 2);  // no polishing
+}
+
+// The run context's time budget ends a search that would otherwise run far longer, keeping the best
+// found so far as a result (not an interruption); the context's own stop flag still interrupts.
+TEST(MapperRegistry, TimeBudgetEndsTheSearchMappers) {
+  const Architecture arch = tinyArch();
+  const Workload workload = instantiate(builtinShape("gemm"), {64, 32, 32});
+  const ConstrainedMapSpace space(arch, workload, Constraints{});
+  const EnergyTable energy = builtinEnergyTable(arch);
+  RunContext context;
+  context.time_budget_s = 0.3;
+  for (const auto& [name, settings] : std::vector<std::pair<std::string, MapperSettings>>{
+           {"hybrid", {{"search-size", "0"}, {"victory-condition", "0"}}},
+           {"exhaustive", {}},
+           {"random", {{"valid", "100000000"}, {"max-samples", "100000000"}}}}) {
+    SCOPED_TRACE(name);
+    const auto start = std::chrono::steady_clock::now();
+    const MapperResult r = makeMapper(name, settings)->run(space, energy, context);
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    EXPECT_LT(seconds, 5.0);
+    EXPECT_TRUE(r.found) << r.message;
+    EXPECT_FALSE(r.interrupted);
+    EXPECT_EQ(r.message.rfind("time budget of 0.3 s spent; ", 0), 0u) << r.message;
+  }
+  std::atomic<bool> stop{true};
+  context.stop = &stop;  // raised before the run: nothing is sampled, with or without a budget
+  const MapperResult stopped = makeMapper("random", {{"valid", "1000"}})->run(space, energy, context);
+  EXPECT_TRUE(stopped.interrupted);
+  EXPECT_EQ(stopped.samples, 0);
+  context.time_budget_s = 0;
+  const MapperResult stopped_now = makeMapper("random", {{"valid", "1000"}})->run(space, energy, context);
+  EXPECT_TRUE(stopped_now.interrupted);
+  EXPECT_EQ(stopped_now.samples, 0);
 }
 
 }  // namespace

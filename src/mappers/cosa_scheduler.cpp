@@ -328,6 +328,8 @@ MapperResult CosaMapper::run(const ConstrainedMapSpace& space, const EnergyTable
   ScheduleOptions schedule = options_;
   schedule.seed = static_cast<int>(context.seed % 1000000007ULL);
   if (context.threads > 0) schedule.threads = context.threads;
+  if (context.time_budget_s > 0)
+    schedule.time_limit_s = std::min(schedule.time_limit_s, context.time_budget_s);
   const ScheduleResult r = scheduleLayer(space, energy, schedule);
   MapperResult result;
   result.mapper = name();

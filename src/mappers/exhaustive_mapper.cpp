@@ -555,8 +555,10 @@ MapperResult ExhaustiveSearchMapper::run(const ConstrainedMapSpace& space, const
                                          const RunContext& context) const {
   ExhaustiveOptions options = options_;
   if (context.threads > 0) options.threads = context.threads;
-  if (context.stop != nullptr) options.stop = context.stop;
-  return toMapperResult(name(), exhaustiveMapper(space, energy, options));
+  return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
+    if (stop != nullptr) options.stop = stop;
+    return toMapperResult(name(), exhaustiveMapper(space, energy, options));
+  });
 }
 
 }  // namespace cosa

@@ -227,9 +227,11 @@ MapperResult HybridSearchMapper::run(const ConstrainedMapSpace& space, const Ene
   HybridMapperOptions options = options_;
   options.seed = context.seed;
   if (context.threads > 0) options.threads = context.threads;
-  if (context.stop != nullptr) options.stop = context.stop;
   if (context.on_evaluation) options.observer = context.on_evaluation;
-  return toMapperResult(name(), hybridMapper(space, energy, options));
+  return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
+    if (stop != nullptr) options.stop = stop;
+    return toMapperResult(name(), hybridMapper(space, energy, options));
+  });
 }
 
 }  // namespace cosa

@@ -1,7 +1,13 @@
 #include "mappers/mapper.hpp"
 
+#include <fmt/format.h>
+
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace cosa {
 
@@ -52,6 +58,42 @@ MapperResult toMapperResult(const std::string& name, const SearchResult& r) {
   result.evaluations = r.evaluations;
   result.time_s = r.time_s;
   result.interrupted = r.interrupted;
+  return result;
+}
+
+MapperResult runWithinBudget(const RunContext& context,
+                             const std::function<MapperResult(const std::atomic<bool>* stop)>& search) {
+  if (context.time_budget_s <= 0) return search(context.stop);
+  // A watchdog raises the search's own stop flag at the deadline, or when the caller's is raised.
+  std::atomic<bool> stop{context.stop != nullptr && context.stop->load()};
+  bool spent = false, done = false;
+  std::mutex mutex;
+  std::condition_variable wake;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(context.time_budget_s);
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!done) {
+      if (context.stop != nullptr && context.stop->load()) stop = true;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        spent = !stop.load();
+        stop = true;
+        return;
+      }
+      wake.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  });
+  MapperResult result = search(&stop);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    done = true;
+  }
+  wake.notify_all();
+  watchdog.join();
+  if (spent && result.interrupted) {
+    result.interrupted = false;
+    result.message = fmt::format("time budget of {} s spent; {}", context.time_budget_s, result.message);
+  }
   return result;
 }
 

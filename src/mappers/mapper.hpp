@@ -48,6 +48,10 @@ struct RunContext {
   std::function<void(const Mapping&, const Evaluation&)> on_evaluation;
   int threads = 0;         // 0: the mapper's own setting
   std::uint64_t seed = 0;  // the search mappers' random streams; cosa's MIP seed (modulo 1e9+7)
+  // Wall-clock seconds a run may take (0: no budget). The search mappers stop once it is spent and
+  // return the best so far (not marked interrupted; the message says the budget ended the run); cosa
+  // caps each MIP's time limit at it.
+  double time_budget_s = 0;
 };
 
 // One mapper's answer on one layer. The solver fields are the CoSA scheduler's only.
@@ -74,6 +78,12 @@ class Mapper {
   virtual MapperResult run(const ConstrainedMapSpace& space, const EnergyTable& energy,
                            const RunContext& context) const = 0;
 };
+
+// Runs `search` with a stop flag set when the context's is, or once its time budget is spent (then
+// the result is not marked interrupted and its message starts with "time budget of ... spent").
+// Without a budget, `search` gets the context's stop flag as it is.
+MapperResult runWithinBudget(const RunContext& context,
+                             const std::function<MapperResult(const std::atomic<bool>* stop)>& search);
 
 // A search mapper's result as a MapperResult of mapper `name`.
 MapperResult toMapperResult(const std::string& name, const SearchResult& result);

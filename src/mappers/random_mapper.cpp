@@ -58,6 +58,11 @@ SearchResult randomMapper(const ConstrainedMapSpace& constrained, const EnergyTa
 
   std::int64_t next = 0;
   while (next < options.max_samples) {
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+      result.interrupted = true;
+      return finish("interrupted: " + std::to_string(result.valid) + " valid of " +
+                    std::to_string(result.samples) + " samples");
+    }
     const std::int64_t count = std::min(batch, options.max_samples - next);
     if (threads == 1) {
       work(0, next, count);
@@ -95,7 +100,10 @@ MapperResult RandomSearchMapper::run(const ConstrainedMapSpace& space, const Ene
   options.seed = context.seed;
   if (context.threads > 0) options.threads = context.threads;
   if (context.on_evaluation) options.observer = context.on_evaluation;
-  return toMapperResult(name(), randomMapper(space, energy, options));
+  return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
+    options.stop = stop;
+    return toMapperResult(name(), randomMapper(space, energy, options));
+  });
 }
 
 }  // namespace cosa

@@ -2,6 +2,7 @@
 // The paper's Random baseline: draw mappings from the mapspace (valid fan-out by construction),
 // evaluate them, and keep the best of the first `valid_target` valid ones.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <vector>
@@ -25,6 +26,9 @@ struct RandomMapperOptions {
   std::uint64_t seed = 0;
   int threads = 1;
   EvaluationObserver observer;  // optional
+  // Checked before every batch (every sample with one thread); once set, the search stops and returns
+  // the best so far, marked interrupted.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Sample i always comes from the random stream (seed, i) and samples are taken in index order, so
