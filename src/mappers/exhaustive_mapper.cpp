@@ -557,7 +557,7 @@ MapperResult ExhaustiveSearchMapper::run(const ConstrainedMapSpace& space, const
   if (context.threads > 0) options.threads = context.threads;
   return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
     if (stop != nullptr) options.stop = stop;
-    return toMapperResult(name(), exhaustiveMapper(space, energy, options));
+    return named(name(), exhaustiveMapper(space, energy, options));
   });
 }
 

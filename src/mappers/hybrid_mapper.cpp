@@ -230,7 +230,7 @@ MapperResult HybridSearchMapper::run(const ConstrainedMapSpace& space, const Ene
   if (context.on_evaluation) options.observer = context.on_evaluation;
   return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
     if (stop != nullptr) options.stop = stop;
-    return toMapperResult(name(), hybridMapper(space, energy, options));
+    return named(name(), hybridMapper(space, energy, options));
   });
 }
 

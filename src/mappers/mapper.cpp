@@ -47,17 +47,8 @@ bool betterThan(const Evaluation& a, const Evaluation& b, const std::vector<Sear
   return false;
 }
 
-MapperResult toMapperResult(const std::string& name, const SearchResult& r) {
-  MapperResult result;
+MapperResult named(const std::string& name, MapperResult result) {
   result.mapper = name;
-  result.found = r.found;
-  result.message = r.message;
-  result.mapping = r.mapping;
-  result.evaluation = r.evaluation;
-  result.samples = r.samples;
-  result.evaluations = r.evaluations;
-  result.time_s = r.time_s;
-  result.interrupted = r.interrupted;
   return result;
 }
 

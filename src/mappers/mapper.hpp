@@ -27,18 +27,6 @@ double metricValue(Objective metric, const Evaluation& evaluation);
 // Lexicographic over `metrics` (Timeloop's tie-break order): true when `a` is strictly better.
 bool betterThan(const Evaluation& a, const Evaluation& b, const std::vector<SearchMetric>& metrics);
 
-struct SearchResult {
-  bool found = false;   // a valid mapping was found
-  std::string message;  // why not, or how the search ended
-  Mapping mapping;
-  Evaluation evaluation;
-  std::int64_t samples = 0;      // mappings drawn or enumerated
-  std::int64_t evaluations = 0;  // cost-model evaluations
-  std::int64_t valid = 0;        // valid mappings seen
-  double time_s = 0;
-  bool interrupted = false;  // stopped early by a stop request; the best so far is kept
-};
-
 // How a mapper runs: shared by every mapper, set by whoever runs it (compare, a script).
 struct RunContext {
   // Polled while running; once set, the mapper returns the best so far, marked interrupted.
@@ -54,15 +42,18 @@ struct RunContext {
   double time_budget_s = 0;
 };
 
-// One mapper's answer on one layer. The solver fields are the CoSA scheduler's only.
+// One mapper's answer on one layer: the one result type of every mapper (the search mappers return it
+// directly; the CoSA scheduler's detailed ScheduleResult is turned into it by CosaMapper). The solver
+// fields are the CoSA scheduler's only.
 struct MapperResult {
-  std::string mapper;   // the mapper's registered name
+  std::string mapper;   // the mapper's registered name (set by Mapper::run)
   bool found = false;   // a valid mapping was found
   std::string message;  // why not, or how the run ended
   Mapping mapping;
   Evaluation evaluation;
   std::int64_t samples = 0;      // mappings drawn or enumerated (cosa: MIPs solved)
   std::int64_t evaluations = 0;  // cost-model evaluations
+  std::int64_t valid = 0;        // valid mappings seen (search mappers)
   double time_s = 0;
   bool interrupted = false;    // stopped by the run context's stop flag; the best so far is kept
   std::string solver_status;   // cosa: the winning MIP's status
@@ -85,7 +76,10 @@ class Mapper {
 MapperResult runWithinBudget(const RunContext& context,
                              const std::function<MapperResult(const std::atomic<bool>* stop)>& search);
 
-// A search mapper's result as a MapperResult of mapper `name`.
-MapperResult toMapperResult(const std::string& name, const SearchResult& result);
+// The search mappers' functions (randomMapper, hybridMapper, exhaustiveMapper) return it unnamed.
+using SearchResult = MapperResult;
+
+// `result`, named after mapper `name`.
+MapperResult named(const std::string& name, MapperResult result);
 
 }  // namespace cosa

@@ -102,7 +102,7 @@ MapperResult RandomSearchMapper::run(const ConstrainedMapSpace& space, const Ene
   if (context.on_evaluation) options.observer = context.on_evaluation;
   return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
     options.stop = stop;
-    return toMapperResult(name(), randomMapper(space, energy, options));
+    return named(name(), randomMapper(space, energy, options));
   });
 }
 
