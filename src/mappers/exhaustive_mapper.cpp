@@ -92,7 +92,7 @@ struct Space {
   std::vector<std::vector<int>> temporal_prefix;            // [level]: constrained innermost loops
   std::vector<std::optional<SpatialOption>> fixed_spatial;  // [level]: constrained spatial order
   std::vector<std::vector<bool>> keep;                      // [level][data space]
-  std::vector<std::int64_t> capacity;                       // [level]: words, -1 = unbounded
+  const ConstrainedMapSpace* constrained = nullptr;         // the capacity rule (fits)
   std::vector<std::int64_t> fanout, fanout_x, fanout_y;     // [level]
   bool capacity_monotone = true;                            // rule (b) applies
   std::string infeasible;                                   // why the constraints admit nothing
@@ -117,6 +117,7 @@ void compositions(int total, int parts, std::vector<int>& prefix, std::vector<st
 Space buildSpace(const ConstrainedMapSpace& constrained) {
   const Workload& workload = constrained.workload();
   Space space;
+  space.constrained = &constrained;
   space.levels = constrained.numLevels();
   space.dims = constrained.numDims();
   space.data_spaces = constrained.numDataSpaces();
@@ -128,7 +129,6 @@ Space buildSpace(const ConstrainedMapSpace& constrained) {
     space.fanout.push_back(constrained.fanout(l));
     space.fanout_x.push_back(constrained.fanoutX(l));
     space.fanout_y.push_back(constrained.fanoutY(l));
-    space.capacity.push_back(constrained.capacityWords(l).value_or(-1));
     std::vector<bool> keep;
     for (int ds = 0; ds < space.data_spaces; ++ds) keep.push_back(constrained.keepsByDefault(l, ds));
     space.keep.push_back(std::move(keep));
@@ -303,11 +303,11 @@ class Search {
     for (int l = 0; l < space_.levels; ++l) {
       const LevelMapping& lm = mapping_.levels[l];
       for (int d = 0; d < space_.dims; ++d) extents_[d] *= lm.temporal[d] * lm.spatial[d];
-      if (space_.capacity[l] < 0) continue;
+      if (!space_.constrained->capacityWords(l)) continue;
       std::int64_t used = 0;
       for (int ds = 0; ds < space_.data_spaces; ++ds)
         if (space_.keep[l][ds]) used += workload.tileSize(ds, extents_.data());
-      if (used > space_.capacity[l]) return Limit::Capacity;
+      if (!space_.constrained->fits(l, used)) return Limit::Capacity;
     }
     return Limit::Ok;
   }
