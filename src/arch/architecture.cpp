@@ -1,5 +1,7 @@
 #include "arch/architecture.hpp"
 
+#include <limits>
+
 namespace cosa {
 
 int Architecture::levelIndex(std::string_view level_name) const {
@@ -20,6 +22,13 @@ std::int64_t Architecture::fanoutX(int level) const {
   if (!child_mesh_x) return fanout(level);
   const std::int64_t parent_x = self_mesh_x.value_or(1);
   return parent_x > 0 && *child_mesh_x % parent_x == 0 ? *child_mesh_x / parent_x : fanout(level);
+}
+
+std::optional<std::int64_t> Architecture::capacityWords(int level) const {
+  const StorageLevel& spec = levels[level];
+  if (!spec.entries) return std::nullopt;
+  const double capacity = static_cast<double>(*spec.entries) * spec.multiple_buffering;
+  return capacity < 0x1p63 ? static_cast<std::int64_t>(capacity) : std::numeric_limits<std::int64_t>::max();
 }
 
 }  // namespace cosa

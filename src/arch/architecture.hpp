@@ -17,7 +17,7 @@ inline constexpr std::int64_t kMaxInstances = std::int64_t{1} << 24;
 
 struct StorageLevel {
   std::string name;
-  std::string technology = "SRAM";     // "SRAM", "DRAM", ... as Timeloop reads it
+  std::string technology = "SRAM";      // "SRAM", "DRAM", ... as Timeloop reads it
   std::optional<std::int64_t> entries;  // words per instance; nullopt = unbounded (e.g. DRAM)
   std::int64_t instances = 1;
   int word_bits = 16;
@@ -58,6 +58,10 @@ struct Architecture {
   // X extent of the fan-out from `level` to its children (the whole fan-out without a mesh).
   std::int64_t fanoutX(int level) const;
   std::int64_t fanoutY(int level) const { return fanout(level) / fanoutX(level); }
+  // Words a level's instance holds for tiles: entries scaled by multiple buffering, truncated (a
+  // capacity beyond int64 holds any tile and is clamped); nullopt when unbounded. The one capacity
+  // rule: the tiles a level keeps fit when their words add up to at most this.
+  std::optional<std::int64_t> capacityWords(int level) const;
 
   bool operator==(const Architecture&) const = default;
 };

@@ -3,15 +3,16 @@
 
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <sstream>
 
+#include "app/compare_run.hpp"
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_options.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/onnx_source.hpp"
-#include "common/atomic_file.hpp"
-#include "mappers/comparison.hpp"
+#include "mappers/mapper_registry.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "model/energy.hpp"
 #include "report/comparison_report.hpp"
@@ -39,6 +40,10 @@ struct CompareCliOptions {
   std::int64_t exhaustive_max_evaluations = 0;
   double time_limit = 10;
   std::string backend = "cbc";
+  std::string objective = "edp";
+  double gap = 0.01;
+  bool polish = false;
+  bool no_polish = false;
 };
 
 std::vector<std::string> splitList(const std::string& text) {
@@ -50,16 +55,47 @@ std::vector<std::string> splitList(const std::string& text) {
   return items;
 }
 
+// Each mapper named in --mappers with its settings from the command line's flags.
+std::vector<std::shared_ptr<const Mapper>> comparedMappers(const CompareCliOptions& o,
+                                                           const std::string& backend) {
+  if (o.hybrid_sampling != "fanout-valid" && o.hybrid_sampling != "timeloop")
+    throw std::invalid_argument("--hybrid-sampling must be fanout-valid or timeloop, not '" +
+                                o.hybrid_sampling + "'");
+  const std::map<std::string, MapperSettings> settings{
+      {"cosa",
+       {{"objective", o.objective},
+        {"time-limit", fmt::format("{}", o.time_limit)},
+        {"gap", fmt::format("{}", o.gap)},
+        {"backend", backend}}},
+      {"random", {{"valid", std::to_string(o.random_valid)}}},
+      {"hybrid",
+       {{"search-size", std::to_string(o.hybrid_search_size)},
+        {"victory-condition", std::to_string(o.victory_condition)},
+        {"threads", std::to_string(o.hybrid_threads)},
+        {"sampling", o.hybrid_sampling}}},
+      {"exhaustive", {{"max-evaluations", std::to_string(o.exhaustive_max_evaluations)}}}};
+  std::vector<std::shared_ptr<const Mapper>> mappers;
+  for (const std::string& name : splitList(o.mappers)) {
+    const auto it = settings.find(name);
+    MapperSettings mine = it == settings.end() ? MapperSettings{} : it->second;
+    if (name == "cosa" && (o.polish || o.no_polish)) mine["polish"] = o.no_polish ? "false" : "true";
+    mappers.push_back(makeMapper(name, mine));
+  }
+  return mappers;
+}
+
 int runCompare(const CompareCliOptions& o) {
   const std::string backend = checkedBackend(o.backend);
+  if (o.polish && o.no_polish) throw std::invalid_argument("--polish and --no-polish contradict each other");
   LoadedInputs inputs("compare", o.inputs);
-  const Architecture arch = loadArchitecture(inputs.preferring(o.inputs.arch));
+  app::CompareSpec spec;
+  spec.arch = loadArchitecture(inputs.preferring(o.inputs.arch));
+  const Architecture& arch = spec.arch;
   // Constraints from any input file (as Timeloop), the --mapspace files first.
   const InputFiles constraint_files = inputs.preferring(o.inputs.mapspace);
   const bool constrained = !o.inputs.mapspace.empty() || hasConstraints(constraint_files);
-  const EnergyTable energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
-  std::vector<Network> networks;
-  if (!o.workload_dir.empty()) networks.push_back(loadWorkloadDir(o.workload_dir));
+  spec.energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
+  if (!o.workload_dir.empty()) spec.networks.push_back(loadWorkloadDir(o.workload_dir));
   if (!o.onnx.path.empty()) {
     OnnxImport imported = importOnnxForCli(o.onnx);
     // compare has no per-network completeness record: an incomplete model is refused up front.
@@ -68,31 +104,18 @@ int runCompare(const CompareCliOptions& o) {
                 << " are not layers (listed above); --allow-partial compares the layers that are\n";
       return kExitInvalidMapping;
     }
-    networks.push_back(std::move(imported.network));
+    spec.networks.push_back(std::move(imported.network));
   }
-  const std::vector<std::string> names =
-      o.networks == "all" ? std::vector<std::string>{"alexnet", "resnet50", "resnext50", "deepbench"}
-                          : splitList(o.networks);
-  for (const std::string& name : names) networks.push_back(builtinNetwork(name));
-  if (networks.empty())
+  for (const std::string& name : app::comparedNetworkNames(o.networks))
+    spec.networks.push_back(builtinNetwork(name));
+  if (spec.networks.empty())
     throw std::invalid_argument("give --network NAME[,NAME...], --workload DIR or --onnx FILE");
 
-  ComparisonOptions options;
-  options.mappers = splitList(o.mappers);
-  options.jobs = o.jobs;
-  options.seed = o.seed;
-  options.cosa_time_limit_s = o.time_limit;
-  options.cosa_backend = backend;
-  options.random_valid = o.random_valid;
-  options.hybrid_search_size = o.hybrid_search_size;
-  options.hybrid_victory_condition = o.victory_condition;
-  options.hybrid_threads = o.hybrid_threads;
-  if (o.hybrid_sampling != "fanout-valid" && o.hybrid_sampling != "timeloop")
-    throw std::invalid_argument("--hybrid-sampling must be fanout-valid or timeloop, not '" +
-                                o.hybrid_sampling + "'");
-  options.hybrid_timeloop_sampling = o.hybrid_sampling == "timeloop";
-  options.exhaustive_max_evaluations = o.exhaustive_max_evaluations;
-  const ConstraintsFor constraints_for = [&](const Workload& workload) {
+  spec.mappers = comparedMappers(o, backend);
+  spec.jobs = o.jobs;
+  spec.seed = o.seed;
+  spec.out_dir = o.out;
+  spec.constraints_for = [&](const Workload& workload) {
     Constraints constraints =
         constrained ? parseConstraints(constraint_files, arch, workload) : Constraints{};
     inputs.printWarnings();
@@ -100,39 +123,26 @@ int runCompare(const CompareCliOptions& o) {
   };
 
   const InterruptGuard guard;
-  options.stop = &InterruptGuard::flag();
   const bool tty = ::isatty(STDERR_FILENO) != 0;
-  std::vector<NetworkComparison> results;
-  for (const Network& network : networks) {
-    const std::vector<NetworkLayer> layers = uniqueLayers(network);
-    auto progress = [&](const MapperRun& run, int done, int total) {
-      const std::string line =
-          fmt::format("{} [{}/{}] {} {}: {}", network.name, done, total, run.layer, run.mapper,
-                      run.found ? fmt::format("{} cycles, {:.2f} uJ, {:.2f} s", run.evaluation.cycles,
-                                              run.evaluation.energy_pJ / 1e6, run.time_s)
-                                : "no valid mapping: " + run.message);
-      std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
-    };
-    results.push_back(
-        {network.name, compareMappers(arch, layers, constraints_for, energy, options, progress)});
+  const auto progress = [&](const app::CompareProgress& p) {
+    const MapperRun& run = p.run;
+    const std::string line =
+        fmt::format("{} [{}/{}] {} {}: {}", p.network, p.finished, p.total, run.layer, run.mapper,
+                    run.found ? fmt::format("{} cycles, {:.2f} uJ, {:.2f} s", run.evaluation.cycles,
+                                            run.evaluation.energy_pJ / 1e6, run.time_s)
+                              : "no valid mapping: " + run.message);
+    std::cerr << (tty ? "\r\033[K" : "") << line << (tty ? "" : "\n") << std::flush;
+  };
+  const auto network_done = [&](const NetworkComparison&) {
     if (tty) std::cerr << "\n";
-    // Runs come layer by layer, one per mapper.
-    const std::vector<MapperRun>& runs = results.back().runs;
-    for (std::size_t i = 0; i < runs.size(); ++i)
-      writeComparisonRunOutputs(o.out, network.name, runs[i], arch,
-                                layers[i / options.mappers.size()].workload, energy);
-  }
+  };
+  const app::CompareResult result =
+      app::compareNetwork(spec, &InterruptGuard::flag(), progress, network_done);
   inputs.finish();
-  const std::filesystem::path dir(o.out);
-  const bool complete = !InterruptGuard::interrupted();
-  writeFileAtomically((dir / "results.csv").string(), comparisonCsv(results));
-  writeFileAtomically((dir / "results.json").string(), comparisonJson(results, arch.name, complete));
-  const std::string reference = options.mappers.front();
-  const std::string summary = comparisonMarkdown(results, reference, complete);
-  writeFileAtomically((dir / "summary.md").string(), summary);
-  std::cout << summary;
+  app::writeComparisonSummary(spec, result);
+  std::cout << app::comparisonSummaryMarkdown(spec, result);
   writeReportOrWarn("compare", o.out);
-  if (!complete) {
+  if (!result.complete) {
     std::cerr << "cosa compare: interrupted; wrote the runs that finished and a summary marked incomplete\n";
     return kExitInterrupted;
   }
@@ -177,6 +187,14 @@ Action registerCompare(CLI::App& app) {
       ->check(nonNegativeFinite())
       ->capture_default_str();
   sub->add_option("--backend", o->backend, "cosa: " + backendHelp())->capture_default_str();
+  sub->add_option("--objective", o->objective, "cosa: edp | latency | energy | cosa-paper")
+      ->capture_default_str();
+  sub->add_option("--gap", o->gap, "cosa: relative MIP gap at which the solver stops")
+      ->check(nonNegativeFinite())
+      ->capture_default_str();
+  sub->add_flag("--polish", o->polish,
+                "cosa: polish even with --objective cosa-paper (off by default there)");
+  sub->add_flag("--no-polish", o->no_polish, "cosa: skip the local search on the exact model");
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;
     return runCompare(*o);

@@ -50,55 +50,28 @@ std::vector<Term> plus(std::vector<Term> a, const std::vector<Term>& b, double s
 
 }  // namespace
 
-ScheduleObjective parseObjective(const std::string& name) {
-  if (name == "latency") return ScheduleObjective::Latency;
-  if (name == "energy") return ScheduleObjective::Energy;
-  if (name == "edp") return ScheduleObjective::Edp;
-  if (name == "cosa-paper") return ScheduleObjective::CosaPaper;
-  throw std::invalid_argument("unknown objective '" + name +
-                              "' (expected latency, energy, edp or cosa-paper)");
-}
-
-std::string toString(ScheduleObjective objective) {
-  switch (objective) {
-    case ScheduleObjective::Latency:
-      return "latency";
-    case ScheduleObjective::Energy:
-      return "energy";
-    case ScheduleObjective::Edp:
-      return "edp";
-    case ScheduleObjective::CosaPaper:
-      return "cosa-paper";
-    case ScheduleObjective::EnergyModel:
-      return "energy-model";
-  }
-  return "latency";
-}
-
 CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workload,
                                  const Constraints& constraints, ScheduleObjective objective,
                                  const FormulationOptions& options)
-    : arch_(arch),
-      workload_(workload),
+    : CosaFormulation(ConstrainedMapSpace(arch, workload, constraints), objective, options) {}
+
+CosaFormulation::CosaFormulation(const ConstrainedMapSpace& space, ScheduleObjective objective,
+                                 const FormulationOptions& options)
+    : arch_(space.arch()),
+      workload_(space.workload()),
       capacity_model_(options.capacity),
-      energy_(options.energy ? *options.energy : builtinEnergyTable(arch)),
+      energy_(options.energy ? *options.energy : builtinEnergyTable(space.arch())),
       reference_energy_per_mac_(options.reference_energy_per_mac) {
+  const Architecture& arch = arch_;
+  const Workload& workload = workload_;
   const int levels = arch.numLevels();
   const int num_ds = workload.numDataSpaces();
   keep_.assign(levels, std::vector<bool>(num_ds, true));
   keep_var_.assign(levels, std::vector<int>(num_ds, -1));
-  // The outermost level is the backing store: nothing can come from above it.
-  for (int ds = 0; ds < num_ds; ++ds)
-    if (constraints.keeps(levels - 1, ds) == false)
-      throw std::invalid_argument(
-          fmt::format("the outermost level {} must keep every data space, but the constraints "
-                      "bypass {} there",
-                      arch.levels.back().name, workload.data_spaces[ds].name));
-  for (int l = 0; l + 1 < levels; ++l)
+  for (int l = 0; l < levels; ++l)
     for (int ds = 0; ds < num_ds; ++ds) {
-      const std::optional<bool> fixed = constraints.keeps(l, ds);
-      if (fixed) {
-        keep_[l][ds] = *fixed;
+      if (space.keepFixed(l, ds)) {
+        keep_[l][ds] = space.keepsByDefault(l, ds);
         continue;
       }
       // Left open by the mapspace: the optimiser decides, as Timeloop's mapper does.
@@ -111,14 +84,14 @@ CosaFormulation::CosaFormulation(const Architecture& arch, const Workload& workl
     big_m_ += 2 * std::log2(static_cast<double>(workload.bounds[d]));
   permutation_constraint_.assign(levels, {});
   fixed_unit_.assign(levels, std::vector<bool>(workload.numDims(), false));
-  for (const LevelConstraint& c : constraints.items) {
-    if (c.kind != ConstraintKind::Temporal) continue;
-    if (!c.permutation.empty()) permutation_constraint_[c.level] = c.permutation;
-    for (const auto& [dim, factor] : c.factors)
-      if (factor == 1) fixed_unit_[c.level][dim] = true;
+  capacity_words_.assign(levels, std::nullopt);
+  for (int l = 0; l < levels; ++l) {
+    permutation_constraint_[l] = space.fixedPermutation(l);
+    for (int d = 0; d < workload.numDims(); ++d) fixed_unit_[l][d] = space.fixedTemporal(l, d) == 1;
+    capacity_words_[l] = space.capacityWords(l);
   }
 
-  addFactorVariables(constraints);
+  addFactorVariables(space.fixedFactors());
   addFanoutRows();
   addCapacityRows();
   addObjective(objective);
@@ -200,7 +173,7 @@ int CosaFormulation::addEnergyTerm(const std::string& name, std::vector<Term> lo
   return e;
 }
 
-void CosaFormulation::addFactorVariables(const Constraints& constraints) {
+void CosaFormulation::addFactorVariables(const std::vector<FixedFactor>& fixed_factors) {
   const int levels = arch_.numLevels();
   on_y_.assign(levels, std::vector<int>(workload_.numDims(), -1));
   for (int d = 0; d < workload_.numDims(); ++d) {
@@ -237,39 +210,36 @@ void CosaFormulation::addFactorVariables(const Constraints& constraints) {
     }
   }
   // The user's fixed factors: pin the exponent of every prime at that level and kind.
-  for (const LevelConstraint& c : constraints.items) {
-    if (c.kind == ConstraintKind::Bypass) continue;
-    for (const auto& [dim, factor] : c.factors) {
-      std::int64_t rest = factor;
-      for (const FactorVar& f : factors_) {
-        if (f.dim != dim) continue;
-        int exponent = 0;
-        while (rest % f.prime == 0) {
-          rest /= f.prime;
-          ++exponent;
-        }
-        const int var = c.kind == ConstraintKind::Temporal ? f.temporal[c.level] : f.spatial[c.level];
-        const std::string name = fmt::format("fixed_{}_{}_{}", workload_.dimensions[dim], f.prime, c.level);
-        const std::string what = fmt::format("the {} factor {}={} fixed at {} by the constraints",
-                                             c.kind == ConstraintKind::Temporal ? "temporal" : "spatial",
-                                             workload_.dimensions[dim], factor, arch_.levels[c.level].name);
-        if (var < 0) {
-          // Impossible: the level has no fan-out.
-          if (exponent > 0)
-            group(what + " (the level has no spatial fan-out)", model_.addEqual(name + "_no_fanout", {}, 1));
-          continue;
-        }
-        std::vector<Term> placed{{var, 1}};
-        if (c.kind == ConstraintKind::Spatial && f.spatial_y[c.level] >= 0)
-          placed.push_back({f.spatial_y[c.level], 1});
-        group(what, model_.addEqual(name, placed, exponent));
+  for (const FixedFactor& c : fixed_factors) {
+    const int dim = c.dim;
+    const std::int64_t factor = c.factor;
+    std::int64_t rest = factor;
+    for (const FactorVar& f : factors_) {
+      if (f.dim != dim) continue;
+      int exponent = 0;
+      while (rest % f.prime == 0) {
+        rest /= f.prime;
+        ++exponent;
       }
-      if (rest != 1)
-        group(
-            fmt::format("the factor {}={} fixed at {} by the constraints (it does not divide the bound {})",
+      const int var = c.spatial ? f.spatial[c.level] : f.temporal[c.level];
+      const std::string name = fmt::format("fixed_{}_{}_{}", workload_.dimensions[dim], f.prime, c.level);
+      const std::string what = fmt::format("the {} factor {}={} fixed at {} by the constraints",
+                                           c.spatial ? "spatial" : "temporal", workload_.dimensions[dim],
+                                           factor, arch_.levels[c.level].name);
+      if (var < 0) {
+        // Impossible: the level has no fan-out.
+        if (exponent > 0)
+          group(what + " (the level has no spatial fan-out)", model_.addEqual(name + "_no_fanout", {}, 1));
+        continue;
+      }
+      std::vector<Term> placed{{var, 1}};
+      if (c.spatial && f.spatial_y[c.level] >= 0) placed.push_back({f.spatial_y[c.level], 1});
+      group(what, model_.addEqual(name, placed, exponent));
+    }
+    if (rest != 1)
+      group(fmt::format("the factor {}={} fixed at {} by the constraints (it does not divide the bound {})",
                         workload_.dimensions[dim], factor, arch_.levels[c.level].name, workload_.bounds[dim]),
             model_.addEqual(fmt::format("fixed_{}_does_not_divide", workload_.dimensions[dim]), {}, 1));
-    }
   }
 }
 
@@ -407,8 +377,7 @@ void CosaFormulation::addCapacityRows() {
     if (kept.empty()) continue;
     // A level of 0 words (a dummy level) holds nothing: half a word keeps the row finite and
     // infeasible for any kept data space.
-    const double capacity =
-        std::log2(std::max(static_cast<double>(*spec.entries) * spec.multiple_buffering, 0.5)) + kLogSlack;
+    const double capacity = std::log2(std::max(static_cast<double>(*capacity_words_[l]), 0.5)) + kLogSlack;
     std::string kept_names;
     bool any_open = false;
     for (int ds : kept) {
@@ -743,6 +712,8 @@ void CosaFormulation::addObjective(ScheduleObjective objective) {
       objective_terms = plus({{T, 0.1 * reference * std::numbers::ln2}}, energy_sum, 1.0);
       break;
     }
+    case ScheduleObjective::LastLevelAccesses:
+      throw std::invalid_argument("last-level-accesses is a search metric, not a MIP objective");
     case ScheduleObjective::CosaPaper: {
       // 10 x compute - 0.1 x utilisation (log tile sizes) + 1 x traffic, as published.
       objective_terms = plus({}, log_compute, 10.0);

@@ -27,6 +27,8 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "mappers/constrained_mapspace.hpp"
+#include "mappers/objective.hpp"
 #include "mapping/constraints.hpp"
 #include "mapping/mapping.hpp"
 #include "model/energy.hpp"
@@ -35,15 +37,13 @@
 
 namespace cosa {
 
-// Latency, Energy, Edp and CosaPaper are goals a user asks for (and log-space MIP proxies of the same
-// names); EnergyModel is an internal proxy only: energy as a sum of per-access energies times access
-// counts (each count 2^x for a linear x, bounded below by tangents), plus a small latency term.
-enum class ScheduleObjective { Latency, Energy, Edp, CosaPaper, EnergyModel };
+// The MIP objectives (mappers/objective.hpp): Latency, Energy, Edp and CosaPaper are goals a user asks
+// for (and log-space MIP proxies of the same names); EnergyModel is an internal proxy only: energy as
+// a sum of per-access energies times access counts (each count 2^x for a linear x, bounded below by
+// tangents), plus a small latency term. LastLevelAccesses is no MIP objective (std::invalid_argument).
 // How buffer capacity is modelled: Conservative (every solution fits) or Relaxed (every mapping
 // that fits is a solution; used to prove infeasibility and to seed a repair).
 enum class CapacityModel { Conservative, Relaxed };
-ScheduleObjective parseObjective(const std::string& name);  // throws std::invalid_argument
-std::string toString(ScheduleObjective objective);
 
 struct FormulationOptions {
   CapacityModel capacity = CapacityModel::Conservative;
@@ -57,6 +57,9 @@ class CosaFormulation {
  public:
   CosaFormulation(const Architecture& arch, const Workload& workload, const Constraints& constraints,
                   ScheduleObjective objective, const FormulationOptions& options = {});
+  // Keep, fixed factors, orders and capacities as the constrained mapspace decides them.
+  CosaFormulation(const ConstrainedMapSpace& space, ScheduleObjective objective,
+                  const FormulationOptions& options = {});
 
   const solver::Model& model() const { return model_; }
   // Decodes a solver solution into a mapping (factors, loop orders, keep pattern).
@@ -81,7 +84,7 @@ class CosaFormulation {
     std::vector<int> spatial_y;  // per level: the Y part on a mesh, else -1
   };
 
-  void addFactorVariables(const Constraints& constraints);
+  void addFactorVariables(const std::vector<FixedFactor>& fixed_factors);
   void addFanoutRows();
   std::vector<solver::Term> logExtent(int dim, int level) const;   // log2 of the dim's extent at level
   std::vector<solver::Term> logTileUpperBound(int ds, int level);  // may add helper variables
@@ -118,7 +121,8 @@ class CosaFormulation {
   std::vector<std::vector<int>> stationary_;  // [level][ds]: binary, -1 for the innermost level
   std::vector<std::vector<std::vector<solver::Term>>> tile_terms_;  // [level][ds]
   std::vector<std::vector<int>> permutation_constraint_;            // [level]: dims fixed innermost
-  std::vector<std::vector<bool>> fixed_unit_;  // [level][dim]: temporal factor fixed to 1
+  std::vector<std::vector<bool>> fixed_unit_;                // [level][dim]: temporal factor fixed to 1
+  std::vector<std::optional<std::int64_t>> capacity_words_;  // [level]: Architecture::capacityWords
   std::vector<RowGroup> row_groups_;
   std::vector<std::vector<int>> on_y_;  // [level][dim]: binary "this dim's spatial loop is on Y", or -1
   bool meshed(int level) const { return arch_.fanout(level) > 1 && arch_.fanoutY(level) > 1; }

@@ -21,25 +21,6 @@ double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
-FrozenParts frozenByConstraints(const Architecture& arch, const Workload& workload,
-                                const Constraints& constraints) {
-  FrozenParts frozen{
-      std::vector<bool>(arch.numLevels(), false),
-      std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
-      std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDims(), false)),
-      std::vector<std::vector<bool>>(arch.numLevels(), std::vector<bool>(workload.numDataSpaces(), true))};
-  for (int l = 0; l + 1 < arch.numLevels(); ++l)
-    for (int ds = 0; ds < workload.numDataSpaces(); ++ds)
-      frozen.keep[l][ds] = constraints.keeps(l, ds).has_value();
-  for (const LevelConstraint& c : constraints.items) {
-    if (c.kind == ConstraintKind::Bypass) continue;
-    if (!c.permutation.empty()) frozen.permutation[c.level] = true;
-    for (const auto& [dim, factor] : c.factors)
-      (c.kind == ConstraintKind::Spatial ? frozen.spatial : frozen.temporal)[c.level][dim] = true;
-  }
-  return frozen;
-}
-
 // Pushes factors outward, one prime at a time, from the innermost level the model rejects, until
 // the mapping is valid; where no factor can move, bypasses a data space the level may bypass. The
 // Conservative MIP's solutions need this only for rounding; the Relaxed MIP's ones often do.
@@ -92,6 +73,8 @@ double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
     case ScheduleObjective::Latency:
     case ScheduleObjective::CosaPaper:
       return cycles * (1 + 1e-12 * e.energy_pJ);
+    case ScheduleObjective::LastLevelAccesses:
+      return metricValue(objective, e) * (1 + 1e-12 * cycles);
   }
   return cycles;
 }
@@ -122,8 +105,7 @@ std::string explainInfeasibility(const CosaFormulation& formulation, solver::Bac
 // One MIP (built with the `proxy` objective), decoded and repaired if needed; not polished. When the
 // Conservative model is infeasible, the Relaxed one decides: infeasible there proves that no mapping
 // exists; otherwise its solution, repaired on the exact model, is the schedule.
-ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
-                             const Constraints& constraints, Evaluator& evaluator,
+ScheduleResult solveOneProxy(const ConstrainedMapSpace& space, Evaluator& evaluator,
                              const ScheduleOptions& options, ScheduleObjective proxy,
                              FormulationOptions formulation_options, const FrozenParts& frozen) {
   const auto start = std::chrono::steady_clock::now();
@@ -142,7 +124,7 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
   auto finish = [&](ScheduleResult& r) { r.total_time_s = secondsSince(start) - waited; };
   for (CapacityModel capacity : {CapacityModel::Conservative, CapacityModel::Relaxed}) {
     formulation_options.capacity = capacity;
-    const CosaFormulation formulation(arch, workload, constraints, proxy, formulation_options);
+    const CosaFormulation formulation(space, proxy, formulation_options);
     result.variables = formulation.model().numVariables();
     result.constraints = formulation.model().numRows();
     const auto before_solve = std::chrono::steady_clock::now();
@@ -189,18 +171,17 @@ ScheduleResult solveOneProxy(const Architecture& arch, const Workload& workload,
 
 // The solver hit its time limit before any feasible point: rather than nothing, the best of a few
 // valid mappings sampled from the constrained mapspace, polished on the exact model.
-void fallBackToSampling(const Architecture& arch, const Workload& workload, const Constraints& constraints,
-                        const EnergyTable& energy, Evaluator& evaluator, const ScheduleOptions& options,
-                        ScheduleResult& result) {
+void fallBackToSampling(const ConstrainedMapSpace& space, const EnergyTable& energy, Evaluator& evaluator,
+                        const ScheduleOptions& options, const FrozenParts& frozen, ScheduleResult& result) {
   RandomMapperOptions sampling;
   sampling.valid_target = 5;
   sampling.seed = static_cast<std::uint64_t>(options.seed);
-  const SearchResult sampled = randomMapper(arch, workload, constraints, energy, sampling);
+  const SearchResult sampled = randomMapper(space, energy, sampling);
   if (!sampled.found) return;
   const ScheduleObjective goal = options.objective;
   const LocalSearchResult polished = polishMapping(
       evaluator, sampled.mapping, [goal](const Evaluation& e) { return scheduleScore(goal, e); },
-      options.polish_evaluations, frozenByConstraints(arch, workload, constraints));
+      options.polish_evaluations, frozen);
   result.found = polished.evaluation.valid;
   result.mapping = polished.mapping;
   result.evaluation = polished.evaluation;
@@ -247,9 +228,17 @@ std::vector<ScheduleObjective> polishGoals(ScheduleObjective objective) {
 ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
                              const Constraints& constraints, const EnergyTable& energy,
                              const ScheduleOptions& options) {
+  // What the constraints mean, decided once for every proxy's MIP, the repair and the polishing.
+  return scheduleLayer(ConstrainedMapSpace(arch, workload, constraints), energy, options);
+}
+
+ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                             const ScheduleOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  const Architecture& arch = space.arch();
+  const Workload& workload = space.workload();
   Evaluator evaluator(arch, workload, energy);
-  const FrozenParts frozen = frozenByConstraints(arch, workload, constraints);
+  const FrozenParts frozen = space.frozenParts();
   const ScheduleObjective goal = options.objective;
   auto scoreFor = [](ScheduleObjective g) {
     return [g](const Evaluation& e) { return scheduleScore(g, e); };
@@ -265,8 +254,7 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
   std::vector<std::optional<ScheduleResult>> pick(goals.size());
   ScheduleResult failure;
   for (ScheduleObjective proxy : proxyObjectives(goal)) {
-    ScheduleResult candidate =
-        solveOneProxy(arch, workload, constraints, evaluator, options, proxy, formulation_options, frozen);
+    ScheduleResult candidate = solveOneProxy(space, evaluator, options, proxy, formulation_options, frozen);
     solve_time += candidate.solve_time_s;
     busy_time += candidate.total_time_s;
     if (!candidate.found) {
@@ -326,13 +314,36 @@ ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
   best.polish_evaluations = polish_evaluations;
   if (!best.found && best.status == solver::Status::NoSolutionFound) {
     const auto fallback_start = std::chrono::steady_clock::now();
-    fallBackToSampling(arch, workload, constraints, energy, evaluator, options, best);
+    fallBackToSampling(space, energy, evaluator, options, frozen, best);
     busy_time += secondsSince(fallback_start);
   }
   best.roofline_cycles = rooflineCycles(arch, workload);
   // Time this layer kept a core busy (not time spent queueing for a shared solver).
   best.total_time_s = std::min(secondsSince(start), busy_time + 1e-6);
   return best;
+}
+
+MapperResult CosaMapper::run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                             const RunContext& context) const {
+  ScheduleOptions schedule = options_;
+  schedule.seed = static_cast<int>(context.seed % 1000000007ULL);
+  if (context.threads > 0) schedule.threads = context.threads;
+  if (context.time_budget_s > 0)
+    schedule.time_limit_s = std::min(schedule.time_limit_s, context.time_budget_s);
+  const ScheduleResult r = scheduleLayer(space, energy, schedule);
+  MapperResult result;
+  result.mapper = name();
+  result.found = r.found;
+  result.message = r.message;
+  result.mapping = r.mapping;
+  result.evaluation = r.evaluation;
+  result.samples = static_cast<std::int64_t>(proxyObjectives(schedule.objective).size());  // MIPs solved
+  result.evaluations = r.polish_evaluations + result.samples;
+  result.time_s = r.total_time_s;
+  result.solver_status = solver::toString(r.status);
+  result.solver_backend = schedule.backend;
+  if (r.found) result.gap = r.gap;
+  return result;
 }
 
 }  // namespace cosa

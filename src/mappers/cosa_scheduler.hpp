@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "mappers/constrained_mapspace.hpp"
 #include "mappers/cosa_formulation.hpp"
+#include "mappers/mapper.hpp"
 #include "mapping/constraints.hpp"
 #include "mapping/mapping.hpp"
 #include "model/energy.hpp"
@@ -75,9 +77,26 @@ std::vector<ScheduleObjective> proxyObjectives(ScheduleObjective objective);
 ScheduleResult scheduleLayer(const Architecture& arch, const Workload& workload,
                              const Constraints& constraints, const EnergyTable& energy,
                              const ScheduleOptions& options);
+ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                             const ScheduleOptions& options);
 
 // The score polishing minimises for an objective (cycles first for latency, energy for energy,
 // their product for EDP).
 double scheduleScore(ScheduleObjective objective, const Evaluation& evaluation);
+
+// The CoSA scheduler as a Mapper ("cosa"): scheduleLayer with these options; the run context's seed
+// (modulo 1e9+7) and threads (when set) replace the options' own. It does not poll the stop flag:
+// a MIP's time limit bounds it.
+class CosaMapper : public Mapper {
+ public:
+  explicit CosaMapper(ScheduleOptions options = {}) : options_(std::move(options)) {}
+  std::string name() const override { return "cosa"; }
+  MapperResult run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                   const RunContext& context) const override;
+  const ScheduleOptions& options() const { return options_; }
+
+ private:
+  ScheduleOptions options_;
+};
 
 }  // namespace cosa

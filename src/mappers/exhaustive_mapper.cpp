@@ -92,7 +92,7 @@ struct Space {
   std::vector<std::vector<int>> temporal_prefix;            // [level]: constrained innermost loops
   std::vector<std::optional<SpatialOption>> fixed_spatial;  // [level]: constrained spatial order
   std::vector<std::vector<bool>> keep;                      // [level][data space]
-  std::vector<std::int64_t> capacity;                       // [level]: words, -1 = unbounded
+  const ConstrainedMapSpace* constrained = nullptr;         // the capacity rule (fits)
   std::vector<std::int64_t> fanout, fanout_x, fanout_y;     // [level]
   bool capacity_monotone = true;                            // rule (b) applies
   std::string infeasible;                                   // why the constraints admit nothing
@@ -113,83 +113,56 @@ void compositions(int total, int parts, std::vector<int>& prefix, std::vector<st
   }
 }
 
-Space buildSpace(const Architecture& arch, const Workload& workload, const Constraints& constraints) {
+// The enumeration's view of the constrained mapspace: slots, prime splits and fixed orders.
+Space buildSpace(const ConstrainedMapSpace& constrained) {
+  const Workload& workload = constrained.workload();
   Space space;
-  space.levels = arch.numLevels();
-  space.dims = workload.numDims();
-  space.data_spaces = workload.numDataSpaces();
+  space.constrained = &constrained;
+  space.levels = constrained.numLevels();
+  space.dims = constrained.numDims();
+  space.data_spaces = constrained.numDataSpaces();
+  space.infeasible = constrained.infeasibility();
   const int levels = space.levels, dims = space.dims;
   for (int l = 0; l < levels; ++l) {
-    const StorageLevel& spec = arch.levels[l];
     space.slots.push_back({l, false});
-    if (arch.fanout(l) > 1) space.slots.push_back({l, true});
-    space.fanout.push_back(arch.fanout(l));
-    space.fanout_x.push_back(arch.fanoutX(l));
-    space.fanout_y.push_back(space.fanout_x.back() > 0 ? space.fanout.back() / space.fanout_x.back() : 0);
-    // As the model: entries scaled by multiple buffering, truncated.
-    space.capacity.push_back(
-        spec.entries ? static_cast<std::int64_t>(static_cast<double>(*spec.entries) * spec.multiple_buffering)
-                     : -1);
+    if (constrained.fanout(l) > 1) space.slots.push_back({l, true});
+    space.fanout.push_back(constrained.fanout(l));
+    space.fanout_x.push_back(constrained.fanoutX(l));
+    space.fanout_y.push_back(constrained.fanoutY(l));
     std::vector<bool> keep;
-    for (int ds = 0; ds < space.data_spaces; ++ds) keep.push_back(constraints.keeps(l, ds).value_or(true));
+    for (int ds = 0; ds < space.data_spaces; ++ds) keep.push_back(constrained.keepsByDefault(l, ds));
     space.keep.push_back(std::move(keep));
   }
   for (const DataSpace& ds : workload.data_spaces)
     for (const ProjectionAxis& axis : ds.axes)
       for (const ProjectionTerm& term : axis)
         if (term.coefficient < 0) space.capacity_monotone = false;
+  if (!space.infeasible.empty()) return space;
 
-  // Constraints: fixed permutations and factors.
+  // Fixed permutations and factors.
   space.temporal_prefix.assign(levels, {});
   space.fixed_spatial.assign(levels, std::nullopt);
   std::vector<std::vector<std::optional<std::int64_t>>> pinned(
       dims, std::vector<std::optional<std::int64_t>>(space.slots.size()));
-  auto slotIndex = [&](int level, bool spatial) {
-    for (std::size_t s = 0; s < space.slots.size(); ++s)
-      if (space.slots[s].level == level && space.slots[s].spatial == spatial) return static_cast<int>(s);
-    return -1;
-  };
-  for (const LevelConstraint& c : constraints.items) {
-    if (c.level < 0 || c.level >= levels)
-      throw std::invalid_argument(fmt::format("constraint on level {}, which does not exist", c.level));
-    if (c.kind == ConstraintKind::Bypass) continue;
-    const bool spatial = c.kind == ConstraintKind::Spatial;
-    for (int d : c.permutation)
-      if (d < 0 || d >= dims)
-        throw std::invalid_argument("constraint permutation names an unknown dimension");
-    if (!spatial && !c.permutation.empty()) space.temporal_prefix[c.level] = c.permutation;
-    if (spatial && (!c.permutation.empty() || c.split)) {
-      SpatialOption option{c.permutation, c.split.value_or(-1)};
+  for (int l = 0; l < levels; ++l) {
+    space.temporal_prefix[l] = constrained.fixedPermutation(l);
+    const std::vector<int>& spatial_order = constrained.fixedSpatialPermutation(l);
+    if (!spatial_order.empty() || constrained.fixedSplit(l)) {
+      SpatialOption option{spatial_order, constrained.fixedSplit(l).value_or(-1)};
       for (int d = 0; d < dims; ++d)
         if (std::find(option.order.begin(), option.order.end(), d) == option.order.end())
           option.order.push_back(d);
-      space.fixed_spatial[c.level] = option;
-    }
-    for (const auto& [dim, factor] : c.factors) {
-      if (dim < 0 || dim >= dims) throw std::invalid_argument("constraint factor names an unknown dimension");
-      const int slot = slotIndex(c.level, spatial);
-      if (slot < 0) {
-        if (factor != 1)
-          space.infeasible = fmt::format("spatial factor {}={} fixed at {}, which has no fan-out",
-                                         workload.dimensions[dim], factor, arch.levels[c.level].name);
-        continue;
-      }
-      pinned[dim][slot] = factor;
+      space.fixed_spatial[l] = option;
     }
   }
+  for (std::size_t s = 0; s < space.slots.size(); ++s)
+    for (int d = 0; d < dims; ++d)
+      pinned[d][s] = space.slots[s].spatial ? constrained.fixedSpatial(space.slots[s].level, d)
+                                            : constrained.fixedTemporal(space.slots[s].level, d);
 
   for (int d = 0; d < dims; ++d) {
-    // Every pinned factor must be made of the bound's primes.
-    for (std::size_t s = 0; s < space.slots.size(); ++s) {
-      if (!pinned[d][s]) continue;
-      std::int64_t rest = *pinned[d][s];
-      for (const PrimePower& pp : primeFactors(workload.bounds[d]))
-        while (rest > 0 && rest % pp.prime == 0) rest /= pp.prime;
-      if (rest != 1)
-        space.infeasible =
-            fmt::format("the factor {}={} fixed by the constraints does not divide the bound {}",
-                        workload.dimensions[d], *pinned[d][s], workload.bounds[d]);
-    }
+    // The fixed factors divide the bound (else the mapspace is infeasible, handled above), so each
+    // prime's pinned exponents leave a non-negative rest for the free slots.
     for (const PrimePower& pp : primeFactors(workload.bounds[d])) {
       PrimeItem item{d, pp.prime, {}};
       std::vector<int> exponents(space.slots.size(), 0);
@@ -330,11 +303,11 @@ class Search {
     for (int l = 0; l < space_.levels; ++l) {
       const LevelMapping& lm = mapping_.levels[l];
       for (int d = 0; d < space_.dims; ++d) extents_[d] *= lm.temporal[d] * lm.spatial[d];
-      if (space_.capacity[l] < 0) continue;
+      if (!space_.constrained->capacityWords(l)) continue;
       std::int64_t used = 0;
       for (int ds = 0; ds < space_.data_spaces; ++ds)
         if (space_.keep[l][ds]) used += workload.tileSize(ds, extents_.data());
-      if (used > space_.capacity[l]) return Limit::Capacity;
+      if (!space_.constrained->fits(l, used)) return Limit::Capacity;
     }
     return Limit::Ok;
   }
@@ -479,10 +452,17 @@ class Search {
 SearchResult exhaustiveMapper(const Architecture& arch, const Workload& workload,
                               const Constraints& constraints, const EnergyTable& energy,
                               const ExhaustiveOptions& options) {
+  return exhaustiveMapper(ConstrainedMapSpace(arch, workload, constraints), energy, options);
+}
+
+SearchResult exhaustiveMapper(const ConstrainedMapSpace& constrained, const EnergyTable& energy,
+                              const ExhaustiveOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  const Architecture& arch = constrained.arch();
+  const Workload& workload = constrained.workload();
   SearchResult result;
   if (options.metrics.empty()) throw std::invalid_argument("exhaustive mapper: no metrics to optimise");
-  const Space space = buildSpace(arch, workload, constraints);
+  const Space space = buildSpace(constrained);
   if (!space.infeasible.empty()) {
     result.message = "no mapping satisfies the constraints: " + space.infeasible;
     return result;
@@ -490,10 +470,7 @@ SearchResult exhaustiveMapper(const Architecture& arch, const Workload& workload
 
   // Data placement left open by the constraints is part of the mapspace: every keep/bypass
   // pattern of the open (level, data space) pairs is searched, all-keep first.
-  std::vector<std::pair<int, int>> open;
-  for (int l = 0; l + 1 < space.levels; ++l)
-    for (int ds = 0; ds < space.data_spaces; ++ds)
-      if (!constraints.keeps(l, ds).has_value()) open.emplace_back(l, ds);
+  const std::vector<std::pair<int, int>> open = constrained.openKeeps();
   if (open.size() > 20)
     throw std::invalid_argument(fmt::format(
         "exhaustive mapper: {} keep/bypass choices are left open (2^{} placements); fix some with bypass "
@@ -572,6 +549,16 @@ SearchResult exhaustiveMapper(const Architecture& arch, const Workload& workload
   }
   result.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+MapperResult ExhaustiveSearchMapper::run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                                         const RunContext& context) const {
+  ExhaustiveOptions options = options_;
+  if (context.threads > 0) options.threads = context.threads;
+  return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
+    if (stop != nullptr) options.stop = stop;
+    return named(name(), exhaustiveMapper(space, energy, options));
+  });
 }
 
 }  // namespace cosa

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "mappers/constrained_mapspace.hpp"
 #include "mappers/mapper.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
@@ -44,5 +45,20 @@ struct ExhaustiveOptions {
 SearchResult exhaustiveMapper(const Architecture& arch, const Workload& workload,
                               const Constraints& constraints, const EnergyTable& energy,
                               const ExhaustiveOptions& options = {});
+SearchResult exhaustiveMapper(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                              const ExhaustiveOptions& options = {});
+
+// The exhaustive mapper as a Mapper ("exhaustive"); the run context's threads (when set) and stop
+// flag replace the options' own (the result does not depend on the seed).
+class ExhaustiveSearchMapper : public Mapper {
+ public:
+  explicit ExhaustiveSearchMapper(ExhaustiveOptions options = {}) : options_(std::move(options)) {}
+  std::string name() const override { return "exhaustive"; }
+  MapperResult run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                   const RunContext& context) const override;
+
+ private:
+  ExhaustiveOptions options_;
+};
 
 }  // namespace cosa

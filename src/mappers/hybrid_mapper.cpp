@@ -167,11 +167,18 @@ void searchThread(const MapSpace& space, Evaluator& evaluator, const HybridMappe
 
 SearchResult hybridMapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
                           const EnergyTable& energy, const HybridMapperOptions& options) {
+  return hybridMapper(ConstrainedMapSpace(arch, workload, constraints), energy, options);
+}
+
+SearchResult hybridMapper(const ConstrainedMapSpace& constrained, const EnergyTable& energy,
+                          const HybridMapperOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  const Architecture& arch = constrained.arch();
+  const Workload& workload = constrained.workload();
   SearchResult result;
-  const MapSpace space(arch, workload, constraints);
+  const MapSpace space(constrained);
   if (!space.error().empty()) {
-    result.message = "unsatisfiable constraints: " + space.error();
+    result.message = "no mapping satisfies the constraints: " + space.error();
     return result;
   }
   const int threads = std::max(1, options.threads);
@@ -213,6 +220,18 @@ SearchResult hybridMapper(const Architecture& arch, const Workload& workload, co
   if (!result.found) result.message = "no valid mapping found; " + result.message;
   result.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
+}
+
+MapperResult HybridSearchMapper::run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                                     const RunContext& context) const {
+  HybridMapperOptions options = options_;
+  options.seed = context.seed;
+  if (context.threads > 0) options.threads = context.threads;
+  if (context.on_evaluation) options.observer = context.on_evaluation;
+  return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
+    if (stop != nullptr) options.stop = stop;
+    return named(name(), hybridMapper(space, energy, options));
+  });
 }
 
 }  // namespace cosa

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "mappers/constrained_mapspace.hpp"
 #include "mappers/mapper.hpp"
 #include "mappers/mapspace.hpp"
 #include "mappers/random_mapper.hpp"
@@ -54,5 +55,20 @@ struct HybridMapperOptions {
 // SearchResult::message says which condition ended how many threads.
 SearchResult hybridMapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
                           const EnergyTable& energy, const HybridMapperOptions& options);
+SearchResult hybridMapper(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                          const HybridMapperOptions& options);
+
+// The hybrid mapper as a Mapper ("hybrid"); the run context's seed, threads (when set), stop flag and
+// on_evaluation replace the options' own.
+class HybridSearchMapper : public Mapper {
+ public:
+  explicit HybridSearchMapper(HybridMapperOptions options = {}) : options_(std::move(options)) {}
+  std::string name() const override { return "hybrid"; }
+  MapperResult run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                   const RunContext& context) const override;
+
+ private:
+  HybridMapperOptions options_;
+};
 
 }  // namespace cosa

@@ -1,42 +1,27 @@
 #include "mappers/mapper.hpp"
 
+#include <fmt/format.h>
+
+#include <chrono>
 #include <cmath>
+#include <condition_variable>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
 
 namespace cosa {
 
-SearchMetric parseSearchMetric(const std::string& name) {
-  if (name == "delay") return SearchMetric::Delay;
-  if (name == "energy") return SearchMetric::Energy;
-  if (name == "edp") return SearchMetric::Edp;
-  if (name == "last-level-accesses") return SearchMetric::LastLevelAccesses;
-  throw std::invalid_argument("unknown metric '" + name +
-                              "' (expected delay, energy, edp or last-level-accesses)");
-}
-
-std::string toString(SearchMetric metric) {
+double metricValue(Objective metric, const Evaluation& e) {
   switch (metric) {
-    case SearchMetric::Delay:
-      return "delay";
-    case SearchMetric::Energy:
-      return "energy";
-    case SearchMetric::Edp:
-      return "edp";
-    case SearchMetric::LastLevelAccesses:
-      return "last-level-accesses";
-  }
-  return "delay";
-}
-
-double metricValue(SearchMetric metric, const Evaluation& e) {
-  switch (metric) {
-    case SearchMetric::Delay:
+    case Objective::Latency:
+    case Objective::CosaPaper:
       return static_cast<double>(e.cycles);
-    case SearchMetric::Energy:
+    case Objective::Energy:
+    case Objective::EnergyModel:
       return e.energy_pJ;
-    case SearchMetric::Edp:
+    case Objective::Edp:
       return e.edp();
-    case SearchMetric::LastLevelAccesses: {
+    case Objective::LastLevelAccesses: {
       if (e.levels.empty()) return 0;
       double words = 0;
       for (const DataSpaceStats& s : e.levels.back().data_spaces)
@@ -60,6 +45,47 @@ bool betterThan(const Evaluation& a, const Evaluation& b, const std::vector<Sear
     if (x > y + tolerance) return false;
   }
   return false;
+}
+
+MapperResult named(const std::string& name, MapperResult result) {
+  result.mapper = name;
+  return result;
+}
+
+MapperResult runWithinBudget(const RunContext& context,
+                             const std::function<MapperResult(const std::atomic<bool>* stop)>& search) {
+  if (context.time_budget_s <= 0) return search(context.stop);
+  // A watchdog raises the search's own stop flag at the deadline, or when the caller's is raised.
+  std::atomic<bool> stop{context.stop != nullptr && context.stop->load()};
+  bool spent = false, done = false;
+  std::mutex mutex;
+  std::condition_variable wake;
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::duration<double>(context.time_budget_s);
+  std::thread watchdog([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    while (!done) {
+      if (context.stop != nullptr && context.stop->load()) stop = true;
+      if (std::chrono::steady_clock::now() >= deadline) {
+        spent = !stop.load();
+        stop = true;
+        return;
+      }
+      wake.wait_for(lock, std::chrono::milliseconds(20));
+    }
+  });
+  MapperResult result = search(&stop);
+  {
+    std::lock_guard<std::mutex> lock(mutex);
+    done = true;
+  }
+  wake.notify_all();
+  watchdog.join();
+  if (spent && result.interrupted) {
+    result.interrupted = false;
+    result.message = fmt::format("time budget of {} s spent; {}", context.time_budget_s, result.message);
+  }
+  return result;
 }
 
 }  // namespace cosa

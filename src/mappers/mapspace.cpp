@@ -36,7 +36,12 @@ Rng makeRng(std::uint64_t seed, std::uint64_t index) {
 }
 
 MapSpace::MapSpace(const Architecture& arch, const Workload& workload, const Constraints& constraints)
-    : num_levels_(arch.numLevels()), num_dims_(workload.numDims()), num_ds_(workload.numDataSpaces()) {
+    : MapSpace(ConstrainedMapSpace(arch, workload, constraints)) {}
+
+MapSpace::MapSpace(const ConstrainedMapSpace& space)
+    : num_levels_(space.numLevels()), num_dims_(space.numDims()), num_ds_(space.numDataSpaces()) {
+  const Workload& workload = space.workload();
+  error_ = space.infeasibility();
   base_ = trivialMapping(num_levels_, num_dims_, num_ds_);
   const std::size_t slots = static_cast<std::size_t>(num_levels_ * num_dims_);
   temporal_open_.assign(slots, 1);
@@ -49,40 +54,23 @@ MapSpace::MapSpace(const Architecture& arch, const Workload& workload, const Con
   fixed_spatial_order_.assign(num_levels_, {});
   fixed_split_.assign(num_levels_, -1);
   for (int l = 0; l < num_levels_; ++l) {
-    fanout_x_.push_back(arch.fanoutX(l));
-    fanout_y_.push_back(arch.fanoutY(l));
-    if (arch.fanout(l) > 1)
+    fanout_x_.push_back(space.fanoutX(l));
+    fanout_y_.push_back(space.fanoutY(l));
+    if (space.fanout(l) > 1)
       for (int d = 0; d < num_dims_; ++d) spatial_open_[static_cast<std::size_t>(l * num_dims_ + d)] = 1;
-    // The outermost level holds every data space (it is where the data lives).
-    for (int ds = 0; ds < num_ds_; ++ds)
-      base_.levels[l].keep[ds] = l + 1 == num_levels_ || constraints.keeps(l, ds).value_or(true);
+    for (int ds = 0; ds < num_ds_; ++ds) base_.levels[l].keep[ds] = space.keepsByDefault(l, ds);
   }
-  applyConstraints(constraints);
+  placeFixedParts(space);
 
   std::vector<std::int64_t> remaining = workload.bounds;
   for (int l = 0; l < num_levels_; ++l)
     for (int d = 0; d < num_dims_; ++d) {
       const std::int64_t fixed = base_.levels[l].temporal[d] * base_.levels[l].spatial[d];
-      if (remaining[d] % fixed != 0) {
-        if (error_.empty())
-          error_ = "the fixed factors of dimension " + workload.dimensions[d] + " do not divide its bound " +
-                   std::to_string(workload.bounds[d]);
-        continue;
-      }
-      remaining[d] /= fixed;
+      if (remaining[d] % fixed == 0) remaining[d] /= fixed;  // else infeasible, and said so
     }
-  for (int d = 0; d < num_dims_; ++d) {
-    bool open = false;
-    for (int l = 0; l < num_levels_; ++l) {
-      const std::size_t at = static_cast<std::size_t>(l * num_dims_ + d);
-      open = open || temporal_open_[at] || spatial_open_[at];
-    }
-    if (remaining[d] > 1 && !open && error_.empty())
-      error_ = "every factor of dimension " + workload.dimensions[d] +
-               " is fixed, but their product is not " + std::to_string(workload.bounds[d]);
+  for (int d = 0; d < num_dims_; ++d)
     for (const PrimePower& pp : primeFactors(remaining[d]))
       for (int i = 0; i < pp.exponent; ++i) primes_.push_back({d, pp.prime});
-  }
 
   // Canonical temporal orders: the fixed permutation innermost, then ascending dimensions.
   for (int l = 0; l < num_levels_; ++l) {
@@ -93,38 +81,23 @@ MapSpace::MapSpace(const Architecture& arch, const Workload& workload, const Con
   }
 }
 
-void MapSpace::applyConstraints(const Constraints& constraints) {
-  auto fail = [&](const std::string& why) {
-    if (error_.empty()) error_ = why;
-  };
-  for (const LevelConstraint& c : constraints.items) {
-    if (c.kind == ConstraintKind::Bypass) continue;
-    if (c.level < 0 || c.level >= num_levels_) {
-      fail("a constraint names level " + std::to_string(c.level) + ", which does not exist");
-      continue;
-    }
-    LevelMapping& lm = base_.levels[c.level];
-    const bool spatial = c.kind == ConstraintKind::Spatial;
-    for (const auto& [dim, factor] : c.factors) {
-      if (dim < 0 || dim >= num_dims_ || factor < 1) {
-        fail("a constraint fixes an invalid factor");
-        continue;
-      }
-      const std::size_t at = static_cast<std::size_t>(c.level * num_dims_ + dim);
-      if (spatial) {
-        if (factor > 1 && fanout_x_[c.level] * fanout_y_[c.level] <= 1)
-          fail("a spatial factor is fixed at a level without fan-out");
-        lm.spatial[dim] = factor;
-        spatial_open_[at] = 0;
-      } else {
-        lm.temporal[dim] = factor;
+void MapSpace::placeFixedParts(const ConstrainedMapSpace& space) {
+  for (int l = 0; l < num_levels_; ++l) {
+    LevelMapping& lm = base_.levels[l];
+    for (int d = 0; d < num_dims_; ++d) {
+      const std::size_t at = static_cast<std::size_t>(l * num_dims_ + d);
+      if (const auto factor = space.fixedTemporal(l, d)) {
+        lm.temporal[d] = *factor;
         temporal_open_[at] = 0;
       }
+      if (const auto factor = space.fixedSpatial(l, d)) {
+        lm.spatial[d] = *factor;
+        spatial_open_[at] = 0;
+      }
     }
-    std::vector<int>& order = spatial ? fixed_spatial_order_[c.level] : fixed_order_[c.level];
-    for (int d : c.permutation)
-      if (d >= 0 && d < num_dims_ && !contains(order, d)) order.push_back(d);
-    if (spatial && c.split) fixed_split_[c.level] = *c.split;
+    fixed_order_[l] = space.fixedPermutation(l);
+    fixed_spatial_order_[l] = space.fixedSpatialPermutation(l);
+    fixed_split_[l] = space.fixedSplit(l).value_or(-1);
   }
 
   // X/Y axes forced by a fixed spatial permutation: with a split, the dimensions before it are on
@@ -153,8 +126,9 @@ void MapSpace::applyConstraints(const Constraints& constraints) {
       if (f == 1) continue;
       std::int64_t& used = axis == kX ? base_used_x_[l] : base_used_y_[l];
       used *= f;
-      if (used > (axis == kX ? fanout_x_[l] : fanout_y_[l]))
-        fail("the fixed spatial factors exceed the fan-out of level " + std::to_string(l));
+      if (used > (axis == kX ? fanout_x_[l] : fanout_y_[l]) && error_.empty())
+        error_ = "the fixed spatial factors exceed the fan-out of level " + space.arch().levels[l].name +
+                 (axis == kX ? " along X" : " along Y");
     }
   }
 }

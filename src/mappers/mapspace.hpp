@@ -1,9 +1,9 @@
 #pragma once
 // The mapspace the search baselines (random, hybrid) sample: every dimension's prime factors split
 // over (level, temporal|spatial) slots, loop orders per level, and the keep pattern of the
-// constraints. Unlike Timeloop's mapspace, a tiling drawn here never exceeds a level's fan-out or
-// its X/Y mesh: Timeloop's random tilings almost all fail on fan-out (NOTES.md), which wastes the
-// budget. Capacity is left to the Evaluator.
+// constraints (all read from the ConstrainedMapSpace; an open keep is kept). Unlike Timeloop's mapspace, a
+// tiling drawn here never exceeds a level's fan-out or its X/Y mesh: Timeloop's random tilings almost all
+// fail on fan-out (NOTES.md), which wastes the budget. Capacity is left to the Evaluator.
 
 #include <cstdint>
 #include <random>
@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "mappers/constrained_mapspace.hpp"
 #include "mapping/constraints.hpp"
 #include "mapping/mapping.hpp"
 #include "workload/workload.hpp"
@@ -34,10 +35,13 @@ enum class TilingSampler { FanoutValid, Timeloop };
 
 class MapSpace {
  public:
+  explicit MapSpace(const ConstrainedMapSpace& space);
+  // Throws std::invalid_argument for malformed constraints (see ConstrainedMapSpace).
   MapSpace(const Architecture& arch, const Workload& workload, const Constraints& constraints);
 
-  // Empty when the constraints can be met, else why not (e.g. a fixed factor that does not divide
-  // its dimension); sampling an unsatisfiable mapspace always fails.
+  // Empty when the constraints can be met, else why not: the constrained mapspace's reason, or fixed
+  // spatial factors that do not fit the X/Y axes their permutation puts them on. Sampling an
+  // unsatisfiable mapspace always fails.
   const std::string& error() const { return error_; }
 
   // A random tiling: factors, spatial orders and X/Y split, keep pattern. Temporal orders are left
@@ -63,7 +67,7 @@ class MapSpace {
     std::int64_t prime;
   };
 
-  void applyConstraints(const Constraints& constraints);
+  void placeFixedParts(const ConstrainedMapSpace& space);
   void placeUniformly(Rng& rng, Mapping& out, std::vector<signed char>& axis,
                       std::vector<std::int64_t>& used_x, std::vector<std::int64_t>& used_y) const;
   void setSpatialOrders(Mapping& out, const std::vector<signed char>& axis) const;

@@ -23,15 +23,22 @@ struct Slot {
 
 SearchResult randomMapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
                           const EnergyTable& energy, const RandomMapperOptions& options) {
+  return randomMapper(ConstrainedMapSpace(arch, workload, constraints), energy, options);
+}
+
+SearchResult randomMapper(const ConstrainedMapSpace& constrained, const EnergyTable& energy,
+                          const RandomMapperOptions& options) {
   const auto start = std::chrono::steady_clock::now();
+  const Architecture& arch = constrained.arch();
+  const Workload& workload = constrained.workload();
   SearchResult result;
-  const MapSpace space(arch, workload, constraints);
+  const MapSpace space(constrained);
   auto finish = [&](std::string message) {
     result.message = std::move(message);
     result.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
   };
-  if (!space.error().empty()) return finish("unsatisfiable constraints: " + space.error());
+  if (!space.error().empty()) return finish("no mapping satisfies the constraints: " + space.error());
 
   const int threads = std::max(1, options.threads);
   std::vector<std::unique_ptr<Evaluator>> evaluators;
@@ -51,6 +58,11 @@ SearchResult randomMapper(const Architecture& arch, const Workload& workload, co
 
   std::int64_t next = 0;
   while (next < options.max_samples) {
+    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
+      result.interrupted = true;
+      return finish("interrupted: " + std::to_string(result.valid) + " valid of " +
+                    std::to_string(result.samples) + " samples");
+    }
     const std::int64_t count = std::min(batch, options.max_samples - next);
     if (threads == 1) {
       work(0, next, count);
@@ -80,6 +92,18 @@ SearchResult randomMapper(const Architecture& arch, const Workload& workload, co
   }
   return finish("max samples reached: " + std::to_string(result.valid) + " valid of " +
                 std::to_string(result.samples) + " samples");
+}
+
+MapperResult RandomSearchMapper::run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                                     const RunContext& context) const {
+  RandomMapperOptions options = options_;
+  options.seed = context.seed;
+  if (context.threads > 0) options.threads = context.threads;
+  if (context.on_evaluation) options.observer = context.on_evaluation;
+  return runWithinBudget(context, [&](const std::atomic<bool>* stop) {
+    options.stop = stop;
+    return named(name(), randomMapper(space, energy, options));
+  });
 }
 
 }  // namespace cosa

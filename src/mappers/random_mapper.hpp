@@ -2,11 +2,13 @@
 // The paper's Random baseline: draw mappings from the mapspace (valid fan-out by construction),
 // evaluate them, and keep the best of the first `valid_target` valid ones.
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "mappers/constrained_mapspace.hpp"
 #include "mappers/mapper.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
@@ -24,6 +26,9 @@ struct RandomMapperOptions {
   std::uint64_t seed = 0;
   int threads = 1;
   EvaluationObserver observer;  // optional
+  // Checked before every batch (every sample with one thread); once set, the search stops and returns
+  // the best so far, marked interrupted.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Sample i always comes from the random stream (seed, i) and samples are taken in index order, so
@@ -31,5 +36,20 @@ struct RandomMapperOptions {
 // one that completed `valid_target` (work past it in the last parallel batch is discarded).
 SearchResult randomMapper(const Architecture& arch, const Workload& workload, const Constraints& constraints,
                           const EnergyTable& energy, const RandomMapperOptions& options);
+SearchResult randomMapper(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                          const RandomMapperOptions& options);
+
+// The random mapper as a Mapper ("random"); the run context's seed, threads (when set) and
+// on_evaluation replace the options' own.
+class RandomSearchMapper : public Mapper {
+ public:
+  explicit RandomSearchMapper(RandomMapperOptions options = {}) : options_(std::move(options)) {}
+  std::string name() const override { return "random"; }
+  MapperResult run(const ConstrainedMapSpace& space, const EnergyTable& energy,
+                   const RunContext& context) const override;
+
+ private:
+  RandomMapperOptions options_;
+};
 
 }  // namespace cosa

@@ -92,12 +92,7 @@ Evaluator::Evaluator(Architecture arch, Workload workload, EnergyTable energy)
   for (int l = 0; l < num_levels_; ++l) {
     const StorageLevel& spec = arch_.levels[l];
     LevelLimits limits;
-    if (spec.entries) {
-      // A capacity beyond int64 holds any tile: clamp rather than overflow the conversion.
-      const double capacity = static_cast<double>(*spec.entries) * spec.multiple_buffering;
-      limits.capacity =
-          capacity < 0x1p63 ? static_cast<std::int64_t>(capacity) : std::numeric_limits<std::int64_t>::max();
-    }
+    if (const std::optional<std::int64_t> capacity = arch_.capacityWords(l)) limits.capacity = *capacity;
     limits.instances = spec.instances;
     limits.clusters = spec.instances / std::max(1, spec.cluster_size);
     limits.fanout = arch_.fanout(l);

@@ -148,6 +148,8 @@ std::vector<std::string> builtinNetworkNames() {
   return names;
 }
 
+std::vector<std::string> paperNetworkNames() { return {"alexnet", "resnet50", "resnext50", "deepbench"}; }
+
 Network builtinNetwork(const std::string& name) {
   const fs::path dir = networksDir();
   const bool plain_name = !name.empty() && name.find_first_of("/\\") == std::string::npos && name != "..";

@@ -46,6 +46,9 @@ Network parseNetwork(const YamlView& root);
 // set and non-empty, else the one the library was built with. Throws InputError when unknown.
 Network builtinNetwork(const std::string& name);
 std::vector<std::string> builtinNetworkNames();  // sorted
+// The bundled networks of the CoSA paper's evaluation, in its order (alexnet, resnet50, resnext50,
+// deepbench): what `cosa compare --network all` runs.
+std::vector<std::string> paperNetworkNames();
 
 // A CoSA-style workload folder: one problem YAML (`problem:` ...) per layer, named after its file.
 // The order is layers.yaml (a list of file names without .yaml) when present, else every *.yaml

@@ -1,0 +1,63 @@
+#include "app/compare_run.hpp"
+
+#include <filesystem>
+#include <sstream>
+
+#include "common/atomic_file.hpp"
+
+namespace cosa::app {
+
+std::vector<std::string> comparedNetworkNames(const std::string& list) {
+  if (list == "all") return paperNetworkNames();
+  std::vector<std::string> names;
+  std::stringstream in(list);
+  std::string item;
+  while (std::getline(in, item, ','))
+    if (!item.empty()) names.push_back(item);
+  return names;
+}
+
+CompareResult compareNetwork(const CompareSpec& spec, const std::atomic<bool>* stop,
+                             const CompareProgressCallback& progress,
+                             const std::function<void(const NetworkComparison&)>& network_done) {
+  ComparisonOptions options;
+  options.mappers = spec.mappers;
+  options.jobs = spec.jobs;
+  options.seed = spec.seed;
+  options.stop = stop;
+  const ConstraintsFor constraints_for = [&](const Workload& workload) {
+    return spec.constraints_for ? spec.constraints_for(workload) : Constraints{};
+  };
+  CompareResult result;
+  for (const Network& network : spec.networks) {
+    const std::vector<NetworkLayer> layers = uniqueLayers(network);
+    const auto on_run = [&](const MapperRun& run, int finished, int total) {
+      if (progress) progress({network.name, run, finished, total});
+    };
+    result.networks.push_back(
+        {network.name, compareMappers(spec.arch, layers, constraints_for, spec.energy, options, on_run)});
+    // Runs come layer by layer, one per mapper.
+    const std::vector<MapperRun>& runs = result.networks.back().runs;
+    for (std::size_t i = 0; i < runs.size(); ++i)
+      writeComparisonRunOutputs(spec.out_dir, network.name, runs[i], spec.arch,
+                                layers[i / spec.mappers.size()].workload, spec.energy);
+    if (network_done) network_done(result.networks.back());
+  }
+  result.complete = stop == nullptr || !stop->load();
+  return result;
+}
+
+std::string comparisonSummaryMarkdown(const CompareSpec& spec, const CompareResult& result) {
+  const std::string reference = spec.mappers.empty() ? std::string() : spec.mappers.front()->name();
+  return comparisonMarkdown(result.networks, reference, result.complete);
+}
+
+void writeComparisonSummary(const CompareSpec& spec, const CompareResult& result) {
+  const std::filesystem::path dir(spec.out_dir);
+  writeFileAtomically((dir / "results.csv").string(), comparisonCsv(result.networks));
+  writeFileAtomically((dir / "results.json").string(),
+                      comparisonJson(result.networks, spec.arch.name, result.complete));
+  writeFileAtomically((dir / "summary.md").string(), comparisonSummaryMarkdown(spec, result));
+}
+
+}  // namespace cosa::app
