@@ -45,4 +45,22 @@ diff "$work/cli.json" "$work/api.json"
 cmake -S "$root/examples/consumer" -B "$work/consumer" -DCMAKE_PREFIX_PATH="$prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build "$work/consumer" >/dev/null
 "$work/consumer/cosa_consumer"
+# The Python package, when built: installed where Debian's python3 finds it for this prefix
+# (lib/python3.X/dist-packages), it imports and gives the CLI's numbers, with the installed data.
+site="$(echo "$prefix"/lib/python3*/dist-packages)"
+if [ -d "$site/cosa" ]; then
+  /usr/bin/python3 -c "import sys; assert '/usr/local/${site#"$prefix/"}' in sys.path, sys.path"
+  PYTHONPATH="$site" /usr/bin/python3 - "$data" "$work/cli.json" "$prefix" <<'PYTHON'
+import json, sys
+import cosa
+data, cli_json, prefix = sys.argv[1:]
+assert cosa.__file__.startswith(prefix), cosa.__file__
+result = cosa.evaluate(data + "/arch/simba.yaml", data + "/problems/resnet50_conv1.yaml",
+                       data + "/mappings/simba_resnet50_conv1.yaml")
+assert result == json.load(open(cli_json)), "installed Python module: evaluate differs from the CLI"
+assert "resnet50" in cosa.builtin_networks()
+import os
+assert os.environ["COSA_DATA_DIR"] == prefix + "/share/cosa/data", os.environ.get("COSA_DATA_DIR")
+PYTHON
+fi
 echo "install test: evaluate-only consumer links no solver/ONNX; its JSON equals cosa evaluate --json"

@@ -1,6 +1,6 @@
 #pragma once
 // cosa's public C++ API: #include <cosa/cosa.hpp>. Link cosa::core for specs and evaluate, and
-// cosa::scheduler for schedule, scheduleNetwork and compareJson (see docs/python.md#c-api).
+// cosa::scheduler for schedule, scheduleNetwork and compareJson (see docs/python.md, "C++ API").
 
 #include "cosa/error.hpp"
 #include "cosa/evaluate.hpp"

@@ -9,7 +9,14 @@ Every result equals what the `cosa` command line writes for the same inputs (see
 import json
 import os
 
-from . import _cosa
+try:  # an installed package: its bundled data (cosa/_paths.py is written by cmake --install)
+    from ._paths import DATA_DIR as _DATA_DIR
+    if os.path.isdir(_DATA_DIR):
+        os.environ.setdefault("COSA_DATA_DIR", _DATA_DIR)
+except ImportError:  # the build tree: the library knows the source tree's data folder
+    pass
+
+from . import _cosa  # noqa: E402  (after COSA_DATA_DIR is set)
 from ._cosa import (Architecture, InputError, LayerProgress, Mapping, Mapspace, Problem,
                     builtin_networks)
 
