@@ -6,12 +6,13 @@ import os
 import re
 import signal
 import threading
+import time
 
 import pytest
 import yaml
 
 import cosa
-from conftest import ARCH, MAPPING, MAPSPACE, PROBLEM, without_times
+from conftest import ARCH, MAPPING, MAPSPACE, PROBLEM, ROOT, without_times
 
 # Long enough that the solver proves optimality however loaded the machine is, so both sides agree.
 TIME_LIMIT = 120
@@ -73,8 +74,19 @@ def test_bad_input_raises_input_error_with_the_cli_message(cli, tmp_path):
 def test_schedule_conv1_equals_cli(cli, tmp_path):
     cli("schedule", "--arch", ARCH, "--problem", PROBLEM, "--mapspace", MAPSPACE, "--time-limit", TIME_LIMIT,
         "--out", tmp_path)
+    # A Python thread ticks while the solve runs: it can only if the solve released the GIL.
+    ticks = []
+    done = threading.Event()
+    ticker = threading.Thread(target=lambda: [ticks.append(time.monotonic()) for _ in iter(
+        lambda: done.wait(0.01), True)])
+    ticker.start()
+    start = time.monotonic()
     result = cosa.schedule(ARCH, PROBLEM, MAPSPACE, objective="edp", time_limit=TIME_LIMIT, seed=0,
                            backend="cbc")
+    elapsed = time.monotonic() - start
+    done.set()
+    ticker.join()
+    assert elapsed > 0.5 and len(ticks) > elapsed / 0.01 / 4, (elapsed, len(ticks))
     assert result.found
     expected = json.loads((tmp_path / "stats.json").read_text())
     assert without_times(result.stats) == without_times(expected)
@@ -109,6 +121,15 @@ def test_schedule_network_equals_cli(cli, tmp_path):
         assert str(layer.mapping) == (cli_dir / "mapping.yaml").read_text()
         assert without_times(layer.stats) == without_times(json.loads((cli_dir / "stats.json").read_text()))
     assert (tmp_path / "api" / "summary.md").exists()
+
+
+def test_schedule_network_from_onnx_equals_cli(cli, tmp_path):
+    model = ROOT / "tests/data/onnx/extras.onnx"  # six compute nodes: Conv, Gemm, Einsum, MatMul, ...
+    cli("network", "--arch", ARCH, "--mapspace", MAPSPACE, "--onnx", model, "--jobs", 2, "--out", tmp_path)
+    result = cosa.schedule_network(ARCH, onnx=model, mapspace=MAPSPACE, jobs=2)
+    expected = json.loads((tmp_path / "summary.json").read_text())
+    assert without_times(result.summary) == without_times(expected)
+    assert result.summary["onnx"] == str(model) and len(result.layers) == expected["unique_layers"]
 
 
 def test_exception_in_progress_stops_the_run_and_keeps_finished_layers():
