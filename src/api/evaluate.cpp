@@ -26,6 +26,7 @@ EvaluationResult evaluate(const Architecture& architecture, const Problem& probl
     const EnergyTable energy = energyTableFor(settings.ert, arch);
     cosa::Mapping resolved;
     try {
+      std::lock_guard lock(*mapping.impl().reading);
       resolved = parseMapping(mapping.impl().source->files, arch, workload);
     } catch (const MappingError& e) {
       return invalid(e.what());

@@ -2,6 +2,7 @@
 // What the public API's values hold: the internal types (src/) behind include/cosa/. Not installed.
 
 #include <memory>
+#include <mutex>
 #include <string>
 #include <utility>
 #include <vector>
@@ -42,13 +43,18 @@ struct ProblemImpl {
   std::vector<std::string> warnings;
 };
 
+// Constraints and mappings are read from their documents at each use, which adds warnings and marks
+// sections used: one reader at a time, as one value may be used from several threads (the Python
+// module releases the GIL while it schedules).
 struct MapspaceImpl {
   std::shared_ptr<SourceFiles> source;
+  std::unique_ptr<std::mutex> reading = std::make_unique<std::mutex>();
 };
 
 struct MappingImpl {
   std::string yaml;
   std::shared_ptr<SourceFiles> source;  // read against an architecture and a problem when used
+  std::unique_ptr<std::mutex> reading = std::make_unique<std::mutex>();
 };
 
 }  // namespace detail

@@ -119,8 +119,7 @@ Mapspace Mapspace::fromYaml(const std::string& text, const std::string& name) {
 }
 
 void Mapspace::check(const Architecture& arch, const Problem& problem) const {
-  translatingErrors(
-      [&] { (void)parseConstraints(impl_->source->files, arch.impl().arch, problem.impl().workload); });
+  (void)translatingErrors([&] { return constraintsFor(*this, arch.impl().arch, problem.impl().workload); });
 }
 
 Mapping Mapping::load(const std::string& path) {
@@ -148,6 +147,7 @@ std::vector<std::string> builtinNetworks() { return builtinNetworkNames(); }
 Constraints constraintsFor(const std::optional<Mapspace>& mapspace, const cosa::Architecture& arch,
                            const Workload& workload) {
   if (!mapspace) return Constraints{};
+  std::lock_guard lock(*mapspace->impl().reading);
   return parseConstraints(mapspace->impl().source->files, arch, workload);
 }
 
