@@ -4,11 +4,13 @@
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
 
 #include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <exception>
+#include <filesystem>
 #include <mutex>
 #include <thread>
 
@@ -126,6 +128,8 @@ PYBIND11_MODULE(_cosa, m) {
       .def_property_readonly("name", &Architecture::name)
       .def_property_readonly("levels", &Architecture::levels)
       .def_property_readonly("warnings", &Architecture::warnings)
+      .def_property_readonly("yaml", &Architecture::yaml)
+      .def("save", [](const Architecture& a, const std::filesystem::path& path) { a.save(path.string()); })
       .def("__repr__", [](const Architecture& a) { return "<cosa.Architecture '" + a.name() + "'>"; });
   py::class_<Problem>(m, "Problem")
       .def_property_readonly("name", &Problem::name)
@@ -136,6 +140,7 @@ PYBIND11_MODULE(_cosa, m) {
   py::class_<Mapspace>(m, "Mapspace").def("check", &Mapspace::check);
   py::class_<Mapping>(m, "Mapping")
       .def_property_readonly("yaml", &Mapping::yaml)
+      .def("save", [](const Mapping& m, const std::filesystem::path& path) { m.save(path.string()); })
       .def("__str__", &Mapping::yaml)
       .def("__repr__", [](const Mapping&) { return std::string("<cosa.Mapping>"); });
 

@@ -30,6 +30,10 @@ class Architecture {
 
   std::string name() const;
   std::vector<std::string> levels() const;  // storage levels, innermost first
+  // As Timeloop's legacy architecture YAML (the form timeloop-model reads), and saved as such
+  // (atomically; std::runtime_error when the file cannot be written).
+  std::string yaml() const;
+  void save(const std::string& path) const;
   const std::vector<std::string>& warnings() const;
   const detail::ArchitectureImpl& impl() const { return *impl_; }
 
@@ -88,6 +92,7 @@ class Mapping {
   // Timeloop mapping YAML: as written by cosa for a scheduled mapping (timeloop-model accepts it),
   // the text read otherwise.
   const std::string& yaml() const;
+  void save(const std::string& path) const;  // yaml(), atomically
   const detail::MappingImpl& impl() const { return *impl_; }
   explicit Mapping(std::shared_ptr<const detail::MappingImpl> impl) : impl_(std::move(impl)) {}
 

@@ -26,7 +26,7 @@ def test_evaluate_equals_cli(cli):
     assert result["cycles"] == 115248  # docs/results: the reference mapping's cycles (Timeloop's)
 
 
-def test_specs_from_dicts_equal_files():
+def test_specs_from_dicts_equal_files(tmp_path):
     def document(path):
         with open(path) as f:
             return yaml.safe_load(f)
@@ -37,6 +37,12 @@ def test_specs_from_dicts_equal_files():
     # An unnamed layer is named after its source: the file, or "<problem dict>".
     assert from_dicts.pop("workload") == "<problem dict>" and from_files.pop("workload") == "resnet50_conv1"
     assert from_dicts == from_files
+    # Saved and loaded again: the same architecture and mapping.
+    arch = cosa.load_architecture(ARCH)
+    arch.save(tmp_path / "arch.yaml")
+    cosa.load_mapping(MAPPING).save(tmp_path / "mapping.yaml")
+    assert cosa.load_architecture(tmp_path / "arch.yaml").yaml == arch.yaml
+    assert cosa.evaluate(tmp_path / "arch.yaml", PROBLEM, tmp_path / "mapping.yaml") == from_files
     # The problem without its top-level key, as a user builds it in Python.
     problem = document(PROBLEM)["problem"]
     assert cosa.evaluate(ARCH, problem, MAPPING)["cycles"] == from_dicts["cycles"]

@@ -3,7 +3,9 @@
 #include <sstream>
 
 #include "api/internal.hpp"
+#include "arch/arch_writer.hpp"
 #include "arch/arch_yaml.hpp"
+#include "common/atomic_file.hpp"
 #include "common/yaml_util.hpp"
 #include "mapping/constraints_yaml.hpp"
 #include "workload/network.hpp"
@@ -81,6 +83,10 @@ std::vector<std::string> Architecture::levels() const {
 
 const std::vector<std::string>& Architecture::warnings() const { return impl_->warnings; }
 
+std::string Architecture::yaml() const { return architectureYaml(impl_->arch); }
+
+void Architecture::save(const std::string& path) const { writeFileAtomically(path, yaml()); }
+
 Problem Problem::load(const std::vector<std::string>& paths) {
   return translatingErrors([&] { return makeProblem(*detail::SourceFiles::load(paths)); });
 }
@@ -141,6 +147,8 @@ Mapping Mapping::fromYaml(const std::string& text, const std::string& name) {
 }
 
 const std::string& Mapping::yaml() const { return impl_->yaml; }
+
+void Mapping::save(const std::string& path) const { writeFileAtomically(path, yaml()); }
 
 std::vector<std::string> builtinNetworks() { return builtinNetworkNames(); }
 
