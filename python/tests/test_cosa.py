@@ -42,7 +42,8 @@ def test_specs_from_dicts_equal_files(tmp_path):
     arch.save(tmp_path / "arch.yaml")
     cosa.load_mapping(MAPPING).save(tmp_path / "mapping.yaml")
     assert cosa.load_architecture(tmp_path / "arch.yaml").yaml == arch.yaml
-    assert cosa.evaluate(tmp_path / "arch.yaml", PROBLEM, tmp_path / "mapping.yaml") == from_files
+    assert cosa.evaluate(tmp_path / "arch.yaml", PROBLEM, tmp_path / "mapping.yaml") == \
+        cosa.evaluate(ARCH, PROBLEM, MAPPING)
     # The problem without its top-level key, as a user builds it in Python.
     problem = document(PROBLEM)["problem"]
     assert cosa.evaluate(ARCH, problem, MAPPING)["cycles"] == from_dicts["cycles"]
