@@ -1,6 +1,7 @@
 // The compiled part of the Python package: pybind11 bindings over the public C++ API
 // (include/cosa). cosa/__init__.py builds the Python API on top; the JSON results are returned as
 // text and parsed there.
+#include <pthread.h>
 #include <pybind11/functional.h>
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -8,6 +9,7 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <csignal>
 #include <deque>
 #include <exception>
 #include <filesystem>
@@ -20,6 +22,56 @@ namespace py = pybind11;
 using namespace cosa::api;
 
 namespace {
+
+// SIGINT during a run. CBC's LP solver (Clp) installs its own SIGINT handler around each initial
+// solve and puts the previous one back afterwards: a Ctrl-C in that window goes to Clp (which only
+// cuts that LP short), and with solves on parallel threads the save/restore pairs interleave and
+// can leave Clp's handler installed for good (Python would never see Ctrl-C again). So, for the
+// run: SIGINT is blocked in the calling (main) thread and in every thread the run starts (they
+// inherit the mask), so a Ctrl-C stays pending whatever handler is installed; the waiting thread
+// takes it (takePending) and hands it to Python's own handler; at the end the handler Python had
+// is reinstalled. A signal sent to another Python thread that does not block it can still meet
+// Clp's handler: those threads are the caller's.
+class SigintDuringRun {
+ public:
+  explicit SigintDuringRun(bool active) : active_(active) {
+    if (!active_) return;
+    sigaction(SIGINT, nullptr, &previous_action_);
+    sigset_t set = sigintSet();
+    pthread_sigmask(SIG_BLOCK, &set, &previous_mask_);
+  }
+  ~SigintDuringRun() {
+    if (!active_) return;
+    sigaction(SIGINT, &previous_action_, nullptr);
+    pthread_sigmask(SIG_SETMASK, &previous_mask_, nullptr);  // a SIGINT still pending arrives now
+  }
+  SigintDuringRun(const SigintDuringRun&) = delete;
+  SigintDuringRun& operator=(const SigintDuringRun&) = delete;
+
+  // Whether a SIGINT was pending (and is now taken).
+  bool takePending() const {
+    if (!active_) return false;
+    const sigset_t set = sigintSet();
+    const timespec no_wait{0, 0};
+    return sigtimedwait(&set, nullptr, &no_wait) == SIGINT;
+  }
+
+ private:
+  static sigset_t sigintSet() {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    return set;
+  }
+  bool active_;
+  struct sigaction previous_action_ {};
+  sigset_t previous_mask_{};
+};
+
+bool onMainThread() {
+  const py::module_ threading = py::module_::import("threading");
+  return threading.attr("current_thread")().is(threading.attr("main_thread")());
+}
 
 // The outcome of a long run made interruptible: the result, and the Python exception raised while
 // it ran (Ctrl-C's KeyboardInterrupt, or one from the progress callback), or None.
@@ -57,6 +109,7 @@ Interruptible<Result> runInterruptible(
     Py_XDECREF(trace);
     stop = true;
   };
+  const SigintDuringRun sigint(onMainThread());  // before the worker starts: it inherits the mask
   {
     py::gil_scoped_release release;
     std::thread worker([&] {
@@ -94,6 +147,7 @@ Interruptible<Result> runInterruptible(
           take_exception();
         }
       }
+      if (sigint.takePending()) PyErr_SetInterrupt();  // runs Python's SIGINT handler just below
       if (PyErr_CheckSignals() != 0) take_exception();
     }
     worker.join();
