@@ -232,7 +232,16 @@ PYBIND11_MODULE(_cosa, m) {
       .def_property_readonly("stats_json", &LayerSchedule::statsJson)
       .def_property_readonly("report", &LayerSchedule::report)
       .def("write", &LayerSchedule::write, py::call_guard<py::gil_scoped_release>());
-  m.def("schedule", &schedule, py::call_guard<py::gil_scoped_release>());
+  // One layer cannot be stopped midway; a Ctrl-C during the solve is raised when it returns.
+  m.def("schedule", [](const Architecture& arch, const Problem& problem,
+                       const std::optional<Mapspace>& mapspace, const ScheduleSettings& settings) {
+    auto outcome = runInterruptible<LayerSchedule, int>(
+        [&](const std::atomic<bool>*, const std::function<void(const int&)>&) {
+          return schedule(arch, problem, mapspace, settings);
+        },
+        {});
+    return py::make_tuple(*outcome.result, outcome.exception);
+  });
 
   py::class_<NetworkSource>(m, "NetworkSource")
       .def(py::init<>())

@@ -126,10 +126,14 @@ class ScheduleResult:
 
 def schedule(arch, problem, mapspace=None, objective="edp", time_limit=10.0, seed=0, backend="cbc", gap=0.01,
              threads=1, polish=None, ert=None):
-    """Schedules one layer with the CoSA MIP (the GIL is released while it solves)."""
-    native = _cosa.schedule(load_architecture(arch), load_problem(problem), load_mapspace(mapspace),
-                            _settings(objective, backend, time_limit, gap, threads, seed, polish, ert))
-    return ScheduleResult(native)
+    """Schedules one layer with the CoSA MIP (the GIL is released while it solves; a Ctrl-C meanwhile
+    raises KeyboardInterrupt once the solve is done)."""
+    native, exception = _cosa.schedule(load_architecture(arch), load_problem(problem), load_mapspace(mapspace),
+                                       _settings(objective, backend, time_limit, gap, threads, seed, polish, ert))
+    result = ScheduleResult(native)
+    if exception is not None:  # Ctrl-C during the solve: raised once it is done, with the result
+        _raise_with(exception, result)
+    return result
 
 
 class LayerResult:
