@@ -21,6 +21,6 @@ export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 # -O1 with line tables: fast enough for the suite, readable stack traces.
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS="$CXXFLAGS" -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only" \
-  -DCMAKE_EXE_LINKER_FLAGS="$LDFLAGS" -DCOSA_WERROR=ON -DCOSA_BUILD_TESTS=ON -DCOSA_BUILD_BENCH=OFF >/dev/null
+  -DCMAKE_EXE_LINKER_FLAGS="$LDFLAGS" -DCOSA_WERROR=ON -DCOSA_BUILD_TESTS=ON -DCOSA_BUILD_BENCH=OFF -DCOSA_BUILD_PYTHON=OFF >/dev/null
 cmake --build "$build" -j"$(nproc)"
 ctest --test-dir "$build" --output-on-failure -j"$(nproc)" "$@"

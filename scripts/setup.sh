@@ -15,6 +15,8 @@ packages=(
   # (the tests read the stored files; only regenerating them needs these)
   python3-torch python3-torchvision python3-onnx
   clang libclang-rt-14-dev  # scripts/sanitize.sh and scripts/fuzz.sh: ASan/UBSan runtimes, libFuzzer
+  # the Python module (python/, built when pybind11 is found), its tests and the example notebook
+  python3-dev python3-pybind11 python3-pytest python3-nbconvert python3-ipykernel python3-matplotlib
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -71,7 +71,7 @@ NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>*
       return;
     }
     r = scheduleLayer(spec.arch, layer.workload, constraints[i], energy, spec.options);
-    if (r.found)
+    if (r.found && !spec.out_dir.empty())
       writeScheduleOutputs((out / layerOutput(layer)).string(), r, spec.options, spec.arch, layer.workload,
                            energy);
     std::lock_guard lock(progress_mutex);

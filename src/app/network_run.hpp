@@ -47,7 +47,7 @@ struct NetworkRunSpec {
   ScheduleOptions options;
   std::string objective_name;  // as the user wrote it (recorded in the summary)
   int jobs = 1;
-  std::string out_dir;  // each layer's outputs go to out_dir/layers/<layer>/
+  std::string out_dir;  // each layer's outputs go to out_dir/layers/<layer>/ (none when empty)
 };
 
 // One layer finished (or skipped because of a stop request); called under a lock, in finishing order.

@@ -1,21 +1,12 @@
-#include <fmt/format.h>
-
-#include <filesystem>
 #include <iostream>
 #include <string>
-#include <vector>
 
+#include "app/layer_run.hpp"
 #include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_options.hpp"
 #include "cli/scheduler_options.hpp"
-#include "common/atomic_file.hpp"
-#include "mappers/cosa_formulation.hpp"
-#include "mappers/cosa_scheduler.hpp"
 #include "mapping/constraints_yaml.hpp"
-#include "mapping/loop_nest.hpp"
-#include "mapping/mapping_yaml.hpp"
-#include "report/schedule_report.hpp"
 #include "workload/problem_yaml.hpp"
 
 namespace cosa::cli {
@@ -30,55 +21,32 @@ struct ScheduleCliOptions {
   bool write_mip = false;
 };
 
-// Every MIP the schedule solves, as CPLEX LP and free MPS files, for other solvers (Gurobi, HiGHS,
-// CPLEX) or for reading. Written before solving, so an infeasible model can be inspected too.
-std::vector<std::string> writeMipFiles(const std::string& out, const Architecture& arch,
-                                       const Workload& workload, const Constraints& constraints,
-                                       ScheduleObjective objective) {
-  std::vector<std::string> written;
-  for (ScheduleObjective proxy : proxyObjectives(objective)) {
-    const CosaFormulation formulation(arch, workload, constraints, proxy);
-    const std::string base = (std::filesystem::path(out) / ("mip." + toString(proxy))).string();
-    writeFileAtomically(base + ".lp", solver::toLpFormat(formulation.model()));
-    writeFileAtomically(base + ".mps", solver::toMpsFormat(formulation.model(), solver::MpsFormat::Free));
-    written.push_back("mip." + toString(proxy) + ".{lp,mps}");
-  }
-  return written;
-}
-
 int runSchedule(const ScheduleCliOptions& o) {
-  const ScheduleOptions options = toScheduleOptions(o.scheduler);
+  app::LayerRunSpec spec;
+  spec.options = toScheduleOptions(o.scheduler);  // a bad --backend fails before any file is read
   LoadedInputs inputs("schedule", o.inputs);
-  const Architecture arch = loadArchitecture(inputs.preferring(o.inputs.arch));
-  const Workload workload = loadProblem(inputs.preferring(o.inputs.problem));
+  spec.arch = loadArchitecture(inputs.preferring(o.inputs.arch));
+  spec.workload = loadProblem(inputs.preferring(o.inputs.problem));
   // Constraints from any input file (as Timeloop), the --mapspace files first; --mapspace files
   // without any constraint section are an error.
   const InputFiles constraint_files = inputs.preferring(o.inputs.mapspace);
-  const Constraints constraints = !o.inputs.mapspace.empty() || hasConstraints(constraint_files)
-                                      ? parseConstraints(constraint_files, arch, workload)
-                                      : Constraints{};
-  const EnergyTable energy = o.ert.empty() ? builtinEnergyTable(arch) : loadErt(o.ert, arch);
+  if (!o.inputs.mapspace.empty() || hasConstraints(constraint_files))
+    spec.constraints = parseConstraints(constraint_files, spec.arch, spec.workload);
+  spec.energy = o.ert.empty() ? builtinEnergyTable(spec.arch) : loadErt(o.ert, spec.arch);
+  if (o.write_mip) spec.mip_dir = o.out;
   inputs.finish();
 
-  std::vector<std::string> mip_files;
-  if (o.write_mip) mip_files = writeMipFiles(o.out, arch, workload, constraints, options.objective);
-  const ScheduleResult result = scheduleLayer(arch, workload, constraints, energy, options);
-  for (const std::string& file : mip_files)
+  const app::LayerRunResult result = app::runLayer(spec);
+  for (const std::string& file : result.mip_files)
     std::cerr << "cosa schedule: wrote " << o.out << "/" << file << "\n";
-  if (!result.found) {
-    std::cerr << "cosa schedule: " << result.message << "\n";
+  if (!result.schedule.found) {
+    std::cerr << "cosa schedule: " << result.schedule.message << "\n";
     return kExitInvalidMapping;
   }
-  writeScheduleOutputs(o.out, result, options, arch, workload, energy);
-  if (!result.note.empty()) std::cerr << "cosa schedule: note: " << result.note << "\n";
-  std::cout << scheduleSummaryLine(result, workload) << "\n"
-            << fmt::format(
-                   "solver {} {} in {:.3f} s (gap {}, {} variables, {} constraints); total {:.3f} s\n"
-                   "wrote {}/mapping.yaml, problem.yaml, stats.json, loopnest.txt\n",
-                   options.backend, solver::toString(result.status), result.solve_time_s,
-                   result.from_fallback ? std::string("none: sampling fallback")
-                                        : fmt::format("{:.2g}", result.gap),
-                   result.variables, result.constraints, result.total_time_s, o.out);
+  app::writeLayerOutputs(o.out, spec, result);
+  if (!result.schedule.note.empty()) std::cerr << "cosa schedule: note: " << result.schedule.note << "\n";
+  std::cout << app::layerRunReport(spec, result) << "wrote " << o.out
+            << "/mapping.yaml, problem.yaml, stats.json, loopnest.txt\n";
   return kExitOk;
 }
 

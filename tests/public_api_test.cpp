@@ -1,0 +1,82 @@
+// The public C++ API (include/cosa): loading, evaluating against a Timeloop reference result, and
+// bad input reported as cosa::api::InputError with its position, as the CLI reports it.
+#include <gtest/gtest.h>
+
+#include <cosa/cosa.hpp>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <string>
+
+namespace {
+
+const std::string kCase = std::string(COSA_TEST_DATA_DIR) + "/timeloop-model/visible/case-001/";
+const std::string kData = COSA_DATA_DIR;
+
+TEST(PublicApi, EvaluateGivesTimeloopsNumbers) {
+  using namespace cosa::api;
+  const Architecture arch = Architecture::load(kCase + "arch.yaml");
+  const Problem problem = Problem::load(kCase + "problem.yaml");
+  const EvaluationResult result = evaluate(arch, problem, Mapping::load(kCase + "map.yaml"));
+  std::ifstream file(kCase + "expected.json");
+  const nlohmann::json expected = nlohmann::json::parse(file);
+  ASSERT_TRUE(result.valid) << result.error;
+  EXPECT_EQ(result.cycles, expected["cycles"].get<long long>());
+  EXPECT_NEAR(result.energy_pJ / expected["energy_pJ"].get<double>(), 1.0, 1e-3);
+  // The JSON text carries the same numbers.
+  const nlohmann::json json = nlohmann::json::parse(result.json);
+  EXPECT_EQ(json["cycles"].get<long long>(), result.cycles);
+  EXPECT_EQ(json["energy_pJ"].get<double>(), result.energy_pJ);
+  EXPECT_EQ(arch.levels().front(), "Registers");
+  EXPECT_EQ(problem.dimensions().size(), problem.bounds().size());
+}
+
+TEST(PublicApi, YamlTextLoadsLikeTheFile) {
+  using namespace cosa::api;
+  std::ifstream in(kCase + "problem.yaml");
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const Problem from_text = Problem::fromYaml(text, "layer.yaml");
+  EXPECT_EQ(from_text.bounds(), Problem::load(kCase + "problem.yaml").bounds());
+}
+
+TEST(PublicApi, BadInputIsAnInputErrorWithItsPosition) {
+  using namespace cosa::api;
+  try {
+    (void)Problem::fromYaml("problem:\n  shape: cnn-layer\n  R: 3\n  P: -4\n", "layer.yaml");
+    FAIL() << "no InputError";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.file(), "layer.yaml");
+    EXPECT_EQ(e.line(), 4);
+    EXPECT_EQ(e.column(), 6);
+    EXPECT_EQ(e.field(), "problem.P");
+    EXPECT_EQ(std::string(e.what()).rfind("layer.yaml:4:6: problem.P: ", 0), 0u) << e.what();
+  }
+  // Constraints naming a level the architecture lacks: found when checked against it.
+  const Mapspace mapspace = Mapspace::fromYaml(
+      "mapspace:\n  constraints:\n  - target: NoSuchBuffer\n    type: bypass\n    keep: [Weights]\n",
+      "ms.yaml");
+  const Architecture arch = Architecture::load(kData + "/arch/simba.yaml");
+  const Problem problem = Problem::load(kData + "/problems/resnet50_conv1.yaml");
+  EXPECT_THROW(mapspace.check(arch, problem), InputError);
+  EXPECT_THROW((void)Architecture::load("/nonexistent/arch.yaml"), InputError);
+  ScheduleSettings unknown_objective;
+  unknown_objective.objective = "fastest";
+  EXPECT_THROW((void)schedule(arch, problem, std::nullopt, unknown_objective), InputError);
+}
+
+TEST(PublicApi, AnInvalidMappingIsAResultNotAnError) {
+  using namespace cosa::api;
+  const Architecture arch = Architecture::load(kData + "/arch/simba.yaml");
+  const Problem problem = Problem::load(kData + "/problems/resnet50_conv1.yaml");
+  // Every loop at DRAM but a spatial K=64 under the global buffer, whose fan-out is 16.
+  const Mapping mapping = Mapping::fromYaml(
+      "mapping:\n"
+      "- {target: GlobalBuffer, type: spatial, factors: K=64}\n"
+      "- {target: DRAM, type: temporal, factors: R=7 S=7 P=112 Q=112 C=3 K=1 N=1}\n",
+      "bad.yaml");
+  const EvaluationResult result = evaluate(arch, problem, mapping);
+  EXPECT_FALSE(result.valid);
+  EXPECT_FALSE(result.error.empty());
+  EXPECT_EQ(nlohmann::json::parse(result.json)["valid"], false);
+}
+
+}  // namespace
