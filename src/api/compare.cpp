@@ -1,8 +1,8 @@
-// compareJson: the one place the public API reaches the comparison engine, so that it can be
-// re-pointed at the application layer's compareNetwork in one function.
+// compareJson: the public API's comparison, over the application layer's compareNetwork (as
+// `cosa compare`), with the command's mapper defaults; nothing is written to disk.
 #include "api/internal.hpp"
 #include "api/scheduling.hpp"
-#include "mappers/comparison.hpp"
+#include "app/compare_run.hpp"
 #include "report/comparison_report.hpp"
 #include "solver/mip.hpp"
 
@@ -12,24 +12,21 @@ std::string compareJson(const Architecture& architecture, const NetworkSource& s
                         const std::optional<Mapspace>& mapspace, const CompareSettings& settings,
                         const std::atomic<bool>* stop) {
   return translatingErrors([&] {
-    const cosa::Architecture& arch = architecture.impl().arch;
-    ComparisonOptions options;
-    options.mappers = settings.mappers;
-    options.jobs = settings.jobs;
-    options.seed = settings.seed;
-    options.cosa_time_limit_s = settings.time_limit_s;
-    options.cosa_backend = solver::makeBackend(settings.backend)->name();
-    options.stop = stop;
-    const Network network = networkFrom(source, nullptr);
-    const EnergyTable energy = energyTableFor(settings.ert, arch);
-    const ConstraintsFor constraints_for = [&](const Workload& workload) {
-      return constraintsFor(mapspace, arch, workload);
+    app::CompareSpec spec;
+    spec.arch = architecture.impl().arch;
+    app::CompareMapperOptions mapper_options;
+    mapper_options.time_limit_s = settings.time_limit_s;
+    mapper_options.backend = solver::makeBackend(settings.backend)->name();
+    spec.mappers = app::comparedMappers(settings.mappers, mapper_options);
+    spec.jobs = settings.jobs;
+    spec.seed = settings.seed;
+    spec.energy = energyTableFor(settings.ert, spec.arch);
+    spec.networks.push_back(networkFrom(source, nullptr));
+    spec.constraints_for = [&](const Workload& workload) {
+      return constraintsFor(mapspace, spec.arch, workload);
     };
-    std::vector<NetworkComparison> results;
-    results.push_back(
-        {network.name, compareMappers(arch, uniqueLayers(network), constraints_for, energy, options)});
-    const bool complete = stop == nullptr || !stop->load();
-    return comparisonJson(results, arch.name, complete);
+    const app::CompareResult result = app::compareNetwork(spec, stop);
+    return comparisonJson(result.networks, spec.arch.name, result.complete);
   });
 }
 

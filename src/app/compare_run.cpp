@@ -1,11 +1,39 @@
 #include "app/compare_run.hpp"
 
+#include <fmt/format.h>
+
 #include <filesystem>
+#include <map>
 #include <sstream>
 
 #include "common/atomic_file.hpp"
+#include "mappers/mapper_registry.hpp"
 
 namespace cosa::app {
+
+std::vector<std::shared_ptr<const Mapper>> comparedMappers(const std::vector<std::string>& names,
+                                                           const CompareMapperOptions& o) {
+  MapperSettings cosa{{"objective", o.objective},
+                      {"time-limit", fmt::format("{}", o.time_limit_s)},
+                      {"gap", fmt::format("{}", o.gap)},
+                      {"backend", o.backend}};
+  if (o.polish) cosa["polish"] = *o.polish ? "true" : "false";
+  const std::map<std::string, MapperSettings> settings{
+      {"cosa", cosa},
+      {"random", {{"valid", std::to_string(o.random_valid)}}},
+      {"hybrid",
+       {{"search-size", std::to_string(o.hybrid_search_size)},
+        {"victory-condition", std::to_string(o.victory_condition)},
+        {"threads", std::to_string(o.hybrid_threads)},
+        {"sampling", o.hybrid_sampling}}},
+      {"exhaustive", {{"max-evaluations", std::to_string(o.exhaustive_max_evaluations)}}}};
+  std::vector<std::shared_ptr<const Mapper>> mappers;
+  for (const std::string& name : names) {
+    const auto it = settings.find(name);
+    mappers.push_back(makeMapper(name, it == settings.end() ? MapperSettings{} : it->second));
+  }
+  return mappers;
+}
 
 std::vector<std::string> comparedNetworkNames(const std::string& list) {
   if (list == "all") return paperNetworkNames();
@@ -38,7 +66,7 @@ CompareResult compareNetwork(const CompareSpec& spec, const std::atomic<bool>* s
         {network.name, compareMappers(spec.arch, layers, constraints_for, spec.energy, options, on_run)});
     // Runs come layer by layer, one per mapper.
     const std::vector<MapperRun>& runs = result.networks.back().runs;
-    for (std::size_t i = 0; i < runs.size(); ++i)
+    for (std::size_t i = 0; i < runs.size() && !spec.out_dir.empty(); ++i)
       writeComparisonRunOutputs(spec.out_dir, network.name, runs[i], spec.arch,
                                 layers[i / spec.mappers.size()].workload, spec.energy);
     if (network_done) network_done(result.networks.back());

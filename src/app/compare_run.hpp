@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,8 +34,30 @@ struct CompareSpec {
   std::vector<std::shared_ptr<const Mapper>> mappers;
   int jobs = 1;
   std::uint64_t seed = 0;
-  std::string out_dir;  // each found run's outputs go under out_dir/<network>/...
+  std::string out_dir;  // each found run's outputs go under out_dir/<network>/...; empty: none written
 };
+
+// The settings of the mappers `cosa compare` can run, with the command's defaults (the hybrid draws
+// tilings as Timeloop does, with no victory condition: the paper's baseline). The CLI and the public
+// API both fill this, so their defaults cannot drift apart.
+struct CompareMapperOptions {
+  std::string objective = "edp";  // cosa
+  double time_limit_s = 10;       // cosa: per MIP
+  double gap = 0.01;              // cosa
+  std::string backend = "cbc";    // cosa
+  std::optional<bool> polish;     // cosa: empty = the objective's default
+  int random_valid = 5;
+  std::int64_t hybrid_search_size = 16000;
+  std::int64_t victory_condition = 0;
+  int hybrid_threads = 1;
+  std::string hybrid_sampling = "timeloop";
+  std::int64_t exhaustive_max_evaluations = 0;
+};
+
+// The named mappers (mapper_registry.hpp) with their settings from `options`, in the given order.
+// Throws std::invalid_argument for an unknown name or a bad setting.
+std::vector<std::shared_ptr<const Mapper>> comparedMappers(const std::vector<std::string>& names,
+                                                           const CompareMapperOptions& options);
 
 // The bundled networks `--network` names: "all" is the CoSA paper's evaluation set
 // (paperNetworkNames), anything else a comma-separated list.

@@ -32,16 +32,7 @@ struct CompareCliOptions {
   std::string ert;
   int jobs = 1;
   std::uint64_t seed = 0;
-  int random_valid = 5;
-  std::int64_t hybrid_search_size = 16000;
-  std::int64_t victory_condition = 0;
-  int hybrid_threads = 1;
-  std::string hybrid_sampling = "timeloop";
-  std::int64_t exhaustive_max_evaluations = 0;
-  double time_limit = 10;
-  std::string backend = "cbc";
-  std::string objective = "edp";
-  double gap = 0.01;
+  app::CompareMapperOptions mapper;  // the mappers' settings, with the command's defaults
   bool polish = false;
   bool no_polish = false;
 };
@@ -58,34 +49,17 @@ std::vector<std::string> splitList(const std::string& text) {
 // Each mapper named in --mappers with its settings from the command line's flags.
 std::vector<std::shared_ptr<const Mapper>> comparedMappers(const CompareCliOptions& o,
                                                            const std::string& backend) {
-  if (o.hybrid_sampling != "fanout-valid" && o.hybrid_sampling != "timeloop")
+  if (o.mapper.hybrid_sampling != "fanout-valid" && o.mapper.hybrid_sampling != "timeloop")
     throw std::invalid_argument("--hybrid-sampling must be fanout-valid or timeloop, not '" +
-                                o.hybrid_sampling + "'");
-  const std::map<std::string, MapperSettings> settings{
-      {"cosa",
-       {{"objective", o.objective},
-        {"time-limit", fmt::format("{}", o.time_limit)},
-        {"gap", fmt::format("{}", o.gap)},
-        {"backend", backend}}},
-      {"random", {{"valid", std::to_string(o.random_valid)}}},
-      {"hybrid",
-       {{"search-size", std::to_string(o.hybrid_search_size)},
-        {"victory-condition", std::to_string(o.victory_condition)},
-        {"threads", std::to_string(o.hybrid_threads)},
-        {"sampling", o.hybrid_sampling}}},
-      {"exhaustive", {{"max-evaluations", std::to_string(o.exhaustive_max_evaluations)}}}};
-  std::vector<std::shared_ptr<const Mapper>> mappers;
-  for (const std::string& name : splitList(o.mappers)) {
-    const auto it = settings.find(name);
-    MapperSettings mine = it == settings.end() ? MapperSettings{} : it->second;
-    if (name == "cosa" && (o.polish || o.no_polish)) mine["polish"] = o.no_polish ? "false" : "true";
-    mappers.push_back(makeMapper(name, mine));
-  }
-  return mappers;
+                                o.mapper.hybrid_sampling + "'");
+  app::CompareMapperOptions options = o.mapper;
+  options.backend = backend;
+  if (o.polish || o.no_polish) options.polish = !o.no_polish;
+  return app::comparedMappers(splitList(o.mappers), options);
 }
 
 int runCompare(const CompareCliOptions& o) {
-  const std::string backend = checkedBackend(o.backend);
+  const std::string backend = checkedBackend(o.mapper.backend);
   if (o.polish && o.no_polish) throw std::invalid_argument("--polish and --no-polish contradict each other");
   LoadedInputs inputs("compare", o.inputs);
   app::CompareSpec spec;
@@ -167,29 +141,30 @@ Action registerCompare(CLI::App& app) {
   sub->add_option("--ert", o->ert, "Accelergy energy reference table (overrides built-in energies)");
   sub->add_option("--jobs", o->jobs, "Parallel layer/mapper runs")->capture_default_str();
   sub->add_option("--seed", o->seed, "Seed for the search baselines")->capture_default_str();
-  sub->add_option("--random-valid", o->random_valid, "random: best of this many valid mappings")
+  sub->add_option("--random-valid", o->mapper.random_valid, "random: best of this many valid mappings")
       ->capture_default_str();
-  sub->add_option("--search-size", o->hybrid_search_size, "hybrid: valid mappings to evaluate")
+  sub->add_option("--search-size", o->mapper.hybrid_search_size, "hybrid: valid mappings to evaluate")
       ->capture_default_str();
-  sub->add_option("--victory-condition", o->victory_condition,
+  sub->add_option("--victory-condition", o->mapper.victory_condition,
                   "hybrid: stop after this many consecutive valid mappings without improvement")
       ->capture_default_str();
-  sub->add_option("--hybrid-sampling", o->hybrid_sampling,
+  sub->add_option("--hybrid-sampling", o->mapper.hybrid_sampling,
                   "hybrid: timeloop (tilings drawn as Timeloop does: the paper's baseline) or fanout-valid "
                   "(only tilings that fit the fan-outs: a stronger baseline)")
       ->capture_default_str();
-  sub->add_option("--hybrid-threads", o->hybrid_threads, "hybrid: search threads (Timeloop's num-threads)")
+  sub->add_option("--hybrid-threads", o->mapper.hybrid_threads,
+                  "hybrid: search threads (Timeloop's num-threads)")
       ->capture_default_str();
-  sub->add_option("--max-evaluations", o->exhaustive_max_evaluations,
+  sub->add_option("--max-evaluations", o->mapper.exhaustive_max_evaluations,
                   "exhaustive: evaluation budget (0 = all)")
       ->capture_default_str();
-  sub->add_option("--time-limit", o->time_limit, "cosa: solver time limit per MIP (s)")
+  sub->add_option("--time-limit", o->mapper.time_limit_s, "cosa: solver time limit per MIP (s)")
       ->check(nonNegativeFinite())
       ->capture_default_str();
-  sub->add_option("--backend", o->backend, "cosa: " + backendHelp())->capture_default_str();
-  sub->add_option("--objective", o->objective, "cosa: edp | latency | energy | cosa-paper")
+  sub->add_option("--backend", o->mapper.backend, "cosa: " + backendHelp())->capture_default_str();
+  sub->add_option("--objective", o->mapper.objective, "cosa: edp | latency | energy | cosa-paper")
       ->capture_default_str();
-  sub->add_option("--gap", o->gap, "cosa: relative MIP gap at which the solver stops")
+  sub->add_option("--gap", o->mapper.gap, "cosa: relative MIP gap at which the solver stops")
       ->check(nonNegativeFinite())
       ->capture_default_str();
   sub->add_flag("--polish", o->polish,
