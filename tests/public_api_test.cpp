@@ -7,10 +7,23 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "mappers/cosa_scheduler.hpp"
+
 namespace {
 
 const std::string kCase = std::string(COSA_TEST_DATA_DIR) + "/timeloop-model/visible/case-001/";
 const std::string kData = COSA_DATA_DIR;
+
+// The public settings restate the scheduler's defaults (include/cosa has no internal headers).
+TEST(PublicApi, ScheduleSettingsDefaultsAreTheSchedulers) {
+  const cosa::ScheduleOptions scheduler;
+  const cosa::api::ScheduleSettings settings;
+  EXPECT_EQ(settings.gap, scheduler.relative_gap);
+  EXPECT_EQ(settings.time_limit_s, scheduler.time_limit_s);
+  EXPECT_EQ(settings.threads, scheduler.threads);
+  EXPECT_EQ(settings.seed, scheduler.seed);
+  EXPECT_EQ(settings.backend, scheduler.backend);
+}
 
 TEST(PublicApi, EvaluateGivesTimeloopsNumbers) {
   using namespace cosa::api;

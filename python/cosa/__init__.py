@@ -95,7 +95,8 @@ def _settings(objective, backend, time_limit, gap, threads, seed, polish, ert):
     settings.objective = objective
     settings.backend = backend
     settings.time_limit_s = float(time_limit)
-    settings.gap = float(gap)
+    if gap is not None:  # None: the scheduler's default
+        settings.gap = float(gap)
     settings.threads = int(threads)
     settings.seed = int(seed)
     settings.polish = polish
@@ -124,7 +125,7 @@ class ScheduleResult:
         return "<cosa.ScheduleResult %s>" % (self.report.splitlines()[0] if self.found else self.message)
 
 
-def schedule(arch, problem, mapspace=None, objective="edp", time_limit=10.0, seed=0, backend="cbc", gap=0.01,
+def schedule(arch, problem, mapspace=None, objective="edp", time_limit=10.0, seed=0, backend="cbc", gap=None,
              threads=1, polish=None, ert=None):
     """Schedules one layer with the CoSA MIP (the GIL is released while it solves; a Ctrl-C meanwhile
     raises KeyboardInterrupt once the solve is done)."""
@@ -205,7 +206,7 @@ def _raise_with(exception, result):
 
 def schedule_network(arch, network=None, onnx=None, workload=None, mapspace=None, jobs=1, objective="edp",
                      progress=None, out=None, batch=1, input_shapes=None, time_limit=10.0, seed=0,
-                     backend="cbc", gap=0.01, polish=None, ert=None):
+                     backend="cbc", gap=None, polish=None, ert=None):
     """Schedules every unique layer of a network (a bundled one by name, an ONNX model, or a
     CoSA-style workload folder), ``jobs`` at a time. ``progress(p)`` is called on the calling
     thread as layers finish (``p.finished``, ``p.total``, ``p.layer``, ``p.found``, ``p.status``).

@@ -15,6 +15,7 @@
 
 #include "arch/architecture.hpp"
 #include "mappers/comparison.hpp"
+#include "mappers/cosa_scheduler.hpp"
 #include "mappers/mapper.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
@@ -41,11 +42,11 @@ struct CompareSpec {
 // tilings as Timeloop does, with no victory condition: the paper's baseline). The CLI and the public
 // API both fill this, so their defaults cannot drift apart.
 struct CompareMapperOptions {
-  std::string objective = "edp";  // cosa
-  double time_limit_s = 10;       // cosa: per MIP
-  double gap = 0.01;              // cosa
-  std::string backend = "cbc";    // cosa
-  std::optional<bool> polish;     // cosa: empty = the objective's default
+  std::string objective = "edp";                // cosa
+  double time_limit_s = 10;                     // cosa: per MIP
+  double gap = ScheduleOptions{}.relative_gap;  // cosa
+  std::string backend = "cbc";                  // cosa
+  std::optional<bool> polish;                   // cosa: empty = the objective's default
   int random_valid = 5;
   std::int64_t hybrid_search_size = 16000;
   std::int64_t victory_condition = 0;

@@ -14,7 +14,7 @@ struct SchedulerCliOptions {
   std::string objective = "edp";
   std::string backend = "cbc";
   double time_limit = 10.0;
-  double gap = 0.01;
+  double gap = ScheduleOptions{}.relative_gap;
   int threads = 1;
   int seed = 0;
   bool no_polish = false;

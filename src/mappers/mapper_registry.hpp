@@ -8,7 +8,7 @@
 //
 // Settings (defaults in brackets):
 //   cosa:       objective (edp | latency | energy | cosa-paper) [edp], time-limit (s per MIP) [10],
-//               gap [0.01], polish (true | false) [false for cosa-paper, else true], backend [cbc]
+//               gap [0.03], polish (true | false) [false for cosa-paper, else true], backend [cbc]
 //   random:     valid (best of this many valid mappings) [5], max-samples [100000]
 //   hybrid:     search-size [16000], victory-condition [500], timeout [0], threads [1],
 //               sampling (fanout-valid | timeloop) [fanout-valid], max-evaluations [10000000]
