@@ -7,6 +7,9 @@
 # geomean ratios measured in the same run.
 #
 # usage: bench/run_anyarch_bench.sh [data dir] [-- extra cosa schedule arguments]
+#   data dir: design folders of layer folders (problem.yaml, timeloop-mapper.json); a design folder
+#   without its own arch.yaml takes the design's files (arch.yaml, components/, constraints.yaml)
+#   from tests/data/anyarch. bench/data/anyarch-heldback holds other layers on the same designs.
 # environment: COSA_BUILD_DIR    build dir (default build)
 #              TIMELOOP_MODEL    a timeloop-model binary (019f107): each cosa mapping is re-run in it and
 #                                its cycles and energy must equal cosa's (the schedule is valid there)
@@ -22,8 +25,10 @@ trap 'rm -rf "$out"' EXIT
 
 for design_dir in "$data"/*/; do
   design="$(basename "$design_dir")"
+  layers_dir="$design_dir"
+  [ -f "$design_dir/arch.yaml" ] || design_dir="$root/tests/data/anyarch/$design/"
   [ -f "$design_dir/arch.yaml" ] || continue
-  for layer_dir in "$design_dir"*/; do
+  for layer_dir in "$layers_dir"*/; do
     layer="$(basename "$layer_dir")"
     [ -f "$layer_dir/problem.yaml" ] || continue
     case_out="$out/$design/$layer"
