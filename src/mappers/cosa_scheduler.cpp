@@ -197,7 +197,7 @@ void fallBackToSampling(const ConstrainedMapSpace& space, const EnergyTable& ene
 }  // namespace
 
 std::vector<ScheduleObjective> proxyObjectives(ScheduleObjective objective) {
-  using enum ScheduleObjective;
+  using enum Objective;
   switch (objective) {
     case CosaPaper:
       return {CosaPaper};
