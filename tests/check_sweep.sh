@@ -18,12 +18,15 @@ fail() {
   echo "FAIL: $*" >&2
   exit 1
 }
+# Every command is bounded (timeout forwards SIGINT to it), so that a hang fails this test naming the
+# command instead of running into ctest's limit with nothing said; 124 means the bound was hit.
+bound=(timeout -k 10 150)
 # run EXPECTED_EXIT_CODE LOG COMMAND...
 run() {
   local expected="$1" log="$2"
   shift 2
   local code=0
-  "$cosa" "$@" >"$log.out" 2>"$log.err" || code=$?
+  "${bound[@]}" "$cosa" "$@" >"$log.out" 2>"$log.err" || code=$?
   [ "$code" -eq "$expected" ] || fail "cosa $* exited with $code (expected $expected): $(tail -5 "$log.err")"
 }
 
@@ -102,7 +105,7 @@ mapspace: $root/data/mapspace/simba_bypass.yaml
 workloads: [{network: resnet50}]
 parameters: [{name: glb_kib, values: [32, 64], set: [{level: GlobalBuffer, attribute: entries, times: 1024}]}]
 EOF
-"$cosa" sweep run "$work/long.yaml" --out "$work/long" >/dev/null 2>"$work/long.err" &
+"${bound[@]}" "$cosa" sweep run "$work/long.yaml" --out "$work/long" >/dev/null 2>"$work/long.err" &
 sweep_pid=$!
 # SIGINT once the first point has started (its architecture is written first); ResNet-50 takes seconds.
 for _ in $(seq 1 300); do
@@ -113,7 +116,7 @@ done
 kill -INT "$sweep_pid"
 code=0
 wait "$sweep_pid" || code=$?
-[ "$code" -eq 130 ] || fail "an interrupted sweep exited with $code (expected 130): $(tail -3 "$work/long.err")"
+[ "$code" -eq 130 ] || fail "an interrupted sweep exited with $code (expected 130; 124: it ran on after SIGINT): $(tail -3 "$work/long.err")"
 grep -q "interrupted; finished points are kept" "$work/long.err" || fail "no message after the interrupt"
 [ ! -e "$work/long/points/resnet50-glb_kib32/point.json" ] || fail "the interrupted point was marked finished"
 run 1 "$work/long_merge" sweep merge "$work/long"
@@ -144,9 +147,9 @@ grep -q -- '--dependency=afterany:' "$work/slurm/submit.sh" || fail "submit.sh d
 bash -n "$work/slurm/submit.sh" && bash -n "$s" || fail "the scripts are not valid bash"
 # The array job's shards, as Slurm would start them (task ids 0..3 of 4), then the merge job.
 for task in 0 1 2 3; do
-  SLURM_ARRAY_TASK_ID=$task SLURM_ARRAY_TASK_COUNT=4 SLURM_ARRAY_TASK_MIN=0 SLURM_CPUS_PER_TASK=1 bash "$s" \
+  SLURM_ARRAY_TASK_ID=$task SLURM_ARRAY_TASK_COUNT=4 SLURM_ARRAY_TASK_MIN=0 SLURM_CPUS_PER_TASK=1 "${bound[@]}" bash "$s" \
     >/dev/null 2>"$work/task$task.err" || fail "array task $task failed: $(tail -3 "$work/task$task.err")"
 done
-bash "$work/slurm/merge.sbatch" >/dev/null 2>&1 || fail "the merge job failed"
+"${bound[@]}" bash "$work/slurm/merge.sbatch" >/dev/null 2>&1 || fail "the merge job failed"
 cmp "$csv" "$work/slurm/points.csv" || fail "the Slurm scripts' points.csv differs from one run"
 echo "ok: one run, three shards, a resume and the Slurm scripts give the same points.csv"
