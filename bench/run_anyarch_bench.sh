@@ -16,7 +16,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 data="$root/tests/data/anyarch"
-if [ "$#" -gt 0 ] && [ "$1" != "--" ]; then data="$1"; shift; fi
+if [ "$#" -gt 0 ] && [ "$1" != "--" ]; then data="$(cd "$1" && pwd)"; shift; fi  # absolute: timeloop-model runs elsewhere
 [ "${1:-}" = "--" ] && shift
 "$root/scripts/build.sh" >/dev/null
 build="${COSA_BUILD_DIR:-$root/build}"

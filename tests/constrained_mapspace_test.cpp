@@ -219,6 +219,82 @@ TEST(ConstrainedMapSpace, EveryMapperHonoursTheSameConstraints) {
   }
 }
 
+// A fixed spatial permutation and split on a 2x2 mesh decide each dimension's axis (Timeloop's
+// rule: listed before the split on X, after it on Y, unlisted on Y when the split is within the
+// list). Every mapper places the loops so and writes the user's order first.
+TEST(ConstrainedMapSpace, EveryMapperHonoursAFixedSpatialOrderAndSplit) {
+  Architecture arch = tinyArch();
+  arch.levels[0].entries = 1 << 10;
+  arch.levels[1].entries = 1 << 16;
+  arch.levels[0].mesh_x = 2;  // the Buffer's four Registers children form a 2x2 mesh
+  ASSERT_EQ(arch.fanoutX(1), 2);
+  ASSERT_EQ(arch.fanoutY(1), 2);
+  const Workload workload = instantiate(builtinShape("gemm"), {2, 2, 8});
+  for (const std::vector<int>& permutation : {std::vector<int>{K, M}, std::vector<int>{M, K}}) {
+    Constraints constraints;
+    LevelConstraint spatial = factors(ConstraintKind::Spatial, 1, {});
+    spatial.permutation = permutation;
+    spatial.split = 1;
+    constraints.items.push_back(spatial);
+    const ConstrainedMapSpace space(arch, workload, constraints);
+    const int x_dim = permutation[0], y_dim = permutation[1];
+    EXPECT_EQ(space.forcedAxis(1, x_dim), ConstrainedMapSpace::Axis::X);
+    EXPECT_EQ(space.forcedAxis(1, y_dim), ConstrainedMapSpace::Axis::Y);
+    EXPECT_EQ(space.forcedAxis(1, N), ConstrainedMapSpace::Axis::Y);  // unlisted, split within the list
+    EXPECT_EQ(space.forcedAxis(0, N), ConstrainedMapSpace::Axis::Free);
+    const EnergyTable energy = builtinEnergyTable(arch);
+    Evaluator evaluator(arch, workload, energy);
+    const std::map<std::string, MapperSettings> settings{
+        {"cosa", {{"objective", "latency"}}},
+        {"random", {{"valid", "200"}}},
+        {"hybrid", {{"search-size", "300"}, {"victory-condition", "0"}}}};
+    for (const auto& [name, mapper_settings] : settings) {
+      SCOPED_TRACE(name + " with spatial permutation starting at dimension " + std::to_string(x_dim));
+      RunContext context;
+      context.seed = 3;
+      const MapperResult r = makeMapper(name, mapper_settings)->run(space, energy, context);
+      ASSERT_TRUE(r.found) << r.message;
+      EXPECT_TRUE(evaluator.evaluate(r.mapping).valid) << evaluator.checkValidity(r.mapping);
+      const LevelMapping& buffer = r.mapping.levels[1];
+      ASSERT_GE(buffer.spatial_order.size(), 2u);
+      EXPECT_EQ(buffer.spatial_order[0], x_dim);
+      EXPECT_EQ(buffer.spatial_order[1], y_dim);
+      EXPECT_EQ(buffer.spatial_split, 1);
+      // Only x_dim is on X; y_dim and N (unlisted) share Y.
+      const std::int64_t along_y = buffer.spatial[y_dim] * buffer.spatial[N];
+      EXPECT_LE(buffer.spatial[x_dim], 2);
+      EXPECT_LE(along_y, 2);
+      if (name == "cosa") {  // latency fills the four PEs: a factor 2 on each axis
+        EXPECT_EQ(buffer.spatial[x_dim], 2);
+        EXPECT_EQ(along_y, 2);
+      }
+    }
+  }
+}
+
+// Without a split the order still binds (X loops first along it) but the axes are the mapper's:
+// listing every dimension must not force them all onto X, where the fan-out is only 2.
+TEST(ConstrainedMapSpace, CosaChoosesTheSplitOfAFixedSpatialOrderWithoutOne) {
+  Architecture arch = tinyArch();
+  arch.levels[0].entries = 1 << 10;
+  arch.levels[1].entries = 1 << 16;
+  arch.levels[0].mesh_x = 2;
+  const Workload workload = instantiate(builtinShape("gemm"), {2, 2, 8});
+  Constraints constraints;
+  LevelConstraint spatial = factors(ConstraintKind::Spatial, 1, {{K, 2}, {M, 2}});
+  spatial.permutation = {K, M, N};
+  constraints.items.push_back(spatial);
+  const ConstrainedMapSpace space(arch, workload, constraints);
+  for (int d : {M, N, K}) EXPECT_EQ(space.forcedAxis(1, d), ConstrainedMapSpace::Axis::Free);
+  const EnergyTable energy = builtinEnergyTable(arch);
+  const MapperResult r = makeMapper("cosa", {{"objective", "latency"}})->run(space, energy, RunContext{});
+  ASSERT_TRUE(r.found) << r.message;
+  EXPECT_TRUE(Evaluator(arch, workload, energy).evaluate(r.mapping).valid);
+  const LevelMapping& buffer = r.mapping.levels[1];
+  EXPECT_EQ(buffer.spatial_order, (std::vector<int>{K, M, N}));
+  EXPECT_EQ(buffer.spatial_split, 1);  // K on X, M on Y: the order admits no other placement
+}
+
 TEST(MapperRegistry, RejectsUnknownMappersAndSettings) {
   EXPECT_THROW(makeMapper("simulated-annealing"), std::invalid_argument);
   try {

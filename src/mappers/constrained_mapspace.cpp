@@ -128,6 +128,15 @@ void ConstrainedMapSpace::checkFeasibility() {
   }
 }
 
+ConstrainedMapSpace::Axis ConstrainedMapSpace::forcedAxis(int level, int dim) const {
+  const std::vector<int>& order = spatial_order_[level];
+  const std::optional<int> split = split_[level];
+  if (!split) return Axis::Free;
+  const auto it = std::find(order.begin(), order.end(), dim);
+  if (it != order.end()) return it - order.begin() < *split ? Axis::X : Axis::Y;
+  return *split <= static_cast<int>(order.size()) ? Axis::Y : Axis::Free;
+}
+
 std::vector<std::pair<int, int>> ConstrainedMapSpace::openKeeps() const {
   std::vector<std::pair<int, int>> open;
   for (int l = 0; l < num_levels_; ++l)

@@ -75,6 +75,13 @@ class ConstrainedMapSpace {
   const std::vector<int>& fixedPermutation(int level) const { return temporal_order_[level]; }
   const std::vector<int>& fixedSpatialPermutation(int level) const { return spatial_order_[level]; }
   std::optional<int> fixedSplit(int level) const { return split_[level]; }
+  // The mesh axis a dimension's spatial loop at `level` must take, from a fixed spatial permutation
+  // with a split (Timeloop's rule): the listed dimensions before the split are on X, those after it
+  // on Y, and when the split falls within the list every unlisted dimension is on Y too. Without a
+  // split Timeloop chooses one, so the axes are free but ordered: along the permutation (then the
+  // unlisted dimensions) every X loop comes before every Y loop.
+  enum class Axis { Free, X, Y };
+  Axis forcedAxis(int level, int dim) const;
 
   // Fan-out from a level to its children: in total, along X and along Y (the whole fan-out is on X
   // without a mesh).

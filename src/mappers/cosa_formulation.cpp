@@ -87,11 +87,15 @@ CosaFormulation::CosaFormulation(const ConstrainedMapSpace& space, ScheduleObjec
   capacity_words_.assign(levels, std::nullopt);
   for (int l = 0; l < levels; ++l) {
     permutation_constraint_[l] = space.fixedPermutation(l);
+    spatial_permutation_constraint_.push_back(space.fixedSpatialPermutation(l));
+    forced_axis_.emplace_back();
+    for (int d = 0; d < workload.numDims(); ++d) forced_axis_[l].push_back(space.forcedAxis(l, d));
     for (int d = 0; d < workload.numDims(); ++d) fixed_unit_[l][d] = space.fixedTemporal(l, d) == 1;
     capacity_words_[l] = space.capacityWords(l);
   }
 
   addFactorVariables(space.fixedFactors());
+  addSpatialOrderRows(space);
   addFanoutRows();
   addCapacityRows();
   addObjective(objective);
@@ -193,10 +197,14 @@ void CosaFormulation::addFactorVariables(const std::vector<FixedFactor>& fixed_f
         }
         if (meshed(l)) {
           // A dimension's spatial loop sits on one axis of the mesh: X or Y, never both.
-          if (on_y_[l][d] < 0)
+          // A fixed spatial permutation and split may force the axis.
+          if (on_y_[l][d] < 0) {
+            const ConstrainedMapSpace::Axis forced = forced_axis_[l][d];
             on_y_[l][d] =
                 model_.addVariable(fmt::format("on_y_{}_{}", workload_.dimensions[d], arch_.levels[l].name),
-                                   0, 1, VarType::Binary);
+                                   forced == ConstrainedMapSpace::Axis::Y ? 1 : 0,
+                                   forced == ConstrainedMapSpace::Axis::X ? 0 : 1, VarType::Binary);
+          }
           f.spatial_y.back() = model_.addVariable("sy_" + base, 0, pp.exponent, VarType::Integer);
           all.push_back({f.spatial_y.back(), 1});
           model_.addLessEqual("axis_x_" + base, {{f.spatial.back(), 1}, {on_y_[l][d], double(pp.exponent)}},
@@ -738,6 +746,30 @@ void CosaFormulation::group(const std::string& description, int row) {
   row_groups_.push_back({description, {row}});
 }
 
+void CosaFormulation::addSpatialOrderRows(const ConstrainedMapSpace& space) {
+  // A fixed spatial permutation without a split leaves the split to the mapper, so the X loops must
+  // come first along the permutation: "on Y" never decreases along it, and the unlisted dimensions
+  // (which follow it) are on Y once its last dimension is. Dimensions without a variable (bound 1)
+  // have no loop and are skipped.
+  for (int l = 0; l < arch_.numLevels(); ++l) {
+    const std::vector<int>& listed = spatial_permutation_constraint_[l];
+    if (!meshed(l) || listed.empty() || space.fixedSplit(l)) continue;
+    int previous = -1;
+    for (int d : listed) {
+      if (on_y_[l][d] < 0) continue;
+      if (previous >= 0)
+        model_.addLessEqual(fmt::format("spatial_order_{}_{}", arch_.levels[l].name, workload_.dimensions[d]),
+                            {{previous, 1}, {on_y_[l][d], -1}}, 0);
+      previous = on_y_[l][d];
+    }
+    if (previous < 0) continue;
+    for (int d = 0; d < workload_.numDims(); ++d)
+      if (on_y_[l][d] >= 0 && std::find(listed.begin(), listed.end(), d) == listed.end())
+        model_.addLessEqual(fmt::format("spatial_order_{}_{}", arch_.levels[l].name, workload_.dimensions[d]),
+                            {{previous, 1}, {on_y_[l][d], -1}}, 0);
+  }
+}
+
 Mapping CosaFormulation::decode(const std::vector<double>& values) const {
   const int levels = arch_.numLevels();
   const int dims = workload_.numDims();
@@ -770,19 +802,32 @@ Mapping CosaFormulation::decode(const std::vector<double>& values) const {
     });
     order.insert(order.end(), rest.begin(), rest.end());
     lm.temporal_order = order;
-    // Spatial loops: on a mesh, the X dimensions first and `split` after them; otherwise all on X.
+    // Spatial loops: the user's fixed permutation first, then, on a mesh, the X dimensions and
+    // `split` after them; otherwise all on X.
     auto onY = [&](int d) { return on_y_[l][d] >= 0 && values[on_y_[l][d]] > 0.5 && lm.spatial[d] > 1; };
-    std::vector<int> spatial_order(dims);
-    std::iota(spatial_order.begin(), spatial_order.end(), 0);
-    std::stable_sort(spatial_order.begin(), spatial_order.end(), [&](int a, int b) {
+    const std::vector<int>& fixed_spatial = spatial_permutation_constraint_[l];
+    std::vector<int> spatial_order = fixed_spatial;
+    std::vector<int> free_spatial;
+    for (int d = 0; d < dims; ++d)
+      if (std::find(fixed_spatial.begin(), fixed_spatial.end(), d) == fixed_spatial.end())
+        free_spatial.push_back(d);
+    std::stable_sort(free_spatial.begin(), free_spatial.end(), [&](int a, int b) {
       if (onY(a) != onY(b)) return !onY(a);
       return lm.spatial[a] > lm.spatial[b];
     });
+    spatial_order.insert(spatial_order.end(), free_spatial.begin(), free_spatial.end());
     lm.spatial_order = spatial_order;
-    if (meshed(l)) {
+    if (meshed(l) && fixed_spatial.empty()) {
       lm.spatial_split = 0;
       for (int d : spatial_order)
         if (!onY(d) && lm.spatial[d] > 1) ++lm.spatial_split;
+    } else if (meshed(l)) {
+      // The forced axes keep every X loop ahead of the first Y loop; the split is where Y begins.
+      const auto first_y = std::find_if(spatial_order.begin(), spatial_order.end(), [&](int d) {
+        return (on_y_[l][d] >= 0 && values[on_y_[l][d]] > 0.5) ||
+               forced_axis_[l][d] == ConstrainedMapSpace::Axis::Y;
+      });
+      lm.spatial_split = static_cast<int>(first_y - spatial_order.begin());
     }
   }
   return mapping;

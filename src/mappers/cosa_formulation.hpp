@@ -121,10 +121,14 @@ class CosaFormulation {
   std::vector<std::vector<int>> stationary_;  // [level][ds]: binary, -1 for the innermost level
   std::vector<std::vector<std::vector<solver::Term>>> tile_terms_;  // [level][ds]
   std::vector<std::vector<int>> permutation_constraint_;            // [level]: dims fixed innermost
+  std::vector<std::vector<int>> spatial_permutation_constraint_;    // [level]: dims fixed first
+  // [level][dim]: mesh axis forced by a fixed spatial permutation and split
+  std::vector<std::vector<ConstrainedMapSpace::Axis>> forced_axis_;
   std::vector<std::vector<bool>> fixed_unit_;                // [level][dim]: temporal factor fixed to 1
   std::vector<std::optional<std::int64_t>> capacity_words_;  // [level]: Architecture::capacityWords
   std::vector<RowGroup> row_groups_;
   std::vector<std::vector<int>> on_y_;  // [level][dim]: binary "this dim's spatial loop is on Y", or -1
+  void addSpatialOrderRows(const ConstrainedMapSpace& space);
   bool meshed(int level) const { return arch_.fanout(level) > 1 && arch_.fanoutY(level) > 1; }
   void group(const std::string& description, int row);
 };

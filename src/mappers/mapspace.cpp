@@ -100,21 +100,17 @@ void MapSpace::placeFixedParts(const ConstrainedMapSpace& space) {
     fixed_split_[l] = space.fixedSplit(l).value_or(-1);
   }
 
-  // X/Y axes forced by a fixed spatial permutation: with a split, the dimensions before it are on
-  // X and the rest (when the split falls inside the permutation: every other dimension too) on Y;
-  // without one, the listed dimensions go on X so that the order stays a prefix.
+  // X/Y axes forced by a fixed spatial permutation and split. Without a split, sampling puts the
+  // listed dimensions on X, which keeps them ahead of any Y loop (a subset of what Timeloop allows).
   for (int l = 0; l < num_levels_; ++l) {
-    const std::vector<int>& order = fixed_spatial_order_[l];
-    const int listed = static_cast<int>(order.size());
-    const int split = fixed_split_[l];
     for (int d = 0; d < num_dims_; ++d) {
-      const auto it = std::find(order.begin(), order.end(), d);
-      const int position = it == order.end() ? -1 : static_cast<int>(it - order.begin());
-      signed char& axis = forced_axis_[static_cast<std::size_t>(l * num_dims_ + d)];
-      if (position >= 0)
-        axis = split < 0 || position < split ? kX : kY;
-      else if (split >= 0 && split <= listed)
-        axis = kY;
+      const ConstrainedMapSpace::Axis forced = space.forcedAxis(l, d);
+      const bool listed = contains(fixed_spatial_order_[l], d);
+      forced_axis_[static_cast<std::size_t>(l * num_dims_ + d)] = forced == ConstrainedMapSpace::Axis::X ? kX
+                                                                  : forced == ConstrainedMapSpace::Axis::Y
+                                                                      ? kY
+                                                                  : listed && fixed_split_[l] < 0 ? kX
+                                                                                                  : kFree;
     }
     // Fixed spatial factors take their share of the fan-out first.
     for (int d = 0; d < num_dims_; ++d) {
