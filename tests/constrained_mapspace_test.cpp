@@ -247,7 +247,8 @@ TEST(ConstrainedMapSpace, EveryMapperHonoursAFixedSpatialOrderAndSplit) {
     const std::map<std::string, MapperSettings> settings{
         {"cosa", {{"objective", "latency"}}},
         {"random", {{"valid", "200"}}},
-        {"hybrid", {{"search-size", "300"}, {"victory-condition", "0"}}}};
+        {"hybrid", {{"search-size", "300"}, {"victory-condition", "0"}}},
+        {"exhaustive", {}}};
     for (const auto& [name, mapper_settings] : settings) {
       SCOPED_TRACE(name + " with spatial permutation starting at dimension " + std::to_string(x_dim));
       RunContext context;
