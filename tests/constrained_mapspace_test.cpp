@@ -273,9 +273,10 @@ TEST(ConstrainedMapSpace, EveryMapperHonoursAFixedSpatialOrderAndSplit) {
   }
 }
 
-// Without a split the order still binds (X loops first along it) but the axes are the mapper's:
-// listing every dimension must not force them all onto X, where the fan-out is only 2.
-TEST(ConstrainedMapSpace, CosaChoosesTheSplitOfAFixedSpatialOrderWithoutOne) {
+// Without a split the order still binds (X loops first along it) but the split is the mapper's:
+// listing every dimension must not force them all onto X, where the fan-out is only 2 (the random
+// and hybrid mappers called this infeasible until 2026-12-03, cosa too while it forced X).
+TEST(ConstrainedMapSpace, EveryMapperChoosesTheSplitOfAFixedSpatialOrderWithoutOne) {
   Architecture arch = tinyArch();
   arch.levels[0].entries = 1 << 10;
   arch.levels[1].entries = 1 << 16;
@@ -288,12 +289,23 @@ TEST(ConstrainedMapSpace, CosaChoosesTheSplitOfAFixedSpatialOrderWithoutOne) {
   const ConstrainedMapSpace space(arch, workload, constraints);
   for (int d : {M, N, K}) EXPECT_EQ(space.forcedAxis(1, d), ConstrainedMapSpace::Axis::Free);
   const EnergyTable energy = builtinEnergyTable(arch);
-  const MapperResult r = makeMapper("cosa", {{"objective", "latency"}})->run(space, energy, RunContext{});
-  ASSERT_TRUE(r.found) << r.message;
-  EXPECT_TRUE(Evaluator(arch, workload, energy).evaluate(r.mapping).valid);
-  const LevelMapping& buffer = r.mapping.levels[1];
-  EXPECT_EQ(buffer.spatial_order, (std::vector<int>{K, M, N}));
-  EXPECT_EQ(buffer.spatial_split, 1);  // K on X, M on Y: the order admits no other placement
+  Evaluator evaluator(arch, workload, energy);
+  const std::map<std::string, MapperSettings> settings{
+      {"cosa", {{"objective", "latency"}}},
+      {"random", {{"valid", "50"}}},
+      {"hybrid", {{"search-size", "100"}, {"victory-condition", "0"}}},
+      {"exhaustive", {}}};
+  for (const auto& [name, mapper_settings] : settings) {
+    SCOPED_TRACE(name);
+    RunContext context;
+    context.seed = 5;
+    const MapperResult r = makeMapper(name, mapper_settings)->run(space, energy, context);
+    ASSERT_TRUE(r.found) << r.message;
+    EXPECT_TRUE(evaluator.evaluate(r.mapping).valid) << evaluator.checkValidity(r.mapping);
+    const LevelMapping& buffer = r.mapping.levels[1];
+    EXPECT_EQ(buffer.spatial_order, (std::vector<int>{K, M, N}));
+    EXPECT_EQ(buffer.spatial_split, 1);  // K on X, M on Y: the order admits no other placement
+  }
 }
 
 TEST(MapperRegistry, RejectsUnknownMappersAndSettings) {

@@ -91,6 +91,7 @@ struct Space {
   std::vector<PrimeItem> items;
   std::vector<std::vector<int>> temporal_prefix;            // [level]: constrained innermost loops
   std::vector<std::optional<SpatialOption>> fixed_spatial;  // [level]: constrained spatial order
+  std::vector<bool> fixed_spatial_split_free;               // [level]: the order fixed, not its split
   std::vector<std::vector<bool>> keep;                      // [level][data space]
   const ConstrainedMapSpace* constrained = nullptr;         // the capacity rule (fits)
   std::vector<std::int64_t> fanout, fanout_x, fanout_y;     // [level]
@@ -142,6 +143,7 @@ Space buildSpace(const ConstrainedMapSpace& constrained) {
   // Fixed permutations and factors.
   space.temporal_prefix.assign(levels, {});
   space.fixed_spatial.assign(levels, std::nullopt);
+  space.fixed_spatial_split_free.assign(levels, false);
   std::vector<std::vector<std::optional<std::int64_t>>> pinned(
       dims, std::vector<std::optional<std::int64_t>>(space.slots.size()));
   for (int l = 0; l < levels; ++l) {
@@ -153,6 +155,7 @@ Space buildSpace(const ConstrainedMapSpace& constrained) {
         if (std::find(option.order.begin(), option.order.end(), d) == option.order.end())
           option.order.push_back(d);
       space.fixed_spatial[l] = option;
+      space.fixed_spatial_split_free[l] = !constrained.fixedSplit(l).has_value();
     }
   }
   for (std::size_t s = 0; s < space.slots.size(); ++s)
@@ -334,7 +337,15 @@ class Search {
       SpatialOption option{std::move(order), split};
       if (fitsMesh(level, option)) options.push_back(std::move(option));
     };
-    if (space_.fixed_spatial[level]) {
+    if (space_.fixed_spatial[level] && space_.fixed_spatial_split_free[level]) {
+      // The order is the user's, the split is searched (Timeloop chooses it when none is given).
+      SpatialOption option = *space_.fixed_spatial[level];
+      for (int split = space_.dims; split >= 0; --split) {
+        option.split = split == space_.dims ? -1 : split;
+        if (fitsMesh(level, option)) options.push_back(option);
+        if (space_.fanout_y[level] <= 1) break;  // no mesh: everything is on X
+      }
+    } else if (space_.fixed_spatial[level]) {
       if (fitsMesh(level, *space_.fixed_spatial[level])) options.push_back(*space_.fixed_spatial[level]);
     } else if (non_unit.empty()) {
       add({}, -1);

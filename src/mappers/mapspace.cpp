@@ -100,33 +100,59 @@ void MapSpace::placeFixedParts(const ConstrainedMapSpace& space) {
     fixed_split_[l] = space.fixedSplit(l).value_or(-1);
   }
 
-  // X/Y axes forced by a fixed spatial permutation and split. Without a split, sampling puts the
-  // listed dimensions on X, which keeps them ahead of any Y loop (a subset of what Timeloop allows).
+  // X/Y axes forced by a fixed spatial permutation and split. Without a split Timeloop chooses one:
+  // sampling takes the largest that the fixed spatial factors fit (all listed dimensions on X when
+  // they fit there), so the listed X loops stay ahead of the Y loops.
   for (int l = 0; l < num_levels_; ++l) {
-    for (int d = 0; d < num_dims_; ++d) {
-      const ConstrainedMapSpace::Axis forced = space.forcedAxis(l, d);
-      const bool listed = contains(fixed_spatial_order_[l], d);
-      forced_axis_[static_cast<std::size_t>(l * num_dims_ + d)] = forced == ConstrainedMapSpace::Axis::X ? kX
-                                                                  : forced == ConstrainedMapSpace::Axis::Y
-                                                                      ? kY
-                                                                  : listed && fixed_split_[l] < 0 ? kX
-                                                                                                  : kFree;
+    const std::vector<int>& listed = fixed_spatial_order_[l];
+    const bool split_free = fixed_split_[l] < 0 && !listed.empty();
+    std::string overflow;
+    for (int split = static_cast<int>(listed.size()); split >= 0; --split) {
+      for (int d = 0; d < num_dims_; ++d) {
+        const ConstrainedMapSpace::Axis forced = space.forcedAxis(l, d);
+        signed char axis = forced == ConstrainedMapSpace::Axis::X   ? kX
+                           : forced == ConstrainedMapSpace::Axis::Y ? kY
+                                                                    : kFree;
+        if (split_free) {
+          const auto it = std::find(listed.begin(), listed.end(), d);
+          if (it != listed.end())
+            axis = it - listed.begin() < split ? kX : kY;
+          else if (split < static_cast<int>(listed.size()))
+            axis = kY;
+        }
+        forced_axis_[static_cast<std::size_t>(l * num_dims_ + d)] = axis;
+      }
+      const std::string why = placeFixedSpatialFactors(l);
+      if (why.empty()) {
+        overflow.clear();
+        break;
+      }
+      if (overflow.empty()) overflow = why;
+      if (!split_free) break;
     }
-    // Fixed spatial factors take their share of the fan-out first.
-    for (int d = 0; d < num_dims_; ++d) {
-      const std::size_t at = static_cast<std::size_t>(l * num_dims_ + d);
-      const std::int64_t f = base_.levels[l].spatial[d];
-      signed char axis = forced_axis_[at];
-      if (axis == kFree && f > 1) axis = base_used_x_[l] * f <= fanout_x_[l] ? kX : kY;
-      base_axis_[at] = axis;
-      if (f == 1) continue;
-      std::int64_t& used = axis == kX ? base_used_x_[l] : base_used_y_[l];
-      used *= f;
-      if (used > (axis == kX ? fanout_x_[l] : fanout_y_[l]) && error_.empty())
-        error_ = "the fixed spatial factors exceed the fan-out of level " + space.arch().levels[l].name +
-                 (axis == kX ? " along X" : " along Y");
-    }
+    if (!overflow.empty() && error_.empty())
+      error_ =
+          "the fixed spatial factors exceed the fan-out of level " + space.arch().levels[l].name + overflow;
   }
+}
+
+std::string MapSpace::placeFixedSpatialFactors(int l) {
+  // Fixed spatial factors take their share of the fan-out first.
+  base_used_x_[l] = base_used_y_[l] = 1;
+  std::string overflow;
+  for (int d = 0; d < num_dims_; ++d) {
+    const std::size_t at = static_cast<std::size_t>(l * num_dims_ + d);
+    const std::int64_t f = base_.levels[l].spatial[d];
+    signed char axis = forced_axis_[at];
+    if (axis == kFree && f > 1) axis = base_used_x_[l] * f <= fanout_x_[l] ? kX : kY;
+    base_axis_[at] = axis;
+    if (f == 1) continue;
+    std::int64_t& used = axis == kX ? base_used_x_[l] : base_used_y_[l];
+    used *= f;
+    if (used > (axis == kX ? fanout_x_[l] : fanout_y_[l]) && overflow.empty())
+      overflow = axis == kX ? " along X" : " along Y";
+  }
+  return overflow;
 }
 
 bool MapSpace::sampleTiling(Rng& rng, Mapping& out, TilingSampler sampler) const {

@@ -68,6 +68,9 @@ class MapSpace {
   };
 
   void placeFixedParts(const ConstrainedMapSpace& space);
+  // Places level l's fixed spatial factors on their axes (forced_axis_, else X while it fits);
+  // returns " along X"/" along Y" when they exceed that axis's fan-out, else empty.
+  std::string placeFixedSpatialFactors(int l);
   void placeUniformly(Rng& rng, Mapping& out, std::vector<signed char>& axis,
                       std::vector<std::int64_t>& used_x, std::vector<std::int64_t>& used_y) const;
   void setSpatialOrders(Mapping& out, const std::vector<signed char>& axis) const;
