@@ -45,6 +45,15 @@ Architecture tinyArch() {
   return arch;
 }
 
+// tinyArch with roomy buffers and the Buffer's four Registers children on a 2x2 mesh.
+Architecture meshArch() {
+  Architecture arch = tinyArch();
+  arch.levels[0].entries = 1 << 10;
+  arch.levels[1].entries = 1 << 16;
+  arch.levels[0].mesh_x = 2;
+  return arch;
+}
+
 // gemm: dimensions M N K; data spaces A[M,K], B[K,N], Z[M,N].
 constexpr int M = 0, N = 1, K = 2;
 constexpr int A = 0, B = 1, Z = 2;
@@ -223,10 +232,7 @@ TEST(ConstrainedMapSpace, EveryMapperHonoursTheSameConstraints) {
 // rule: listed before the split on X, after it on Y, unlisted on Y when the split is within the
 // list). Every mapper places the loops so and writes the user's order first.
 TEST(ConstrainedMapSpace, EveryMapperHonoursAFixedSpatialOrderAndSplit) {
-  Architecture arch = tinyArch();
-  arch.levels[0].entries = 1 << 10;
-  arch.levels[1].entries = 1 << 16;
-  arch.levels[0].mesh_x = 2;  // the Buffer's four Registers children form a 2x2 mesh
+  const Architecture arch = meshArch();
   ASSERT_EQ(arch.fanoutX(1), 2);
   ASSERT_EQ(arch.fanoutY(1), 2);
   const Workload workload = instantiate(builtinShape("gemm"), {2, 2, 8});
@@ -277,10 +283,7 @@ TEST(ConstrainedMapSpace, EveryMapperHonoursAFixedSpatialOrderAndSplit) {
 // listing every dimension must not force them all onto X, where the fan-out is only 2 (the random
 // and hybrid mappers called this infeasible until 2026-12-03, cosa too while it forced X).
 TEST(ConstrainedMapSpace, EveryMapperChoosesTheSplitOfAFixedSpatialOrderWithoutOne) {
-  Architecture arch = tinyArch();
-  arch.levels[0].entries = 1 << 10;
-  arch.levels[1].entries = 1 << 16;
-  arch.levels[0].mesh_x = 2;
+  const Architecture arch = meshArch();
   const Workload workload = instantiate(builtinShape("gemm"), {2, 2, 8});
   Constraints constraints;
   LevelConstraint spatial = factors(ConstraintKind::Spatial, 1, {{K, 2}, {M, 2}});

@@ -89,8 +89,10 @@ CosaFormulation::CosaFormulation(const ConstrainedMapSpace& space, ScheduleObjec
     permutation_constraint_[l] = space.fixedPermutation(l);
     spatial_permutation_constraint_.push_back(space.fixedSpatialPermutation(l));
     forced_axis_.emplace_back();
-    for (int d = 0; d < workload.numDims(); ++d) forced_axis_[l].push_back(space.forcedAxis(l, d));
-    for (int d = 0; d < workload.numDims(); ++d) fixed_unit_[l][d] = space.fixedTemporal(l, d) == 1;
+    for (int d = 0; d < workload.numDims(); ++d) {
+      forced_axis_[l].push_back(space.forcedAxis(l, d));
+      fixed_unit_[l][d] = space.fixedTemporal(l, d) == 1;
+    }
     capacity_words_[l] = space.capacityWords(l);
   }
 
@@ -755,18 +757,18 @@ void CosaFormulation::addSpatialOrderRows(const ConstrainedMapSpace& space) {
     const std::vector<int>& listed = spatial_permutation_constraint_[l];
     if (!meshed(l) || listed.empty() || space.fixedSplit(l)) continue;
     int previous = -1;
+    auto onYNoEarlierThan = [&](int d) {  // on_y[previous] <= on_y[d]
+      model_.addLessEqual(fmt::format("spatial_order_{}_{}", arch_.levels[l].name, workload_.dimensions[d]),
+                          {{previous, 1}, {on_y_[l][d], -1}}, 0);
+    };
     for (int d : listed) {
       if (on_y_[l][d] < 0) continue;
-      if (previous >= 0)
-        model_.addLessEqual(fmt::format("spatial_order_{}_{}", arch_.levels[l].name, workload_.dimensions[d]),
-                            {{previous, 1}, {on_y_[l][d], -1}}, 0);
+      if (previous >= 0) onYNoEarlierThan(d);
       previous = on_y_[l][d];
     }
     if (previous < 0) continue;
     for (int d = 0; d < workload_.numDims(); ++d)
-      if (on_y_[l][d] >= 0 && std::find(listed.begin(), listed.end(), d) == listed.end())
-        model_.addLessEqual(fmt::format("spatial_order_{}_{}", arch_.levels[l].name, workload_.dimensions[d]),
-                            {{previous, 1}, {on_y_[l][d], -1}}, 0);
+      if (on_y_[l][d] >= 0 && std::find(listed.begin(), listed.end(), d) == listed.end()) onYNoEarlierThan(d);
   }
 }
 
