@@ -434,6 +434,105 @@ TEST(OnnxImport, MalformedConvolutionsAreRejectedOrSkippedNotCrashed) {
   }
 }
 
+// Libonnx 1.12's Shape (opset 15 on) read the type of an input nothing types, and Scan its
+// required num_scan_inputs, without checking (found by fuzzing). Shape inputs get an empty type
+// that inference fills in; a missing required attribute is an InputError naming the node.
+TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
+  auto customOp = [](OnnxBuilder& b, const std::string& x) -> onnx::NodeProto& {
+    onnx::NodeProto& custom = b.node("Mystery", {x}, "mystery");
+    custom.set_domain("com.example");
+    auto* opset = b.model().add_opset_import();
+    opset->set_domain("com.example");
+    opset->set_version(1);
+    return custom;
+  };
+  {
+    // x.view(x.size(0), -1) after a convolution, at opset 17: the Shape of a tensor that only
+    // inference types still folds, so the FC layer is sized.
+    OnnxBuilder b("view17", 17);
+    const std::string y =
+        b.conv(b.input("x", {2, 4, 4, 4}), 4, 8, {1, 1}, {1, 1}, {0, 0, 0, 0}, 1, {}, "conv");
+    const std::string size =
+        OnnxBuilder::out(b.node("Gather", {OnnxBuilder::out(b.node("Shape", {y})), b.constant({1}, {0})}));
+    onnx::NodeProto& concat = b.node("Concat", {size, b.constant({1}, {-1})});
+    OnnxBuilder::integer(concat, "axis", 0);
+    const std::string flat = OnnxBuilder::out(b.node("Reshape", {y, OnnxBuilder::out(concat)}));
+    b.output(OnnxBuilder::out(b.node("MatMul", {flat, b.weight({128, 10})}, "fc")));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "view17.onnx");
+    ASSERT_TRUE(imported.complete()) << imported.warnings.at(0);
+    ASSERT_EQ(imported.network.layers.size(), 2u);
+    const Workload& fc = imported.network.layers[1].workload;
+    EXPECT_EQ(bound(fc, "N"), 2);
+    EXPECT_EQ(bound(fc, "C"), 128);
+    EXPECT_EQ(bound(fc, "K"), 10);
+  }
+  {
+    // The Shape of a custom operator's output (crashed libonnx): the reshape it feeds stays
+    // unsized, so the MatMul after it is listed as not imported; the convolution imports.
+    OnnxBuilder b("shape_of_custom", 17);
+    const std::string x = b.input("x", {1, 8, 4, 4});
+    const std::string mystery = OnnxBuilder::out(customOp(b, x));
+    const std::string flat =
+        OnnxBuilder::out(b.node("Reshape", {x, OnnxBuilder::out(b.node("Shape", {mystery}))}));
+    b.output(OnnxBuilder::out(b.node("MatMul", {flat, b.weight({4, 4})}, "after_shape")));
+    b.output(b.conv(x, 8, 8, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, "sized"));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "custom.onnx");
+    ASSERT_EQ(imported.network.layers.size(), 1u);
+    EXPECT_EQ(imported.network.layers[0].name, "sized");
+    ASSERT_EQ(imported.not_imported.size(), 1u);
+    EXPECT_EQ(imported.not_imported[0].node, "after_shape");
+  }
+  {
+    // The same inside a data-dependent If branch, on a tensor of the outer graph.
+    OnnxBuilder b("branch_shape", 17);
+    const std::string x = b.input("x", {1, 8, 4, 4});
+    const std::string mystery = OnnxBuilder::out(customOp(b, x));
+    const std::string flag = b.input("flag", {});
+    b.graph().mutable_input(1)->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::BOOL);
+    onnx::NodeProto& node = b.node("If", {flag}, "choose");
+    for (const char* name : {"then_branch", "else_branch"}) {
+      OnnxBuilder sub(name, 17);
+      sub.output(OnnxBuilder::out(sub.node("Shape", {mystery})));
+      auto* a = node.add_attribute();
+      a->set_name(name);
+      a->set_type(onnx::AttributeProto::GRAPH);
+      *a->mutable_g() = sub.graph();
+    }
+    b.output(OnnxBuilder::out(node));
+    b.output(b.conv(x, 8, 8, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, "sized"));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "branch.onnx");
+    ASSERT_EQ(imported.network.layers.size(), 1u);
+    EXPECT_EQ(imported.network.layers[0].name, "sized");
+  }
+  {
+    // A Shape of a name that nothing defines.
+    OnnxBuilder b("undefined", 17);
+    b.output(OnnxBuilder::out(b.node("Shape", {"nowhere"})));
+    b.output(b.conv(b.input("x", {1, 8, 4, 4}), 8, 8, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, "sized"));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "undefined.onnx");
+    ASSERT_EQ(imported.network.layers.size(), 1u);
+  }
+  {
+    // Scan without num_scan_inputs.
+    OnnxBuilder b("scan", 17);
+    OnnxBuilder body("body", 17);
+    body.output(body.unary("Identity", body.input("state", {4})));
+    onnx::NodeProto& scan = b.node("Scan", {b.input("x", {4})}, "loop");
+    auto* a = scan.add_attribute();
+    a->set_name("body");
+    a->set_type(onnx::AttributeProto::GRAPH);
+    *a->mutable_g() = body.graph();
+    b.output(OnnxBuilder::out(scan));
+    try {
+      importOnnxBytes(b.bytes(), "scan.onnx");
+      FAIL() << "expected an InputError";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.field(), "graph.node[0] 'loop' (Scan)");
+      EXPECT_EQ(e.reason(), "the required attribute 'num_scan_inputs' is missing");
+    }
+  }
+}
+
 TEST(OnnxImport, BadInputNamesTheFileAndTheReason) {
   auto message = [](const std::string& bytes) {
     try {

@@ -821,8 +821,126 @@ std::vector<std::pair<int, std::string>> prepareForShapeInference(onnx::GraphPro
   return hidden;
 }
 
+// Libonnx 1.12 also dereferences inputs and attributes it never checks for (both found by
+// fuzzing, docs/hardening.md finding 11): Shape from opset 15 on reads its input's type, which is
+// absent when nothing types the tensor (an unknown custom operator's output, a name no node
+// produces), and Scan reads its required num_scan_inputs. So before inference every node must
+// carry its schema's required attributes, and a Shape input that nothing types gets an empty
+// tensor type in the value_info of the graph that defines it; inference fills that in, and the
+// ones it leaves empty are removed afterwards (they say nothing).
+int defaultDomainOpset(const onnx::ModelProto& model) {
+  int version = 0;
+  for (const auto& op : model.opset_import())
+    if (op.domain().empty() || op.domain() == "ai.onnx")
+      version = std::max(version, static_cast<int>(op.version()));
+  return version;
+}
+
+bool isDefaultDomain(const onnx::NodeProto& node) {
+  return node.domain().empty() || node.domain() == "ai.onnx";
+}
+
+void requireSchemaAttributes(const onnx::GraphProto& graph, int opset, const std::string& source,
+                             const std::string& path) {
+  for (int i = 0; i < graph.node_size(); ++i) {
+    const onnx::NodeProto& node = graph.node(i);
+    const std::string where = fmt::format("{}.node[{}] '{}' ({})", path, i, node.name(), node.op_type());
+    const onnx::OpSchema* schema = opset > 0 && isDefaultDomain(node)
+                                       ? onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "")
+                                       : nullptr;
+    if (schema != nullptr)
+      for (const auto& [name, spec] : schema->attributes())
+        if (spec.required && attribute(node, name) == nullptr)
+          throw InputError({source, 0, 0}, where,
+                           fmt::format("the required attribute '{}' is missing", name));
+    for (const auto& a : node.attribute()) {
+      if (a.has_g()) requireSchemaAttributes(a.g(), opset, source, fmt::format("{} {}", where, a.name()));
+      for (int g = 0; g < a.graphs_size(); ++g)
+        requireSchemaAttributes(a.graphs(g), opset, source, fmt::format("{} {}[{}]", where, a.name(), g));
+    }
+  }
+}
+
+class ShapeInputTyping {
+ public:
+  // Adds the empty types; `graph` is the model's main graph.
+  explicit ShapeInputTyping(onnx::GraphProto& graph) { visit(graph); }
+
+  // Removes the empty types that inference did not fill in.
+  void removeUnfilled(onnx::GraphProto& graph) const {
+    auto* infos = graph.mutable_value_info();
+    for (int i = infos->size() - 1; i >= 0; --i) {
+      const onnx::TypeProto& type = infos->Get(i).type();
+      const bool empty =
+          type.has_tensor_type() && type.tensor_type().elem_type() == 0 && !type.tensor_type().has_shape();
+      if (empty && added_.contains(infos->Get(i).name())) infos->DeleteSubrange(i, 1);
+    }
+    for (auto& node : *graph.mutable_node())
+      for (auto& a : *node.mutable_attribute()) {
+        if (a.has_g()) removeUnfilled(*a.mutable_g());
+        for (auto& g : *a.mutable_graphs()) removeUnfilled(g);
+      }
+  }
+
+ private:
+  struct Scope {
+    onnx::GraphProto* graph;
+    std::unordered_set<std::string> defined;  // inputs, initializers and node outputs
+    std::unordered_set<std::string> typed;    // names with a type already
+  };
+
+  void visit(onnx::GraphProto& graph) {
+    Scope scope{&graph, {}, {}};
+    for (const auto& v : graph.input()) {
+      scope.defined.insert(v.name());
+      if (v.has_type()) scope.typed.insert(v.name());
+    }
+    for (const auto& t : graph.initializer()) {
+      scope.defined.insert(t.name());
+      scope.typed.insert(t.name());
+    }
+    for (const auto& v : graph.value_info())
+      if (v.has_type()) scope.typed.insert(v.name());
+    for (const auto& v : graph.output())
+      if (v.has_type()) scope.typed.insert(v.name());
+    for (const auto& node : graph.node())
+      for (const auto& o : node.output()) scope.defined.insert(o);
+    scopes_.push_back(std::move(scope));
+    for (auto& node : *graph.mutable_node()) {
+      if (isDefaultDomain(node) && node.op_type() == "Shape" && node.input_size() > 0 &&
+          !node.input(0).empty())
+        typeInOwnScope(node.input(0));
+      for (auto& a : *node.mutable_attribute()) {
+        if (a.has_g()) visit(*a.mutable_g());
+        for (auto& g : *a.mutable_graphs()) visit(g);
+      }
+    }
+    scopes_.pop_back();
+  }
+
+  // The innermost graph that defines the name (the current one for a name nobody defines).
+  void typeInOwnScope(const std::string& name) {
+    Scope* owner = &scopes_.back();
+    for (auto it = scopes_.rbegin(); it != scopes_.rend(); ++it)
+      if (it->defined.contains(name)) {
+        owner = &*it;
+        break;
+      }
+    if (!owner->typed.insert(name).second) return;
+    onnx::ValueInfoProto* info = owner->graph->add_value_info();
+    info->set_name(name);
+    info->mutable_type()->mutable_tensor_type();
+    added_.insert(name);
+  }
+
+  std::vector<Scope> scopes_;
+  std::unordered_set<std::string> added_;
+};
+
 void runShapeInference(onnx::ModelProto& model, const std::string& source) {
+  requireSchemaAttributes(model.graph(), defaultDomainOpset(model), source, "graph");
   model.mutable_graph()->clear_value_info();
+  const ShapeInputTyping shape_inputs(*model.mutable_graph());
   const auto hidden = prepareForShapeInference(*model.mutable_graph(), source);
   try {
     // Node-level inference errors are not fatal (error_mode 0): such nodes just stay unsized.
@@ -833,6 +951,7 @@ void runShapeInference(onnx::ModelProto& model, const std::string& source) {
   }
   for (const auto& [index, op_type] : hidden)
     model.mutable_graph()->mutable_node(index)->set_op_type(op_type);
+  shape_inputs.removeUnfilled(*model.mutable_graph());
 }
 
 // Renames the tensors a subgraph produces (prefix + name) in its nodes, and in nested subgraphs'
