@@ -533,6 +533,49 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
   }
 }
 
+// Libonnx 1.12 read dimensions 0 and 1 of STFT's signal (and of old RNN and Gemm inputs) without
+// checking the rank: a rank-1 signal crashed it. Such a node joins inference once a round has
+// sized its input with rank 2 or more; until then it is kept out, and its consumers stay unsized.
+TEST(OnnxImport, NodesThatLibonnxDoesNotRankCheckWaitForSizedInputs) {
+  auto model = [](std::vector<std::int64_t> signal_dims) {
+    OnnxBuilder b("stft", 17);
+    // The signal is computed (Relu), so only inference can size it.
+    const std::string signal = b.unary("Relu", b.input("x", signal_dims));
+    const std::string step = b.constant({}, {16});
+    const std::string length = b.constant({}, {16});
+    onnx::NodeProto& stft = b.node("STFT", {signal, step, "", length}, "stft");
+    OnnxBuilder::integer(stft, "onesided", 0);  // all 16 bins (libonnx 1.12 also assumes 0 without it)
+    const std::string spectrum = OnnxBuilder::out(stft);
+    b.output(OnnxBuilder::out(b.node("MatMul", {spectrum, b.weight({2, 5})}, "project")));
+    return b.bytes();
+  };
+  {
+    // [1, 64, 1]: 4 frames of 16 bins, re and im: [1, 4, 16, 2] x [2, 5].
+    const OnnxImport imported = importOnnxBytes(model({1, 64, 1}), "stft.onnx");
+    ASSERT_TRUE(imported.complete()) << imported.warnings.at(0);
+    ASSERT_EQ(imported.network.layers.size(), 1u);
+    const Workload& w = imported.network.layers[0].workload;
+    EXPECT_EQ(w.macs(), 4 * 16 * 2 * 5);
+  }
+  {
+    // A rank-1 signal (the crash): never shown to libonnx, so the projection is not imported.
+    const OnnxImport imported = importOnnxBytes(model({64}), "stft.onnx");
+    EXPECT_TRUE(imported.network.layers.empty());
+    ASSERT_EQ(imported.not_imported.size(), 1u);
+    EXPECT_EQ(imported.not_imported[0].node, "project");
+  }
+  {
+    // Gemm at opset 6 on a computed rank-1 input: kept out of inference, listed as not imported.
+    OnnxBuilder b("gemm6", 6);
+    const std::string x = b.unary("Relu", b.input("x", {4}));
+    b.output(OnnxBuilder::out(b.node("Gemm", {x, b.weight({4, 3}), b.weight({3})}, "fc")));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "gemm6.onnx");
+    EXPECT_TRUE(imported.network.layers.empty());
+    ASSERT_EQ(imported.not_imported.size(), 1u);
+    EXPECT_EQ(imported.not_imported[0].node, "fc");
+  }
+}
+
 TEST(OnnxImport, BadInputNamesTheFileAndTheReason) {
   auto message = [](const std::string& bytes) {
     try {

@@ -937,10 +937,88 @@ class ShapeInputTyping {
   std::unordered_set<std::string> added_;
 };
 
-void runShapeInference(onnx::ModelProto& model, const std::string& source) {
-  requireSchemaAttributes(model.graph(), defaultDomainOpset(model), source, "graph");
+// Libonnx 1.12 reads dimensions 0 and 1 of some inputs without checking their rank (found by
+// probing every schema after finding 11): STFT's signal, X of RNN, GRU and LSTM before opset 7,
+// and A and B of Gemm before opset 7; a rank-0 or rank-1 tensor there crashed it. These are the
+// inputs of a node that must be shown to have rank 2 or more before inference may see it.
+std::vector<int> rankGuardedInputs(const onnx::NodeProto& node, int opset) {
+  if (!isDefaultDomain(node) || opset <= 0) return {};
+  const std::string& op = node.op_type();
+  if (op != "STFT" && op != "RNN" && op != "GRU" && op != "LSTM" && op != "Gemm") return {};
+  const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(op, opset, "");
+  if (schema == nullptr) return {};
+  if (op == "STFT") return {0};
+  if (schema->since_version() >= 7) return {};
+  return op == "Gemm" ? std::vector<int>{0, 1} : std::vector<int>{0};
+}
+
+// Hides rank-guarded nodes from one round of inference (renamed, as above) unless the shapes known
+// so far (those the previous round inferred) give their guarded inputs rank 2 or more. Inside
+// subgraphs, whose shapes cosa does not track, they are always hidden. A hidden node's outputs
+// stay unsized that round; once its inputs are sized, the next round includes it.
+class RankGuard {
+ public:
+  RankGuard(onnx::GraphProto& graph, int opset, const std::unordered_map<std::string, Dims>& shapes) {
+    visit(graph, opset, &shapes);
+  }
+  RankGuard(const RankGuard&) = delete;
+  RankGuard& operator=(const RankGuard&) = delete;
+  ~RankGuard() {
+    for (const Hidden& h : hidden_) h.node->set_op_type(h.op_type);
+  }
+
+  // Whether a node hidden in the main graph now has its guarded inputs sized, so that another
+  // round would include it.
+  bool anyNowSized(const std::unordered_map<std::string, Dims>& shapes) const {
+    return std::any_of(hidden_.begin(), hidden_.end(), [&](const Hidden& h) {
+      return !h.in_subgraph && ranksShown(*h.node, h.inputs, shapes);
+    });
+  }
+
+ private:
+  struct Hidden {
+    onnx::NodeProto* node;
+    std::string op_type;
+    std::vector<int> inputs;
+    bool in_subgraph;
+  };
+
+  static bool ranksShown(const onnx::NodeProto& node, const std::vector<int>& inputs,
+                         const std::unordered_map<std::string, Dims>& shapes) {
+    return std::all_of(inputs.begin(), inputs.end(), [&](int i) {
+      if (i >= node.input_size()) return false;
+      const auto it = shapes.find(node.input(i));
+      return it != shapes.end() && it->second.size() >= 2;
+    });
+  }
+
+  // `shapes` is null inside subgraphs.
+  void visit(onnx::GraphProto& graph, int opset, const std::unordered_map<std::string, Dims>* shapes) {
+    for (auto& node : *graph.mutable_node()) {
+      if (std::vector<int> inputs = rankGuardedInputs(node, opset);
+          !inputs.empty() && (shapes == nullptr || !ranksShown(node, inputs, *shapes))) {
+        hidden_.push_back({&node, node.op_type(), std::move(inputs), shapes == nullptr});
+        node.set_op_type("CosaHiddenFromShapeInference");
+      }
+      for (auto& a : *node.mutable_attribute()) {
+        if (a.has_g()) visit(*a.mutable_g(), opset, nullptr);
+        for (auto& g : *a.mutable_graphs()) visit(g, opset, nullptr);
+      }
+    }
+  }
+
+  std::vector<Hidden> hidden_;
+};
+
+// One round of libonnx's inference over the whole model. Returns whether a node kept out of this
+// round by the rank guard could now take part (so another round is worth running).
+bool runShapeInference(onnx::ModelProto& model, const std::string& source) {
+  const int opset = defaultDomainOpset(model);
+  requireSchemaAttributes(model.graph(), opset, source, "graph");
+  const std::unordered_map<std::string, Dims> previous = knownShapes(model.graph());
   model.mutable_graph()->clear_value_info();
   const ShapeInputTyping shape_inputs(*model.mutable_graph());
+  const RankGuard rank_guard(*model.mutable_graph(), opset, previous);
   const auto hidden = prepareForShapeInference(*model.mutable_graph(), source);
   try {
     // Node-level inference errors are not fatal (error_mode 0): such nodes just stay unsized.
@@ -952,6 +1030,7 @@ void runShapeInference(onnx::ModelProto& model, const std::string& source) {
   for (const auto& [index, op_type] : hidden)
     model.mutable_graph()->mutable_node(index)->set_op_type(op_type);
   shape_inputs.removeUnfilled(*model.mutable_graph());
+  return rank_guard.anyNowSized(knownShapes(model.graph()));
 }
 
 // Renames the tensors a subgraph produces (prefix + name) in its nodes, and in nested subgraphs'
@@ -1077,8 +1156,9 @@ ShapeFoldingReport inferStaticShapes(onnx::ModelProto& model, const std::string&
   onnx::GraphProto& graph = *model.mutable_graph();
   // Folded values become initializers: the graph must not also list them as inputs to override.
   for (report.rounds = 1;; ++report.rounds) {
-    runShapeInference(model, source);
-    if (report.rounds >= kMaxRounds || !foldOnce(graph, report)) break;
+    const bool guarded_node_now_sized = runShapeInference(model, source);
+    const bool folded = report.rounds < kMaxRounds && foldOnce(graph, report);
+    if (report.rounds >= kMaxRounds || (!folded && !guarded_node_now_sized)) break;
   }
   return report;
 }
