@@ -11,8 +11,10 @@ gather indices, ...) keep their values, because the shape computations need them
 files small, tensors get short names (t0, t1, ...) and only compute nodes keep their names
 (which name the layers). Nothing else changes: same nodes, attributes and graph inputs.
 
-Usage: scripts/export_onnx_models.py [OUT_DIR] [--only NAME,...]
-(default OUT_DIR: tests/data/onnx). Needs python3-torch, python3-torchvision and python3-onnx
+Usage: scripts/export_onnx_models.py [OUT_DIR] [--only NAME,...] [--opset N]
+(default OUT_DIR: tests/data/onnx). With --opset other than 13 the file is NAME_opsetN.onnx
+(tests/data/onnx/swin_t_opset17.onnx: Shape with start/end and LayerNormalization, as newer
+exporters write them). Needs python3-torch, python3-torchvision and python3-onnx
 (scripts/setup.sh installs them).
 """
 import argparse
@@ -25,7 +27,7 @@ import torch
 import torch.nn as nn
 import torchvision
 
-OPSET = 13
+DEFAULT_OPSET = 13
 MAX_KEPT_ELEMENTS = 64
 STUB_LOCATION = "cosa-stripped-weights"
 
@@ -69,14 +71,14 @@ MODELS = {
 }
 
 
-def export(name, build, shape):
+def export(name, build, shape, opset):
     torch.manual_seed(0)
     model = build().eval()
     # Keep gradients on so that nn.TransformerEncoder takes its exportable (non fused) path.
     for p in model.parameters():
         p.requires_grad_(True)
     buffer = io.BytesIO()
-    torch.onnx.export(model, torch.randn(*shape), buffer, opset_version=OPSET, input_names=["input"],
+    torch.onnx.export(model, torch.randn(*shape), buffer, opset_version=opset, input_names=["input"],
                       output_names=["output"], dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}},
                       do_constant_folding=True)
     return onnx.load_from_string(buffer.getvalue())
@@ -137,16 +139,18 @@ def main():
     parser.add_argument("out", nargs="?", default=os.path.join(os.path.dirname(__file__), "..", "tests", "data",
                                                                "onnx"))
     parser.add_argument("--only", default="", help="comma-separated model names (default: all)")
+    parser.add_argument("--opset", type=int, default=DEFAULT_OPSET, help="ONNX opset (default 13)")
     args = parser.parse_args()
     names = [n for n in args.only.split(",") if n] or list(MODELS)
     os.makedirs(args.out, exist_ok=True)
     for name in names:
         build, shape = MODELS[name]
-        model = export(name, build, shape)
+        model = export(name, build, shape, args.opset)
         model.graph.name = name
         stripped = strip_weights(model)
         shorten_names(model)
-        path = os.path.join(args.out, name + ".onnx")
+        suffix = "" if args.opset == DEFAULT_OPSET else f"_opset{args.opset}"
+        path = os.path.join(args.out, name + suffix + ".onnx")
         tmp = path + ".tmp"
         with open(tmp, "wb") as f:
             f.write(model.SerializeToString())

@@ -513,6 +513,44 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
     ASSERT_EQ(imported.network.layers.size(), 1u);
   }
   {
+    // A zero stride inside a branch libonnx has to infer (the condition is data): checked too.
+    OnnxBuilder b("branch_stride", 13);
+    const std::string x = b.input("x", {1, 3, 8, 8});
+    const std::string flag = b.input("flag", {});
+    b.graph().mutable_input(1)->mutable_type()->mutable_tensor_type()->set_elem_type(onnx::TensorProto::BOOL);
+    onnx::NodeProto& node = b.node("If", {flag}, "choose");
+    for (const char* name : {"then_branch", "else_branch"}) {
+      OnnxBuilder sub(name);
+      sub.output(sub.conv(x, 3, 4, {3, 3}, {0, 1}, {0, 0, 0, 0}, 1, {}, "zero"));
+      auto* a = node.add_attribute();
+      a->set_name(name);
+      a->set_type(onnx::AttributeProto::GRAPH);
+      *a->mutable_g() = sub.graph();
+    }
+    b.output(OnnxBuilder::out(node));
+    try {
+      importOnnxBytes(b.bytes(), "branch.onnx");
+      FAIL() << "expected an InputError";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.field(), "graph.node[0] 'choose' (If) then_branch.node[0] 'zero' (Conv) strides");
+      EXPECT_EQ(e.reason(), "0 is outside [1, 2147483648]");
+    }
+  }
+  {
+    // DepthToSpace squares its blocksize and divides by it: 2^40 overflowed to a division by zero.
+    OnnxBuilder b("depth_to_space", 13);
+    onnx::NodeProto& node = b.node("DepthToSpace", {b.input("x", {1, 16, 2, 2})}, "d2s");
+    OnnxBuilder::integer(node, "blocksize", std::int64_t{1} << 40);
+    b.output(OnnxBuilder::out(node));
+    try {
+      importOnnxBytes(b.bytes(), "d2s.onnx");
+      FAIL() << "expected an InputError";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.field(), "graph.node[0] 'd2s' (DepthToSpace) blocksize");
+      EXPECT_EQ(e.reason(), "1099511627776 is outside [1, 2147483648]");
+    }
+  }
+  {
     // Scan without num_scan_inputs.
     OnnxBuilder b("scan", 17);
     OnnxBuilder body("body", 17);
@@ -573,6 +611,31 @@ TEST(OnnxImport, NodesThatLibonnxDoesNotRankCheckWaitForSizedInputs) {
     EXPECT_TRUE(imported.network.layers.empty());
     ASSERT_EQ(imported.not_imported.size(), 1u);
     EXPECT_EQ(imported.not_imported[0].node, "fc");
+  }
+  auto layerNorm = [](std::vector<std::int64_t> dims, std::int64_t axis) {
+    // LayerNormalization with its Mean output, on a computed tensor, then a projection.
+    OnnxBuilder b("layernorm", 17);
+    const std::string x = b.unary("Relu", b.input("x", dims));
+    onnx::NodeProto& norm = b.node("LayerNormalization", {x, b.weight({dims.back()})}, "norm");
+    norm.add_output("mean");
+    OnnxBuilder::integer(norm, "axis", axis);
+    b.output(
+        OnnxBuilder::out(b.node("MatMul", {OnnxBuilder::out(norm), b.weight({dims.back(), 6})}, "project")));
+    return importOnnxBytes(b.bytes(), "layernorm.onnx");
+  };
+  {
+    // Axis -2 of a rank-3 tensor: sized in the second round, the projection imports.
+    const OnnxImport imported = layerNorm({2, 5, 8}, -2);
+    ASSERT_TRUE(imported.complete()) << imported.warnings.at(0);
+    ASSERT_EQ(imported.network.layers.size(), 1u);
+    EXPECT_EQ(imported.network.layers[0].workload.macs(), 2 * 5 * 8 * 6);
+  }
+  {
+    // Axis -3 of a rank-1 tensor (crashed libonnx): never shown to it.
+    const OnnxImport imported = layerNorm({8}, -3);
+    EXPECT_TRUE(imported.network.layers.empty());
+    ASSERT_EQ(imported.not_imported.size(), 1u);
+    EXPECT_EQ(imported.not_imported[0].node, "project");
   }
 }
 

@@ -1,5 +1,5 @@
 // Real PyTorch exports (tests/data/onnx, written by scripts/export_onnx_models.py from Debian's
-// python3-torch 1.13 / torchvision 0.14, opset 13, symbolic batch, weights stripped): every
+// python3-torch 1.13 / torchvision 0.14, opset 13 (one at 17), symbolic batch, weights stripped): every
 // compute node of the graph is a layer, with spot-checked shapes (batch, heads, sequence), and
 // `cosa network` schedules every layer with the bundled Simba mapspace.
 #include <gtest/gtest.h>
@@ -145,6 +145,23 @@ TEST(OnnxPyTorchModels, SwinTWindowAttentionBatchesWindowsAndHeads) {
   EXPECT_EQ(merge.at("N"), 28 * 28);
   EXPECT_EQ(merge.at("C"), 4 * 96);
   EXPECT_EQ(merge.at("K"), 2 * 96);
+}
+
+// The same Swin-T exported at opset 17 (Shape with start/end, LayerNormalization, 477 Shape
+// nodes): every layer as at opset 13, in order, with the same name and sizes.
+TEST(OnnxPyTorchModels, SwinTAtOpset17ImportsTheSameLayersAsAtOpset13) {
+  const OnnxImport opset13 = importModel("swin_t", 2);
+  const OnnxImport opset17 = importModel("swin_t_opset17", 2);
+  EXPECT_TRUE(opset17.complete());
+  EXPECT_EQ(opset17.compute_nodes, 77);
+  ASSERT_EQ(opset17.network.layers.size(), opset13.network.layers.size());
+  for (std::size_t i = 0; i < opset13.network.layers.size(); ++i) {
+    const NetworkLayer& a = opset13.network.layers[i];
+    const NetworkLayer& b = opset17.network.layers[i];
+    EXPECT_EQ(b.name, a.name) << i;
+    EXPECT_EQ(b.workload.shape, a.workload.shape) << a.name;
+    EXPECT_EQ(boundsOf(b.workload), boundsOf(a.workload)) << a.name;
+  }
 }
 
 TEST(OnnxPyTorchModels, BertBaseEncoderLayers) {

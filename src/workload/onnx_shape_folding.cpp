@@ -749,6 +749,10 @@ std::unordered_map<std::string, Dims> knownShapes(const onnx::GraphProto& graph)
   return shapes;
 }
 
+bool isDefaultDomain(const onnx::NodeProto& node) {
+  return node.domain().empty() || node.domain() == "ai.onnx";
+}
+
 bool isComputeOp(const std::string& op) {
   return op == "Conv" || op == "ConvTranspose" || op == "Gemm" || op == "MatMul" || op == "Einsum";
 }
@@ -756,17 +760,21 @@ bool isComputeOp(const std::string& op) {
 // Libonnx's shape inference (Debian's 1.12) trusts convolution and pooling attributes: a zero
 // stride divides by zero, and a convolution without kernel_shape takes its kernel from a weight
 // whose rank it never compares with the input's, then reads past its vectors (both found by
-// fuzzing, docs/hardening.md). So before inference: their sizes must lie in range, and every
-// convolution gets an explicit kernel_shape from its weight's shape (which libonnx does check
-// against the input's rank). A convolution whose weight the graph computes is hidden from
-// inference instead (renamed; the caller restores the returned names): its output stays unsized
-// and the import reports the node as not imported.
-std::vector<std::pair<int, std::string>> prepareForShapeInference(onnx::GraphProto& graph,
-                                                                  const std::string& source) {
+// fuzzing, docs/hardening.md); DepthToSpace squares its blocksize and divides by it (a probe). So
+// before inference, in the graph and in every subgraph (libonnx infers the branches of an If it
+// cannot decide): their sizes must lie in range, and every convolution gets an explicit
+// kernel_shape from its weight's shape (which libonnx does check against the input's rank). A
+// convolution whose weight is computed is hidden from inference instead (renamed; the caller
+// restores the returned nodes): its output stays unsized and the import reports the node as not
+// imported. `known` holds the shapes the enclosing graphs declare.
+using HiddenNodes = std::vector<std::pair<onnx::NodeProto*, std::string>>;
+
+void prepareForShapeInference(onnx::GraphProto& graph, std::unordered_map<std::string, Dims> known,
+                              const std::string& source, const std::string& path, HiddenNodes& hidden) {
   static const std::map<std::string, int> kWeightInput = {
       {"Conv", 1}, {"ConvInteger", 1}, {"ConvTranspose", 1}, {"QLinearConv", 3}};
   static const std::set<std::string> kPools = {"MaxPool", "AveragePool", "LpPool", "MaxUnpool"};
-  std::unordered_map<std::string, Dims> known;
+  static const std::set<std::string> kBlocks = {"DepthToSpace", "SpaceToDepth"};
   for (const auto& v : graph.input())
     if (v.type().has_tensor_type() && v.type().tensor_type().has_shape()) known[v.name()] = dimsOf(v.type());
   for (const auto& t : graph.initializer()) known[t.name()] = Dims(t.dims().begin(), t.dims().end());
@@ -776,21 +784,30 @@ std::vector<std::pair<int, std::string>> prepareForShapeInference(onnx::GraphPro
         if (a.name() == "value" && a.has_t())
           known[node.output(0)] = Dims(a.t().dims().begin(), a.t().dims().end());
 
-  std::vector<std::pair<int, std::string>> hidden;
   for (int i = 0; i < graph.node_size(); ++i) {
     onnx::NodeProto& node = *graph.mutable_node(i);
-    if (!node.domain().empty() && node.domain() != "ai.onnx") continue;
+    const std::string where = fmt::format("{}.node[{}] '{}' ({})", path, i, node.name(), node.op_type());
+    for (auto& a : *node.mutable_attribute()) {
+      if (a.has_g()) prepareForShapeInference(*a.mutable_g(), known, source, where + " " + a.name(), hidden);
+      for (int g = 0; g < a.graphs_size(); ++g)
+        prepareForShapeInference(*a.mutable_graphs(g), known, source,
+                                 fmt::format("{} {}[{}]", where, a.name(), g), hidden);
+    }
+    if (!isDefaultDomain(node)) continue;
     const auto weight = kWeightInput.find(node.op_type());
-    if (weight == kWeightInput.end() && !kPools.contains(node.op_type())) continue;
+    const bool blocks = kBlocks.contains(node.op_type());
+    if (weight == kWeightInput.end() && !kPools.contains(node.op_type()) && !blocks) continue;
     for (const auto& a : node.attribute()) {
-      const bool positive = a.name() == "strides" || a.name() == "dilations" || a.name() == "kernel_shape";
+      const bool positive = a.name() == "strides" || a.name() == "dilations" || a.name() == "kernel_shape" ||
+                            (blocks && a.name() == "blocksize");
       if (!positive && a.name() != "pads" && a.name() != "output_padding") continue;
-      for (const std::int64_t value : a.ints())
+      auto check = [&](std::int64_t value) {
         if (value < (positive ? 1 : 0) || value > kMaxBound)
-          throw InputError(
-              {source, 0, 0},
-              fmt::format("graph.node[{}] '{}' ({}) {}", i, node.name(), node.op_type(), a.name()),
-              fmt::format("{} is outside [{}, {}]", value, positive ? 1 : 0, kMaxBound));
+          throw InputError({source, 0, 0}, fmt::format("{} {}", where, a.name()),
+                           fmt::format("{} is outside [{}, {}]", value, positive ? 1 : 0, kMaxBound));
+      };
+      if (a.type() == onnx::AttributeProto::INT) check(a.i());
+      for (const std::int64_t value : a.ints()) check(value);
     }
     if (weight == kWeightInput.end()) continue;
     const auto w = node.input_size() > weight->second ? known.find(node.input(weight->second)) : known.end();
@@ -814,11 +831,10 @@ std::vector<std::pair<int, std::string>> prepareForShapeInference(onnx::GraphPro
       kernel->set_type(onnx::AttributeProto::INTS);
       for (std::size_t d = 2; d < w->second.size(); ++d) kernel->add_ints(w->second[d]);
     } else {
-      hidden.emplace_back(i, node.op_type());
+      hidden.emplace_back(&node, node.op_type());
       node.set_op_type("CosaHiddenFromShapeInference");
     }
   }
-  return hidden;
 }
 
 // Libonnx 1.12 also dereferences inputs and attributes it never checks for (both found by
@@ -834,10 +850,6 @@ int defaultDomainOpset(const onnx::ModelProto& model) {
     if (op.domain().empty() || op.domain() == "ai.onnx")
       version = std::max(version, static_cast<int>(op.version()));
   return version;
-}
-
-bool isDefaultDomain(const onnx::NodeProto& node) {
-  return node.domain().empty() || node.domain() == "ai.onnx";
 }
 
 void requireSchemaAttributes(const onnx::GraphProto& graph, int opset, const std::string& source,
@@ -937,23 +949,37 @@ class ShapeInputTyping {
   std::unordered_set<std::string> added_;
 };
 
-// Libonnx 1.12 reads dimensions 0 and 1 of some inputs without checking their rank (found by
-// probing every schema after finding 11): STFT's signal, X of RNN, GRU and LSTM before opset 7,
-// and A and B of Gemm before opset 7; a rank-0 or rank-1 tensor there crashed it. These are the
-// inputs of a node that must be shown to have rank 2 or more before inference may see it.
-std::vector<int> rankGuardedInputs(const onnx::NodeProto& node, int opset) {
+// Libonnx 1.12 indexes the dimensions of some inputs without checking their rank (found by
+// probing every schema after finding 11): dimensions 0 and 1 of STFT's signal, of X in RNN, GRU
+// and LSTM before opset 7, and of A and B in Gemm before opset 7; and LayerNormalization with its
+// Mean or InvStdDev output counts a negative axis back from the rank. A rank-0 or rank-1 tensor
+// there, or a rank smaller than -axis, crashed it. The inputs listed here must be shown to have
+// at least `min_rank` dimensions before inference may see the node.
+struct RankRequirement {
+  std::vector<int> inputs;
+  std::size_t min_rank = 0;
+};
+
+RankRequirement rankRequirement(const onnx::NodeProto& node, int opset) {
   if (!isDefaultDomain(node) || opset <= 0) return {};
   const std::string& op = node.op_type();
+  if (op == "LayerNormalization") {
+    const bool statistics = (node.output_size() > 1 && !node.output(1).empty()) ||
+                            (node.output_size() > 2 && !node.output(2).empty());
+    const std::int64_t axis = intAttr(node, "axis", -1);
+    if (!statistics || axis >= 0) return {};
+    return {{0}, static_cast<std::size_t>(std::min(-axis, kMaxBound))};
+  }
   if (op != "STFT" && op != "RNN" && op != "GRU" && op != "LSTM" && op != "Gemm") return {};
   const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(op, opset, "");
   if (schema == nullptr) return {};
-  if (op == "STFT") return {0};
+  if (op == "STFT") return {{0}, 2};
   if (schema->since_version() >= 7) return {};
-  return op == "Gemm" ? std::vector<int>{0, 1} : std::vector<int>{0};
+  return {op == "Gemm" ? std::vector<int>{0, 1} : std::vector<int>{0}, 2};
 }
 
 // Hides rank-guarded nodes from one round of inference (renamed, as above) unless the shapes known
-// so far (those the previous round inferred) give their guarded inputs rank 2 or more. Inside
+// so far (those the previous round inferred) give their guarded inputs the rank they need. Inside
 // subgraphs, whose shapes cosa does not track, they are always hidden. A hidden node's outputs
 // stay unsized that round; once its inputs are sized, the next round includes it.
 class RankGuard {
@@ -971,7 +997,7 @@ class RankGuard {
   // round would include it.
   bool anyNowSized(const std::unordered_map<std::string, Dims>& shapes) const {
     return std::any_of(hidden_.begin(), hidden_.end(), [&](const Hidden& h) {
-      return !h.in_subgraph && ranksShown(*h.node, h.inputs, shapes);
+      return !h.in_subgraph && ranksShown(*h.node, h.need, shapes);
     });
   }
 
@@ -979,25 +1005,25 @@ class RankGuard {
   struct Hidden {
     onnx::NodeProto* node;
     std::string op_type;
-    std::vector<int> inputs;
+    RankRequirement need;
     bool in_subgraph;
   };
 
-  static bool ranksShown(const onnx::NodeProto& node, const std::vector<int>& inputs,
+  static bool ranksShown(const onnx::NodeProto& node, const RankRequirement& need,
                          const std::unordered_map<std::string, Dims>& shapes) {
-    return std::all_of(inputs.begin(), inputs.end(), [&](int i) {
+    return std::all_of(need.inputs.begin(), need.inputs.end(), [&](int i) {
       if (i >= node.input_size()) return false;
       const auto it = shapes.find(node.input(i));
-      return it != shapes.end() && it->second.size() >= 2;
+      return it != shapes.end() && it->second.size() >= need.min_rank;
     });
   }
 
   // `shapes` is null inside subgraphs.
   void visit(onnx::GraphProto& graph, int opset, const std::unordered_map<std::string, Dims>* shapes) {
     for (auto& node : *graph.mutable_node()) {
-      if (std::vector<int> inputs = rankGuardedInputs(node, opset);
-          !inputs.empty() && (shapes == nullptr || !ranksShown(node, inputs, *shapes))) {
-        hidden_.push_back({&node, node.op_type(), std::move(inputs), shapes == nullptr});
+      if (RankRequirement need = rankRequirement(node, opset);
+          !need.inputs.empty() && (shapes == nullptr || !ranksShown(node, need, *shapes))) {
+        hidden_.push_back({&node, node.op_type(), std::move(need), shapes == nullptr});
         node.set_op_type("CosaHiddenFromShapeInference");
       }
       for (auto& a : *node.mutable_attribute()) {
@@ -1019,7 +1045,8 @@ bool runShapeInference(onnx::ModelProto& model, const std::string& source) {
   model.mutable_graph()->clear_value_info();
   const ShapeInputTyping shape_inputs(*model.mutable_graph());
   const RankGuard rank_guard(*model.mutable_graph(), opset, previous);
-  const auto hidden = prepareForShapeInference(*model.mutable_graph(), source);
+  HiddenNodes hidden;
+  prepareForShapeInference(*model.mutable_graph(), {}, source, "graph", hidden);
   try {
     // Node-level inference errors are not fatal (error_mode 0): such nodes just stay unsized.
     onnx::ShapeInferenceOptions inference(/*check_type=*/false, /*error_mode=*/0, /*data_propagation=*/true);
@@ -1027,8 +1054,7 @@ bool runShapeInference(onnx::ModelProto& model, const std::string& source) {
   } catch (const std::exception& e) {
     throw InputError({source, 0, 0}, "graph", fmt::format("ONNX shape inference failed: {}", e.what()));
   }
-  for (const auto& [index, op_type] : hidden)
-    model.mutable_graph()->mutable_node(index)->set_op_type(op_type);
+  for (const auto& [node, op_type] : hidden) node->set_op_type(op_type);
   shape_inputs.removeUnfilled(*model.mutable_graph());
   return rank_guard.anyNowSized(knownShapes(model.graph()));
 }
