@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -569,6 +570,33 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
       EXPECT_EQ(e.reason(), "the required attribute 'num_scan_inputs' is missing");
     }
   }
+}
+
+// Every one-node model that fuzz/probe_libonnx.py found to crash libonnx 1.12
+// (tests/data/onnx/libonnx_crashes, written by its --write): the import rejects it with an
+// InputError or imports what it can; it never crashes.
+TEST(OnnxImport, EveryModelThatCrashesLibonnxIsGuarded) {
+  int files = 0;
+  std::vector<std::string> rejected;
+  for (const auto& entry :
+       fs::directory_iterator(fs::path(COSA_TEST_DATA_DIR) / "onnx" / "libonnx_crashes")) {
+    std::ifstream in(entry.path(), std::ios::binary);
+    const std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    ++files;
+    try {
+      importOnnxBytes(bytes, entry.path().filename().string());
+    } catch (const InputError& e) {
+      rejected.push_back(entry.path().stem().string() + ": " + e.reason());
+    }
+  }
+  EXPECT_EQ(files, 38);
+  std::sort(rejected.begin(), rejected.end());
+  // Only the out-of-range blocksizes are errors; the other models are kept out of inference.
+  EXPECT_EQ(rejected,
+            (std::vector<std::string>{
+                "DepthToSpace-1-attributes1099511627776-rank4: 1099511627776 is outside [1, 2147483648]",
+                "DepthToSpace-11-attributes1099511627776-rank4: 1099511627776 is outside [1, 2147483648]",
+                "DepthToSpace-13-attributes1099511627776-rank4: 1099511627776 is outside [1, 2147483648]"}));
 }
 
 // Libonnx 1.12 read dimensions 0 and 1 of STFT's signal (and of old RNN and Gemm inputs) without

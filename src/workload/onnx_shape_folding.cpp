@@ -837,13 +837,13 @@ void prepareForShapeInference(onnx::GraphProto& graph, std::unordered_map<std::s
   }
 }
 
-// Libonnx 1.12 also dereferences inputs and attributes it never checks for (both found by
-// fuzzing, docs/hardening.md finding 11): Shape from opset 15 on reads its input's type, which is
-// absent when nothing types the tensor (an unknown custom operator's output, a name no node
-// produces), and Scan reads its required num_scan_inputs. So before inference every node must
-// carry its schema's required attributes, and a Shape input that nothing types gets an empty
-// tensor type in the value_info of the graph that defines it; inference fills that in, and the
-// ones it leaves empty are removed afterwards (they say nothing).
+// Libonnx 1.12 also dereferences inputs and attributes it never checks for (found by fuzzing,
+// docs/hardening.md finding 11): Shape from opset 15 on reads its input's type, which is absent
+// when nothing types the tensor (an unknown custom operator's output, a name no node produces),
+// and Scan reads its required num_scan_inputs. So before inference every node must carry its
+// schema's required attributes, and a Shape input that nothing types gets an empty tensor type in
+// the value_info of the graph that defines it; inference fills that in, and the ones it leaves
+// empty are removed afterwards (they say nothing).
 int defaultDomainOpset(const onnx::ModelProto& model) {
   int version = 0;
   for (const auto& op : model.opset_import())
@@ -873,10 +873,10 @@ void requireSchemaAttributes(const onnx::GraphProto& graph, int opset, const std
   }
 }
 
-class ShapeInputTyping {
+class UntypedInputPlaceholders {
  public:
   // Adds the empty types; `graph` is the model's main graph.
-  explicit ShapeInputTyping(onnx::GraphProto& graph) { visit(graph); }
+  explicit UntypedInputPlaceholders(onnx::GraphProto& graph) { visit(graph); }
 
   // Removes the empty types that inference did not fill in.
   void removeUnfilled(onnx::GraphProto& graph) const {
@@ -950,11 +950,12 @@ class ShapeInputTyping {
 };
 
 // Libonnx 1.12 indexes the dimensions of some inputs without checking their rank (found by
-// probing every schema after finding 11): dimensions 0 and 1 of STFT's signal, of X in RNN, GRU
-// and LSTM before opset 7, and of A and B in Gemm before opset 7; and LayerNormalization with its
-// Mean or InvStdDev output counts a negative axis back from the rank. A rank-0 or rank-1 tensor
-// there, or a rank smaller than -axis, crashed it. The inputs listed here must be shown to have
-// at least `min_rank` dimensions before inference may see the node.
+// fuzz/probe_libonnx.py after finding 11): dimensions 0 and 1 of STFT's signal, of X in RNN, GRU
+// and LSTM before opset 7, and of A and B in Gemm before opset 7; LayerNormalization with its
+// Mean or InvStdDev output counts a negative axis back from the rank; and MaxUnpool without
+// output_shape reads the shape of its indices. A rank-0 or rank-1 tensor there, a rank smaller
+// than -axis, or unsized indices crashed it. The inputs listed here must be shown to have at
+// least `min_rank` dimensions before inference may see the node.
 struct RankRequirement {
   std::vector<int> inputs;
   std::size_t min_rank = 0;
@@ -969,6 +970,10 @@ RankRequirement rankRequirement(const onnx::NodeProto& node, int opset) {
     const std::int64_t axis = intAttr(node, "axis", -1);
     if (!statistics || axis >= 0) return {};
     return {{0}, static_cast<std::size_t>(std::min(-axis, kMaxBound))};
+  }
+  if (op == "MaxUnpool") {
+    const bool output_shape = node.input_size() > 2 && !node.input(2).empty();
+    return output_shape ? RankRequirement{} : RankRequirement{{1}, 1};
   }
   if (op != "STFT" && op != "RNN" && op != "GRU" && op != "LSTM" && op != "Gemm") return {};
   const onnx::OpSchema* schema = onnx::OpSchemaRegistry::Schema(op, opset, "");
@@ -1043,7 +1048,7 @@ bool runShapeInference(onnx::ModelProto& model, const std::string& source) {
   requireSchemaAttributes(model.graph(), opset, source, "graph");
   const std::unordered_map<std::string, Dims> previous = knownShapes(model.graph());
   model.mutable_graph()->clear_value_info();
-  const ShapeInputTyping shape_inputs(*model.mutable_graph());
+  const UntypedInputPlaceholders placeholders(*model.mutable_graph());
   const RankGuard rank_guard(*model.mutable_graph(), opset, previous);
   HiddenNodes hidden;
   prepareForShapeInference(*model.mutable_graph(), {}, source, "graph", hidden);
@@ -1055,7 +1060,7 @@ bool runShapeInference(onnx::ModelProto& model, const std::string& source) {
     throw InputError({source, 0, 0}, "graph", fmt::format("ONNX shape inference failed: {}", e.what()));
   }
   for (const auto& [node, op_type] : hidden) node->set_op_type(op_type);
-  shape_inputs.removeUnfilled(*model.mutable_graph());
+  placeholders.removeUnfilled(*model.mutable_graph());
   return rank_guard.anyNowSized(knownShapes(model.graph()));
 }
 
