@@ -572,6 +572,18 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
   }
 }
 
+// A node whose first input is absent (an empty name) and whose others are known constants: the
+// folding dereferenced the missing first value (UBSan, found by fuzzing). It is left unfolded.
+TEST(OnnxImport, AnAbsentFirstInputIsNotFolded) {
+  OnnxBuilder b("absent_first");
+  const std::string sum = OnnxBuilder::out(b.node("Add", {"", b.constant({1}, {2})}));
+  b.output(sum);
+  b.output(b.conv(b.input("x", {1, 8, 4, 4}), 8, 8, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, "sized"));
+  const OnnxImport imported = importOnnxBytes(b.bytes(), "absent.onnx");
+  EXPECT_EQ(imported.folded_nodes, 0);
+  ASSERT_EQ(imported.network.layers.size(), 1u);
+}
+
 // Every one-node model that fuzz/probe_libonnx.py found to crash libonnx 1.12
 // (tests/data/onnx/libonnx_crashes, written by its --write): the import rejects it with an
 // InputError or imports what it can; it never crashes.

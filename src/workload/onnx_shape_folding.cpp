@@ -309,7 +309,8 @@ class NodeEvaluator {
     const std::string& op = node.op_type();
     if (op == "Constant") return one(constant(node));
     if (op == "Shape" || op == "Size") return one(shapeOf(node, op == "Size"));
-    if (!allInputsKnown(node)) return std::nullopt;
+    // The first input may be an empty name (an absent optional input), which is not a value.
+    if (!allInputsKnown(node) || in(node, 0) == nullptr) return std::nullopt;
     const Value& x = *in(node, 0);
     if (op == "Identity") return one(x);
     if (op == "Cast") {
