@@ -626,6 +626,8 @@ class NodeEvaluator {
     const std::string& op = node.op_type();
     std::vector<const Value*> args;
     for (int i = 0; i < node.input_size(); ++i) args.push_back(in(node, i));
+    // An absent (empty-named) operand is no value to compute with.
+    if (std::find(args.begin(), args.end(), nullptr) != args.end()) return std::nullopt;
     const int type = args[0]->type;
     constexpr int kBool = onnx::TensorProto::BOOL;
     using F = std::function<double(const std::vector<double>&)>;
