@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 
@@ -506,6 +507,19 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
     EXPECT_EQ(imported.network.layers[0].name, "sized");
   }
   {
+    // Before IR version 4 libonnx types only initializers that are also graph inputs: the Shape
+    // of one that is not crashed it too (found by fuzzing). The weight of the convolution is not
+    // an input either, so libonnx cannot size its output: listed, not imported.
+    OnnxBuilder b("old_ir", 17);
+    b.model().set_ir_version(3);
+    b.output(OnnxBuilder::out(b.node("Shape", {b.weight({4, 3})})));
+    b.output(b.conv(b.input("x", {1, 8, 4, 4}), 8, 8, {3, 3}, {1, 1}, {1, 1, 1, 1}, 1, {}, "conv"));
+    const OnnxImport imported = importOnnxBytes(b.bytes(), "old_ir.onnx");
+    EXPECT_EQ(imported.compute_nodes, 1);
+    ASSERT_EQ(imported.not_imported.size(), 1u);
+    EXPECT_EQ(imported.not_imported[0].node, "conv");
+  }
+  {
     // A Shape of a name that nothing defines.
     OnnxBuilder b("undefined", 17);
     b.output(OnnxBuilder::out(b.node("Shape", {"nowhere"})));
@@ -549,6 +563,24 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
     } catch (const InputError& e) {
       EXPECT_EQ(e.field(), "graph.node[0] 'd2s' (DepthToSpace) blocksize");
       EXPECT_EQ(e.reason(), "1099511627776 is outside [1, 2147483648]");
+    }
+  }
+  {
+    // An attribute whose declared type is not the schema's: libonnx reads the schema's field
+    // anyway (a FLOATS axis gave its `i`, found by fuzzing), so it is an error.
+    OnnxBuilder b("axis_type", 17);
+    onnx::NodeProto& norm = b.node("LayerNormalization", {b.input("x", {2, 8}), b.weight({8})}, "norm");
+    auto* axis = norm.add_attribute();
+    axis->set_name("axis");
+    axis->set_type(onnx::AttributeProto::FLOATS);
+    axis->set_i(-3);
+    b.output(OnnxBuilder::out(norm));
+    try {
+      importOnnxBytes(b.bytes(), "axis.onnx");
+      FAIL() << "expected an InputError";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.field(), "graph.node[0] 'norm' (LayerNormalization) axis");
+      EXPECT_EQ(e.reason(), "the attribute is FLOATS, but the operator's schema says INT");
     }
   }
   {
@@ -671,9 +703,9 @@ TEST(OnnxImport, NodesThatLibonnxDoesNotRankCheckWaitForSizedInputs) {
     ASSERT_EQ(imported.network.layers.size(), 1u);
     EXPECT_EQ(imported.network.layers[0].workload.macs(), 2 * 5 * 8 * 6);
   }
-  {
-    // Axis -3 of a rank-1 tensor (crashed libonnx): never shown to it.
-    const OnnxImport imported = layerNorm({8}, -3);
+  for (const std::int64_t axis : {std::int64_t{-3}, std::numeric_limits<std::int64_t>::max() - 2}) {
+    // Axis -3 of a rank-1 tensor, or a huge positive one (both crashed libonnx): never shown to it.
+    const OnnxImport imported = layerNorm({8}, axis);
     EXPECT_TRUE(imported.network.layers.empty());
     ASSERT_EQ(imported.not_imported.size(), 1u);
     EXPECT_EQ(imported.not_imported[0].node, "project");

@@ -855,23 +855,42 @@ int defaultDomainOpset(const onnx::ModelProto& model) {
   return version;
 }
 
-void requireSchemaAttributes(const onnx::GraphProto& graph, int opset, const std::string& source,
-                             const std::string& path) {
+std::string attributeTypeName(int type) {
+  const std::string& name =
+      onnx::AttributeProto::AttributeType_Name(static_cast<onnx::AttributeProto::AttributeType>(type));
+  return name.empty() ? fmt::format("type {}", type) : name;
+}
+
+// Libonnx reads an attribute's field for the type the schema declares, whatever type the
+// attribute says it has (an `axis` marked FLOATS still gave its `i` to LayerNormalization, which
+// the rank guard below then misjudged: found by fuzzing). A declared type other than the
+// schema's is an error, as in ONNX Runtime; an unset type (old exporters) is left to libonnx.
+void checkSchemaAttributes(const onnx::GraphProto& graph, int opset, const std::string& source,
+                           const std::string& path) {
   for (int i = 0; i < graph.node_size(); ++i) {
     const onnx::NodeProto& node = graph.node(i);
     const std::string where = fmt::format("{}.node[{}] '{}' ({})", path, i, node.name(), node.op_type());
     const onnx::OpSchema* schema = opset > 0 && isDefaultDomain(node)
                                        ? onnx::OpSchemaRegistry::Schema(node.op_type(), opset, "")
                                        : nullptr;
-    if (schema != nullptr)
+    if (schema != nullptr) {
       for (const auto& [name, spec] : schema->attributes())
         if (spec.required && attribute(node, name) == nullptr)
           throw InputError({source, 0, 0}, where,
                            fmt::format("the required attribute '{}' is missing", name));
+      for (const auto& a : node.attribute()) {
+        const auto spec = schema->attributes().find(a.name());
+        if (spec != schema->attributes().end() && a.type() != onnx::AttributeProto::UNDEFINED &&
+            a.type() != spec->second.type)
+          throw InputError({source, 0, 0}, fmt::format("{} {}", where, a.name()),
+                           fmt::format("the attribute is {}, but the operator's schema says {}",
+                                       attributeTypeName(a.type()), attributeTypeName(spec->second.type)));
+      }
+    }
     for (const auto& a : node.attribute()) {
-      if (a.has_g()) requireSchemaAttributes(a.g(), opset, source, fmt::format("{} {}", where, a.name()));
+      if (a.has_g()) checkSchemaAttributes(a.g(), opset, source, fmt::format("{} {}", where, a.name()));
       for (int g = 0; g < a.graphs_size(); ++g)
-        requireSchemaAttributes(a.graphs(g), opset, source, fmt::format("{} {}[{}]", where, a.name(), g));
+        checkSchemaAttributes(a.graphs(g), opset, source, fmt::format("{} {}[{}]", where, a.name(), g));
     }
   }
 }
@@ -879,7 +898,12 @@ void requireSchemaAttributes(const onnx::GraphProto& graph, int opset, const std
 class UntypedInputPlaceholders {
  public:
   // Adds the empty types; `graph` is the model's main graph.
-  explicit UntypedInputPlaceholders(onnx::GraphProto& graph) { visit(graph); }
+  // Libonnx types initializers that are not graph inputs only from IR version 4 on (before, an
+  // initializer had to be an input too; a Shape of one that is not crashed it, found by fuzzing).
+  UntypedInputPlaceholders(onnx::GraphProto& graph, bool initializers_typed)
+      : initializers_typed_(initializers_typed) {
+    visit(graph);
+  }
 
   // Removes the empty types that inference did not fill in.
   void removeUnfilled(onnx::GraphProto& graph) const {
@@ -912,7 +936,7 @@ class UntypedInputPlaceholders {
     }
     for (const auto& t : graph.initializer()) {
       scope.defined.insert(t.name());
-      scope.typed.insert(t.name());
+      if (initializers_typed_) scope.typed.insert(t.name());
     }
     for (const auto& v : graph.value_info())
       if (v.has_type()) scope.typed.insert(v.name());
@@ -948,17 +972,19 @@ class UntypedInputPlaceholders {
     added_.insert(name);
   }
 
+  bool initializers_typed_;
   std::vector<Scope> scopes_;
   std::unordered_set<std::string> added_;
 };
 
 // Libonnx 1.12 indexes the dimensions of some inputs without checking their rank (found by
-// fuzz/probe_libonnx.py after finding 11): dimensions 0 and 1 of STFT's signal, of X in RNN, GRU
-// and LSTM before opset 7, and of A and B in Gemm before opset 7; LayerNormalization with its
-// Mean or InvStdDev output counts a negative axis back from the rank; and MaxUnpool without
-// output_shape reads the shape of its indices. A rank-0 or rank-1 tensor there, a rank smaller
-// than -axis, or unsized indices crashed it. The inputs listed here must be shown to have at
-// least `min_rank` dimensions before inference may see the node.
+// fuzz/probe_libonnx.py and the fuzzer after finding 11): dimensions 0 and 1 of STFT's signal,
+// of X in RNN, GRU and LSTM before opset 7, and of A and B in Gemm before opset 7;
+// LayerNormalization with its Mean or InvStdDev output walks the dimensions up to its axis (a
+// negative one counted back from the rank); MaxUnpool without output_shape reads the shape of its
+// indices. A rank-0 or rank-1 tensor there, an axis outside the rank, or unsized indices crashed
+// it. The inputs listed here must be shown to have at least `min_rank` dimensions before
+// inference may see the node.
 struct RankRequirement {
   std::vector<int> inputs;
   std::size_t min_rank = 0;
@@ -970,9 +996,14 @@ RankRequirement rankRequirement(const onnx::NodeProto& node, int opset) {
   if (op == "LayerNormalization") {
     const bool statistics = (node.output_size() > 1 && !node.output(1).empty()) ||
                             (node.output_size() > 2 && !node.output(2).empty());
-    const std::int64_t axis = intAttr(node, "axis", -1);
-    if (!statistics || axis >= 0) return {};
-    return {{0}, static_cast<std::size_t>(std::min(-axis, kMaxBound))};
+    // libonnx reads `i` (the schema checks above make the type INT or unset).
+    const onnx::AttributeProto* axis_attribute = attribute(node, "axis");
+    const std::int64_t axis = axis_attribute != nullptr ? axis_attribute->i() : -1;
+    if (!statistics) return {};
+    // A valid axis lies in [-rank, rank): the rank must exceed a positive one and reach -axis.
+    const std::int64_t rank =
+        axis >= 0 ? std::min(axis, kMaxBound) + 1 : std::min(-std::max(axis, -kMaxBound), kMaxBound);
+    return {{0}, static_cast<std::size_t>(rank)};
   }
   if (op == "MaxUnpool") {
     const bool output_shape = node.input_size() > 2 && !node.input(2).empty();
@@ -1048,10 +1079,10 @@ class RankGuard {
 // round by the rank guard could now take part (so another round is worth running).
 bool runShapeInference(onnx::ModelProto& model, const std::string& source) {
   const int opset = defaultDomainOpset(model);
-  requireSchemaAttributes(model.graph(), opset, source, "graph");
+  checkSchemaAttributes(model.graph(), opset, source, "graph");
   const std::unordered_map<std::string, Dims> previous = knownShapes(model.graph());
   model.mutable_graph()->clear_value_info();
-  const UntypedInputPlaceholders placeholders(*model.mutable_graph());
+  const UntypedInputPlaceholders placeholders(*model.mutable_graph(), model.ir_version() >= 4);
   const RankGuard rank_guard(*model.mutable_graph(), opset, previous);
   HiddenNodes hidden;
   prepareForShapeInference(*model.mutable_graph(), {}, source, "graph", hidden);
