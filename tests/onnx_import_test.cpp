@@ -10,6 +10,7 @@
 #include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
+#include <utility>
 
 #include "cli_support.hpp"
 #include "common/error.hpp"
@@ -43,6 +44,18 @@ bool sameLayer(Workload a, Workload b) {
   a.name.clear();
   b.name.clear();
   return a == b;
+}
+
+// The import's InputError for a model as (field, reason); a test failure when there is none.
+using FieldAndReason = std::pair<std::string, std::string>;
+FieldAndReason importError(const std::string& bytes, const std::string& source) {
+  try {
+    importOnnxBytes(bytes, source);
+  } catch (const InputError& e) {
+    return {e.field(), e.reason()};
+  }
+  ADD_FAILURE() << "expected an InputError from " << source;
+  return {};
 }
 
 TEST(OnnxImport, ResNet50MatchesTheBundledLayerListShapeForShape) {
@@ -371,13 +384,8 @@ TEST(OnnxImport, MalformedConvolutionsAreRejectedOrSkippedNotCrashed) {
   {
     OnnxBuilder b("zero_stride");  // libonnx divided by the stride
     b.output(b.conv(b.input("x", {1, 3, 8, 8}), 3, 4, {3, 3}, {0, 1}, {0, 0, 0, 0}, 1, {}, "zero"));
-    try {
-      importOnnxBytes(b.bytes(), "m.onnx");
-      FAIL() << "expected an InputError";
-    } catch (const InputError& e) {
-      EXPECT_EQ(e.field(), "graph.node[0] 'zero' (Conv) strides");
-      EXPECT_EQ(e.reason(), "0 is outside [1, 2147483648]");
-    }
+    EXPECT_EQ(importError(b.bytes(), "m.onnx"),
+              (FieldAndReason{"graph.node[0] 'zero' (Conv) strides", "0 is outside [1, 2147483648]"}));
   }
   {
     // No kernel_shape, and a 4-D weight on a 2-D input: libonnx read past the input's rank.
@@ -543,13 +551,9 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
       *a->mutable_g() = sub.graph();
     }
     b.output(OnnxBuilder::out(node));
-    try {
-      importOnnxBytes(b.bytes(), "branch.onnx");
-      FAIL() << "expected an InputError";
-    } catch (const InputError& e) {
-      EXPECT_EQ(e.field(), "graph.node[0] 'choose' (If) then_branch.node[0] 'zero' (Conv) strides");
-      EXPECT_EQ(e.reason(), "0 is outside [1, 2147483648]");
-    }
+    EXPECT_EQ(importError(b.bytes(), "branch.onnx"),
+              (FieldAndReason{"graph.node[0] 'choose' (If) then_branch.node[0] 'zero' (Conv) strides",
+                              "0 is outside [1, 2147483648]"}));
   }
   {
     // DepthToSpace squares its blocksize and divides by it: 2^40 overflowed to a division by zero.
@@ -557,13 +561,9 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
     onnx::NodeProto& node = b.node("DepthToSpace", {b.input("x", {1, 16, 2, 2})}, "d2s");
     OnnxBuilder::integer(node, "blocksize", std::int64_t{1} << 40);
     b.output(OnnxBuilder::out(node));
-    try {
-      importOnnxBytes(b.bytes(), "d2s.onnx");
-      FAIL() << "expected an InputError";
-    } catch (const InputError& e) {
-      EXPECT_EQ(e.field(), "graph.node[0] 'd2s' (DepthToSpace) blocksize");
-      EXPECT_EQ(e.reason(), "1099511627776 is outside [1, 2147483648]");
-    }
+    EXPECT_EQ(importError(b.bytes(), "d2s.onnx"),
+              (FieldAndReason{"graph.node[0] 'd2s' (DepthToSpace) blocksize",
+                              "1099511627776 is outside [1, 2147483648]"}));
   }
   {
     // An attribute whose declared type is not the schema's: libonnx reads the schema's field
@@ -575,13 +575,9 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
     axis->set_type(onnx::AttributeProto::FLOATS);
     axis->set_i(-3);
     b.output(OnnxBuilder::out(norm));
-    try {
-      importOnnxBytes(b.bytes(), "axis.onnx");
-      FAIL() << "expected an InputError";
-    } catch (const InputError& e) {
-      EXPECT_EQ(e.field(), "graph.node[0] 'norm' (LayerNormalization) axis");
-      EXPECT_EQ(e.reason(), "the attribute is FLOATS, but the operator's schema says INT");
-    }
+    EXPECT_EQ(importError(b.bytes(), "axis.onnx"),
+              (FieldAndReason{"graph.node[0] 'norm' (LayerNormalization) axis",
+                              "the attribute is FLOATS, but the operator's schema says INT"}));
   }
   {
     // Scan without num_scan_inputs.
@@ -594,13 +590,9 @@ TEST(OnnxImport, UntypedShapeInputsAndMissingAttributesAreGuarded) {
     a->set_type(onnx::AttributeProto::GRAPH);
     *a->mutable_g() = body.graph();
     b.output(OnnxBuilder::out(scan));
-    try {
-      importOnnxBytes(b.bytes(), "scan.onnx");
-      FAIL() << "expected an InputError";
-    } catch (const InputError& e) {
-      EXPECT_EQ(e.field(), "graph.node[0] 'loop' (Scan)");
-      EXPECT_EQ(e.reason(), "the required attribute 'num_scan_inputs' is missing");
-    }
+    EXPECT_EQ(importError(b.bytes(), "scan.onnx"),
+              (FieldAndReason{"graph.node[0] 'loop' (Scan)",
+                              "the required attribute 'num_scan_inputs' is missing"}));
   }
 }
 
