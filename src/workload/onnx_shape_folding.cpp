@@ -211,6 +211,23 @@ std::optional<Dims> intsAttr(const onnx::NodeProto& node, std::string_view name)
   return Dims(a->ints().begin(), a->ints().end());
 }
 
+// Calls visit(subgraph, label) for every graph a node's attributes hold; the label is the
+// attribute's name, or "name[i]" in a list of graphs (as error fields name them).
+template <typename Visit>
+void forEachSubgraph(const onnx::NodeProto& node, Visit&& visit) {
+  for (const auto& a : node.attribute()) {
+    if (a.has_g()) visit(a.g(), a.name());
+    for (int g = 0; g < a.graphs_size(); ++g) visit(a.graphs(g), fmt::format("{}[{}]", a.name(), g));
+  }
+}
+template <typename Visit>
+void forEachSubgraph(onnx::NodeProto& node, Visit&& visit) {
+  for (auto& a : *node.mutable_attribute()) {
+    if (a.has_g()) visit(*a.mutable_g(), a.name());
+    for (int g = 0; g < a.graphs_size(); ++g) visit(*a.mutable_graphs(g), fmt::format("{}[{}]", a.name(), g));
+  }
+}
+
 // Row-major index arithmetic.
 Dims unflatten(std::size_t flat, const Dims& shape) {
   Dims idx(shape.size(), 0);
@@ -790,12 +807,9 @@ void prepareForShapeInference(onnx::GraphProto& graph, std::unordered_map<std::s
   for (int i = 0; i < graph.node_size(); ++i) {
     onnx::NodeProto& node = *graph.mutable_node(i);
     const std::string where = fmt::format("{}.node[{}] '{}' ({})", path, i, node.name(), node.op_type());
-    for (auto& a : *node.mutable_attribute()) {
-      if (a.has_g()) prepareForShapeInference(*a.mutable_g(), known, source, where + " " + a.name(), hidden);
-      for (int g = 0; g < a.graphs_size(); ++g)
-        prepareForShapeInference(*a.mutable_graphs(g), known, source,
-                                 fmt::format("{} {}[{}]", where, a.name(), g), hidden);
-    }
+    forEachSubgraph(node, [&](onnx::GraphProto& sub, const std::string& label) {
+      prepareForShapeInference(sub, known, source, where + " " + label, hidden);
+    });
     if (!isDefaultDomain(node)) continue;
     const auto weight = kWeightInput.find(node.op_type());
     const bool blocks = kBlocks.contains(node.op_type());
@@ -840,13 +854,6 @@ void prepareForShapeInference(onnx::GraphProto& graph, std::unordered_map<std::s
   }
 }
 
-// Libonnx 1.12 also dereferences inputs and attributes it never checks for (found by fuzzing,
-// docs/hardening.md finding 11): Shape from opset 15 on reads its input's type, which is absent
-// when nothing types the tensor (an unknown custom operator's output, a name no node produces),
-// and Scan reads its required num_scan_inputs. So before inference every node must carry its
-// schema's required attributes, and a Shape input that nothing types gets an empty tensor type in
-// the value_info of the graph that defines it; inference fills that in, and the ones it leaves
-// empty are removed afterwards (they say nothing).
 int defaultDomainOpset(const onnx::ModelProto& model) {
   int version = 0;
   for (const auto& op : model.opset_import())
@@ -861,10 +868,13 @@ std::string attributeTypeName(int type) {
   return name.empty() ? fmt::format("type {}", type) : name;
 }
 
-// Libonnx reads an attribute's field for the type the schema declares, whatever type the
-// attribute says it has (an `axis` marked FLOATS still gave its `i` to LayerNormalization, which
-// the rank guard below then misjudged: found by fuzzing). A declared type other than the
-// schema's is an error, as in ONNX Runtime; an unset type (old exporters) is left to libonnx.
+// Libonnx 1.12 dereferences attributes it never checks for, and reads an attribute's field for
+// the type the schema declares, whatever type the attribute says it has (found by fuzzing,
+// docs/hardening.md findings 11 and 13: Scan without its required num_scan_inputs; an `axis`
+// marked FLOATS still gave its `i` to LayerNormalization, which the rank guard below then
+// misjudged). So every node must carry its schema's required attributes, and a declared type
+// other than the schema's is an error, as in ONNX Runtime; an unset type (old exporters) is left
+// to libonnx.
 void checkSchemaAttributes(const onnx::GraphProto& graph, int opset, const std::string& source,
                            const std::string& path) {
   for (int i = 0; i < graph.node_size(); ++i) {
@@ -887,19 +897,22 @@ void checkSchemaAttributes(const onnx::GraphProto& graph, int opset, const std::
                                        attributeTypeName(a.type()), attributeTypeName(spec->second.type)));
       }
     }
-    for (const auto& a : node.attribute()) {
-      if (a.has_g()) checkSchemaAttributes(a.g(), opset, source, fmt::format("{} {}", where, a.name()));
-      for (int g = 0; g < a.graphs_size(); ++g)
-        checkSchemaAttributes(a.graphs(g), opset, source, fmt::format("{} {}[{}]", where, a.name(), g));
-    }
+    forEachSubgraph(node, [&](const onnx::GraphProto& sub, const std::string& label) {
+      checkSchemaAttributes(sub, opset, source, where + " " + label);
+    });
   }
 }
 
+// Libonnx 1.12's Shape from opset 15 on reads its input's type without checking that there is one
+// (found by fuzzing, docs/hardening.md finding 11); it is absent when nothing types the tensor (an
+// unknown custom operator's output, a name no node produces). So a Shape input that nothing types
+// gets an empty tensor type in the value_info of the graph that defines it; inference fills that
+// in, and the ones it leaves empty are removed afterwards (they say nothing).
 class UntypedInputPlaceholders {
  public:
-  // Adds the empty types; `graph` is the model's main graph.
-  // Libonnx types initializers that are not graph inputs only from IR version 4 on (before, an
-  // initializer had to be an input too; a Shape of one that is not crashed it, found by fuzzing).
+  // Adds the empty types; `graph` is the model's main graph. Libonnx types initializers that are
+  // not graph inputs only from IR version 4 on (before, an initializer had to be an input too; a
+  // Shape of one that is not crashed it, found by fuzzing).
   UntypedInputPlaceholders(onnx::GraphProto& graph, bool initializers_typed)
       : initializers_typed_(initializers_typed) {
     visit(graph);
@@ -915,10 +928,7 @@ class UntypedInputPlaceholders {
       if (empty && added_.contains(infos->Get(i).name())) infos->DeleteSubrange(i, 1);
     }
     for (auto& node : *graph.mutable_node())
-      for (auto& a : *node.mutable_attribute()) {
-        if (a.has_g()) removeUnfilled(*a.mutable_g());
-        for (auto& g : *a.mutable_graphs()) removeUnfilled(g);
-      }
+      forEachSubgraph(node, [&](onnx::GraphProto& sub, const std::string&) { removeUnfilled(sub); });
   }
 
  private:
@@ -949,10 +959,7 @@ class UntypedInputPlaceholders {
       if (isDefaultDomain(node) && node.op_type() == "Shape" && node.input_size() > 0 &&
           !node.input(0).empty())
         typeInOwnScope(node.input(0));
-      for (auto& a : *node.mutable_attribute()) {
-        if (a.has_g()) visit(*a.mutable_g());
-        for (auto& g : *a.mutable_graphs()) visit(g);
-      }
+      forEachSubgraph(node, [&](onnx::GraphProto& sub, const std::string&) { visit(sub); });
     }
     scopes_.pop_back();
   }
@@ -1065,10 +1072,7 @@ class RankGuard {
         hidden_.push_back({&node, node.op_type(), std::move(need), shapes == nullptr});
         node.set_op_type("CosaHiddenFromShapeInference");
       }
-      for (auto& a : *node.mutable_attribute()) {
-        if (a.has_g()) visit(*a.mutable_g(), opset, nullptr);
-        for (auto& g : *a.mutable_graphs()) visit(g, opset, nullptr);
-      }
+      forEachSubgraph(node, [&](onnx::GraphProto& sub, const std::string&) { visit(sub, opset, nullptr); });
     }
   }
 
