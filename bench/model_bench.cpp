@@ -11,7 +11,8 @@
 #include <string>
 #include <vector>
 
-#include "arch/arch_yaml.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
 #include "mapping_generator.hpp"
 #include "model/evaluator.hpp"
 #include "workload/network.hpp"

@@ -13,9 +13,10 @@
 #include <string>
 #include <vector>
 
-#include "arch/arch_yaml.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
 #include "mappers/cosa_scheduler.hpp"
-#include "mapping/constraints_yaml.hpp"
 #include "workload/network.hpp"
 
 namespace {

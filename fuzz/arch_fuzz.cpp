@@ -1,9 +1,9 @@
 // Architecture input (legacy and Accelergy tree forms), then the built-in energy table every
 // command derives from it. The same bytes are also read as a libconfig `.cfg` file (translated to
 // YAML as Timeloop's .cfg inputs are), and warnings are collected, so both paths are fuzzed.
-#include "arch/arch_yaml.hpp"
-#include "common/input_files.hpp"
 #include "fuzz_support.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/yaml/input_files.hpp"
 #include "model/energy.hpp"
 
 namespace {

@@ -2,9 +2,9 @@
 // build from parsed constraints: the search mapspace (one sampled mapping, evaluated) and the
 // CoSA MIP (built, not solved).
 #include "fuzz_support.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
 #include "mappers/cosa_formulation.hpp"
 #include "mappers/mapspace.hpp"
-#include "mapping/constraints_yaml.hpp"
 #include "model/evaluator.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

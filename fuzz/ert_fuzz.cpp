@@ -1,5 +1,6 @@
 // Accelergy ERT YAML against CoSA's Simba.
 #include "fuzz_support.hpp"
+#include "io/timeloop/ert.hpp"
 #include "model/energy.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

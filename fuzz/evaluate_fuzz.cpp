@@ -1,11 +1,11 @@
 // One document holding an architecture, a problem and a mapping (Timeloop's inputs concatenated),
 // all fuzzed together, then the cost model: whatever the three parsers accept, the model must
 // evaluate without crashing, overflowing or running away.
-#include "arch/arch_yaml.hpp"
 #include "fuzz_support.hpp"
-#include "mapping/mapping_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 #include "model/evaluator.hpp"
-#include "workload/problem_yaml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

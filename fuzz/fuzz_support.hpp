@@ -6,9 +6,9 @@
 #include <cstdint>
 #include <string>
 
-#include "arch/arch_yaml.hpp"
-#include "common/yaml_util.hpp"
-#include "workload/problem_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
+#include "io/yaml/yaml_util.hpp"
 
 namespace cosa::fuzz {
 

@@ -4,8 +4,8 @@
 #include <cstdlib>
 
 #include "fuzz_support.hpp"
-#include "mapping/loop_nest.hpp"
-#include "mapping/mapping_yaml.hpp"
+#include "io/timeloop/loop_nest.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
 #include "model/evaluator.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

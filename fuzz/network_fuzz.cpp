@@ -1,5 +1,6 @@
 // Network YAML (layer lists), then the de-duplication the network and compare commands run.
 #include "fuzz_support.hpp"
+#include "io/network/network_yaml.hpp"
 #include "workload/network.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

@@ -3,7 +3,7 @@
 #include <string_view>
 
 #include "fuzz_support.hpp"
-#include "workload/onnx_import.hpp"
+#include "io/onnx/onnx_import.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

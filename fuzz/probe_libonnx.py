@@ -19,7 +19,7 @@ saved there, so that cosa's importer can be run on all of them:
   fuzz/probe_libonnx.py --write /tmp/crashes && build-fuzz/fuzz/onnx_fuzz /tmp/crashes/*.onnx
 
 (scripts/fuzz.sh builds build-fuzz). Every crash must either be rejected with an InputError or be
-kept out of libonnx by the guards in src/workload/onnx_shape_folding.cpp. Takes a few minutes.
+kept out of libonnx by the guards in src/io/onnx/onnx_shape_folding.cpp. Takes a few minutes.
 """
 import argparse
 import os

@@ -1,7 +1,7 @@
 // Problem YAML (built-in shapes and inline shape descriptions), then the sizes every consumer
 // computes from a workload.
 #include "fuzz_support.hpp"
-#include "workload/problem_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   try {

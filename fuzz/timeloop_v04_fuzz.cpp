@@ -2,10 +2,10 @@
 // architecture, then, when it reads, the constraints inside it against the exercises' problem
 // (built into the target, so mutations reach the constraint reader), the problem in the same
 // document, and the text as an arithmetic expression.
-#include "arch/arch_yaml.hpp"
-#include "common/expression.hpp"
 #include "fuzz_support.hpp"
-#include "mapping/constraints_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
+#include "io/yaml/expression.hpp"
 
 namespace {
 

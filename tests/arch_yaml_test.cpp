@@ -1,4 +1,4 @@
-#include "arch/arch_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
-#include "workload/problem_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 
 namespace cosa {
 namespace {

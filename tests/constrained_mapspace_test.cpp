@@ -11,6 +11,7 @@
 #include <stdexcept>
 #include <string>
 
+#include "io/timeloop/shapes.hpp"
 #include "mappers/comparison.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mappers/exhaustive_mapper.hpp"
@@ -19,7 +20,6 @@
 #include "mappers/random_mapper.hpp"
 #include "model/energy.hpp"
 #include "model/evaluator.hpp"
-#include "workload/shapes.hpp"
 
 namespace cosa {
 namespace {

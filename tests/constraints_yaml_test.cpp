@@ -1,11 +1,11 @@
-#include "mapping/constraints_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "io/timeloop/shapes.hpp"
 #include "test_support.hpp"
 #include "workload/data_space_roles.hpp"
-#include "workload/shapes.hpp"
 
 namespace cosa {
 namespace {

@@ -9,7 +9,8 @@
 #include <string>
 
 #include "common/error.hpp"
-#include "common/yaml_util.hpp"
+#include "io/timeloop/ert.hpp"
+#include "io/yaml/yaml_util.hpp"
 
 namespace cosa {
 namespace {

@@ -12,9 +12,9 @@
 #include <optional>
 #include <vector>
 
+#include "io/timeloop/shapes.hpp"
 #include "model/energy.hpp"
 #include "model/evaluator.hpp"
-#include "workload/shapes.hpp"
 
 namespace cosa {
 namespace {

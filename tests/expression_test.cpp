@@ -1,6 +1,6 @@
 // The expression evaluator for timeloopfe's v0.4 attribute values and `variables:`. Expected values
 // are worked by hand with Python's rules (which timeloopfe evaluates with).
-#include "common/expression.hpp"
+#include "io/yaml/expression.hpp"
 
 #include <gtest/gtest.h>
 

@@ -8,8 +8,8 @@
 #include <cstdio>
 #include <mutex>
 
-#include "arch/arch_yaml.hpp"
-#include "mapping/constraints_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
 #include "model/evaluator.hpp"
 #include "test_support.hpp"
 

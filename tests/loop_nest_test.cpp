@@ -1,9 +1,9 @@
-#include "mapping/loop_nest.hpp"
+#include "io/timeloop/loop_nest.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include "mapping/mapping_yaml.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
 #include "test_support.hpp"
 
 namespace cosa {

@@ -1,4 +1,4 @@
-#include "mapping/mapping_yaml.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

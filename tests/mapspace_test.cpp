@@ -8,7 +8,7 @@
 #include <optional>
 #include <tuple>
 
-#include "workload/shapes.hpp"
+#include "io/timeloop/shapes.hpp"
 
 namespace cosa {
 namespace {

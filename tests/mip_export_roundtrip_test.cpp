@@ -12,9 +12,10 @@
 #include <fstream>
 #include <string>
 
-#include "arch/arch_yaml.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
 #include "mappers/cosa_formulation.hpp"
-#include "mapping/constraints_yaml.hpp"
 #include "solver/mip.hpp"
 #include "workload/network.hpp"
 

@@ -22,12 +22,12 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "io/timeloop/shapes.hpp"
 #include "mapping/mapping.hpp"
 #include "model/energy.hpp"
 #include "model/evaluation.hpp"
 #include "model/evaluator.hpp"
 #include "model/tile_analysis.hpp"
-#include "workload/shapes.hpp"
 #include "workload/workload.hpp"
 
 namespace cosa {

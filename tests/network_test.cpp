@@ -13,7 +13,8 @@
 #include <vector>
 
 #include "common/error.hpp"
-#include "common/yaml_util.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/yaml/yaml_util.hpp"
 
 namespace cosa {
 namespace {

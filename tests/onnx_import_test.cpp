@@ -1,6 +1,6 @@
 // ONNX import: models built here with the onnx protobuf API, checked layer by layer against
 // shapes worked out by hand and against the bundled ResNet-50 layer list.
-#include "workload/onnx_import.hpp"
+#include "io/onnx/onnx_import.hpp"
 
 #include <gtest/gtest.h>
 
@@ -14,9 +14,10 @@
 
 #include "cli_support.hpp"
 #include "common/error.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/timeloop/shapes.hpp"
 #include "onnx_models.hpp"
 #include "workload/network.hpp"
-#include "workload/shapes.hpp"
 
 namespace cosa {
 namespace {

@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "cli_support.hpp"
-#include "workload/onnx_import.hpp"
+#include "io/onnx/onnx_import.hpp"
 
 namespace cosa {
 namespace {

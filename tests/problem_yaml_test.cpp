@@ -1,11 +1,11 @@
-#include "workload/problem_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 
 #include <gtest/gtest.h>
 
 #include <string>
 
-#include "report/layer_files.hpp"
-#include "workload/shapes.hpp"
+#include "io/results/layer_files.hpp"
+#include "io/timeloop/shapes.hpp"
 
 namespace cosa {
 namespace {

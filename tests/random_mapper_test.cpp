@@ -8,9 +8,9 @@
 #include <chrono>
 #include <cstdio>
 
-#include "arch/arch_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
 #include "mappers/mapspace.hpp"
-#include "mapping/constraints_yaml.hpp"
 #include "model/evaluator.hpp"
 #include "test_support.hpp"
 

@@ -5,10 +5,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
-#include "arch/arch_yaml.hpp"
-#include "mapping/mapping_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 #include "model/evaluator.hpp"
-#include "workload/problem_yaml.hpp"
 
 namespace cosa {
 namespace {

@@ -5,16 +5,17 @@
 #include <cmath>
 #include <functional>
 
-#include "arch/arch_yaml.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
+#include "io/timeloop/shapes.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mappers/exhaustive_mapper.hpp"
 #include "mappers/factorization.hpp"
-#include "mapping/constraints_yaml.hpp"
-#include "mapping/mapping_yaml.hpp"
 #include "model/evaluator.hpp"
 #include "model/roofline.hpp"
 #include "workload/network.hpp"
-#include "workload/shapes.hpp"
 
 namespace cosa {
 namespace {

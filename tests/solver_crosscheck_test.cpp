@@ -12,10 +12,11 @@
 #include <string>
 #include <vector>
 
-#include "arch/arch_yaml.hpp"
 #include "cli_support.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
 #include "mappers/cosa_formulation.hpp"
-#include "mapping/constraints_yaml.hpp"
 #include "solver/mip.hpp"
 #include "test_support.hpp"
 #include "workload/network.hpp"

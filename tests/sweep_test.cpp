@@ -9,10 +9,10 @@
 #include <fstream>
 #include <map>
 
-#include "arch/arch_writer.hpp"
-#include "arch/arch_yaml.hpp"
 #include "common/error.hpp"
-#include "common/yaml_util.hpp"
+#include "io/timeloop/arch_writer.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/yaml/yaml_util.hpp"
 #include "test_support.hpp"
 
 namespace cosa {

@@ -11,9 +11,9 @@
 #include <string>
 #include <vector>
 
-#include "arch/arch_yaml.hpp"
 #include "arch/architecture.hpp"
-#include "workload/problem_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 #include "workload/workload.hpp"
 
 namespace cosa::test {

@@ -14,14 +14,15 @@
 #include <tuple>
 #include <vector>
 
-#include "arch/arch_v04.hpp"
-#include "arch/arch_yaml.hpp"
 #include "cli_support.hpp"
-#include "mapping/constraints_yaml.hpp"
-#include "mapping/mapping_yaml.hpp"
+#include "io/timeloop/arch_v04.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
+#include "io/timeloop/ert.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 #include "model/energy.hpp"
 #include "model/evaluator.hpp"
-#include "workload/problem_yaml.hpp"
 
 namespace cosa {
 namespace {

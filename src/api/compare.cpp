@@ -3,7 +3,7 @@
 #include "api/internal.hpp"
 #include "api/scheduling.hpp"
 #include "app/compare_run.hpp"
-#include "report/comparison_report.hpp"
+#include "io/results/comparison_report.hpp"
 #include "solver/mip.hpp"
 
 namespace cosa::api {

@@ -1,9 +1,9 @@
 #include "cosa/evaluate.hpp"
 
 #include "api/internal.hpp"
-#include "mapping/mapping_yaml.hpp"
+#include "io/results/evaluation_report.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
 #include "model/evaluator.hpp"
-#include "report/evaluation_report.hpp"
 
 namespace cosa::api {
 

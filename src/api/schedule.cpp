@@ -10,11 +10,13 @@
 #include "api/scheduling.hpp"
 #include "app/layer_run.hpp"
 #include "app/network_run.hpp"
-#include "mapping/mapping_yaml.hpp"
-#include "report/schedule_report.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/onnx/onnx_import.hpp"
+#include "io/results/schedule_report.hpp"
+#include "io/timeloop/ert.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
 #include "solver/mip.hpp"
 #include "workload/network.hpp"
-#include "workload/onnx_import.hpp"
 
 namespace cosa::api {
 

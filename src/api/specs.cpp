@@ -3,13 +3,15 @@
 #include <sstream>
 
 #include "api/internal.hpp"
-#include "arch/arch_writer.hpp"
-#include "arch/arch_yaml.hpp"
-#include "common/atomic_file.hpp"
-#include "common/yaml_util.hpp"
-#include "mapping/constraints_yaml.hpp"
+#include "io/atomic_file.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/timeloop/arch_writer.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
+#include "io/timeloop/ert.hpp"
+#include "io/timeloop/problem_yaml.hpp"
+#include "io/yaml/yaml_util.hpp"
 #include "workload/network.hpp"
-#include "workload/problem_yaml.hpp"
 
 namespace cosa::api {
 

@@ -6,7 +6,8 @@
 #include <map>
 #include <sstream>
 
-#include "common/atomic_file.hpp"
+#include "io/atomic_file.hpp"
+#include "io/network/network_yaml.hpp"
 #include "mappers/mapper_registry.hpp"
 
 namespace cosa::app {

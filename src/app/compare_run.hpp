@@ -2,7 +2,7 @@
 // Comparing mappers on networks: the application layer behind `cosa compare`. compareNetwork runs
 // every mapper of the spec on every unique layer of every network (mappers/comparison.hpp), writes
 // each run's outputs as its network finishes, and returns the typed result; writeComparisonSummary
-// writes DIR/results.csv, results.json and summary.md from it (report/comparison_report.hpp renders
+// writes DIR/results.csv, results.json and summary.md from it (io/results/comparison_report.hpp renders
 // them). Nothing here prints: progress goes to callbacks.
 
 #include <atomic>
@@ -14,12 +14,12 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "io/results/comparison_report.hpp"
 #include "mappers/comparison.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mappers/mapper.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
-#include "report/comparison_report.hpp"
 #include "workload/network.hpp"
 
 namespace cosa::app {

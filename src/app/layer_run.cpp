@@ -4,9 +4,9 @@
 
 #include <filesystem>
 
-#include "common/atomic_file.hpp"
+#include "io/atomic_file.hpp"
+#include "io/results/schedule_report.hpp"
 #include "mappers/cosa_formulation.hpp"
-#include "report/schedule_report.hpp"
 #include "solver/mip.hpp"
 
 namespace cosa::app {

@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <mutex>
 
-#include "common/atomic_file.hpp"
 #include "common/parallel.hpp"
-#include "mapping/constraints_yaml.hpp"
+#include "io/atomic_file.hpp"
+#include "io/results/layer_files.hpp"
+#include "io/results/schedule_report.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
 #include "model/energy.hpp"
-#include "report/layer_files.hpp"
-#include "report/schedule_report.hpp"
 
 namespace cosa::app {
 

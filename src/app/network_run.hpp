@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
+#include "io/onnx/onnx_import.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
 #include "workload/network.hpp"
-#include "workload/onnx_import.hpp"
 
 namespace cosa::app {
 

@@ -14,15 +14,16 @@
 #include <stdexcept>
 
 #include "app/network_run.hpp"
-#include "arch/arch_writer.hpp"
-#include "arch/arch_yaml.hpp"
-#include "common/atomic_file.hpp"
 #include "common/error.hpp"
-#include "common/yaml_util.hpp"
+#include "io/atomic_file.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/onnx/onnx_import.hpp"
+#include "io/results/schedule_report.hpp"
+#include "io/timeloop/arch_writer.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/yaml/yaml_util.hpp"
 #include "mappers/cosa_formulation.hpp"
-#include "report/schedule_report.hpp"
 #include "workload/network.hpp"
-#include "workload/onnx_import.hpp"
 
 namespace cosa::app {
 

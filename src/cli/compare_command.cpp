@@ -7,15 +7,17 @@
 #include <sstream>
 
 #include "app/compare_run.hpp"
-#include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_options.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/onnx_source.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/results/comparison_report.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
+#include "io/timeloop/ert.hpp"
 #include "mappers/mapper_registry.hpp"
-#include "mapping/constraints_yaml.hpp"
 #include "model/energy.hpp"
-#include "report/comparison_report.hpp"
 #include "workload/network.hpp"
 
 namespace cosa::cli {

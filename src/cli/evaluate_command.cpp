@@ -2,15 +2,16 @@
 
 #include <iostream>
 
-#include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_options.hpp"
-#include "mapping/constraints_yaml.hpp"
-#include "mapping/loop_nest.hpp"
-#include "mapping/mapping_yaml.hpp"
+#include "io/results/evaluation_report.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
+#include "io/timeloop/ert.hpp"
+#include "io/timeloop/loop_nest.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 #include "model/evaluator.hpp"
-#include "report/evaluation_report.hpp"
-#include "workload/problem_yaml.hpp"
 
 namespace cosa::cli {
 

@@ -1,7 +1,7 @@
 #pragma once
 // The input-file options of the subcommands, taken as Timeloop takes its input files: `--arch`,
 // `--problem`, `--mapspace` and `--mapping` each accept one or more files (YAML, or libconfig
-// `.cfg`), and all of them together form one set of sections (common/input_files.hpp), so one file
+// `.cfg`), and all of them together form one set of sections (io/yaml/input_files.hpp), so one file
 // may hold every section and a design may be split over several files (e.g. `--arch arch.yaml
 // components/*.yaml`). A section is looked up in its own option's files first, then in the others.
 // Warnings (ignored attributes, sections, relaxed constraints) go to stderr as
@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "common/diagnostics.hpp"
-#include "common/input_files.hpp"
+#include "io/yaml/input_files.hpp"
 
 namespace cosa::cli {
 

@@ -4,14 +4,16 @@
 #include <iostream>
 
 #include "app/network_run.hpp"
-#include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_options.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/onnx_source.hpp"
 #include "cli/scheduler_options.hpp"
-#include "mapping/constraints_yaml.hpp"
-#include "report/schedule_report.hpp"
+#include "io/network/network_yaml.hpp"
+#include "io/results/schedule_report.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
+#include "io/timeloop/ert.hpp"
 #include "workload/network.hpp"
 
 namespace cosa::cli {

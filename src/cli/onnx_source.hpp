@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "workload/onnx_import.hpp"
+#include "io/onnx/onnx_import.hpp"
 
 namespace cosa::cli {
 

@@ -2,12 +2,13 @@
 #include <string>
 
 #include "app/layer_run.hpp"
-#include "arch/arch_yaml.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_options.hpp"
 #include "cli/scheduler_options.hpp"
-#include "mapping/constraints_yaml.hpp"
-#include "workload/problem_yaml.hpp"
+#include "io/timeloop/arch_yaml.hpp"
+#include "io/timeloop/constraints_yaml.hpp"
+#include "io/timeloop/ert.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 
 namespace cosa::cli {
 

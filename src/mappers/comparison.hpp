@@ -1,6 +1,6 @@
 #pragma once
 // Runs several mappers on every layer of a network and collects comparable results: the engine of
-// `cosa compare` (no file I/O here; see report/comparison_report.hpp).
+// `cosa compare` (no file I/O here; see io/results/comparison_report.hpp).
 
 #include <atomic>
 #include <cstdint>

@@ -11,7 +11,7 @@
 // mapping can satisfy the constraints, when that is visible without a search (infeasibility()).
 //
 // Fixed factors that do not divide their dimension: the constraints reader drops them with a warning,
-// as Timeloop 019f107 does (mapping/constraints_yaml.cpp), so what reaches here from a file divides;
+// as Timeloop 019f107 does (io/timeloop/constraints_yaml.cpp), so what reaches here from a file divides;
 // Constraints built in code may still hold one, and then the mapspace is infeasible and says why.
 //
 // Constraints that name things that do not exist (a level, a dimension or data space out of range) or

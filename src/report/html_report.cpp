@@ -16,8 +16,8 @@
 #include <type_traits>
 #include <utility>
 
-#include "common/atomic_file.hpp"
 #include "common/error.hpp"
+#include "io/atomic_file.hpp"
 #include "report/html_text.hpp"
 
 namespace cosa {

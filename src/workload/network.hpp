@@ -1,5 +1,5 @@
 #pragma once
-// Networks: ordered lists of layers, each a Workload. Read from one network YAML file
+// Networks: ordered lists of layers, each a Workload (read by io/network/network_yaml.hpp).
 //
 //   network: resnet50
 //   source: where the layer list comes from (free text, optional)
@@ -20,8 +20,6 @@
 
 namespace cosa {
 
-class YamlView;
-
 struct NetworkLayer {
   std::string name;
   Workload workload;
@@ -35,25 +33,6 @@ struct Network {
   // Sum of counts (layer occurrences).
   int totalLayers() const;
 };
-
-// Reads a network YAML file. Throws InputError naming the file, position and field.
-Network loadNetwork(const std::string& path);
-// The same from an already loaded document; without `network:` the name is the stem of
-// root.file().
-Network parseNetwork(const YamlView& root);
-
-// A bundled network by name (see builtinNetworkNames()). The data folder is $COSA_DATA_DIR when
-// set and non-empty, else the one the library was built with. Throws InputError when unknown.
-Network builtinNetwork(const std::string& name);
-std::vector<std::string> builtinNetworkNames();  // sorted
-// The bundled networks of the CoSA paper's evaluation, in its order (alexnet, resnet50, resnext50,
-// deepbench): what `cosa compare --network all` runs.
-std::vector<std::string> paperNetworkNames();
-
-// A CoSA-style workload folder: one problem YAML (`problem:` ...) per layer, named after its file.
-// The order is layers.yaml (a list of file names without .yaml) when present, else every *.yaml
-// file but layers.yaml / unique_layers.yaml in natural order. Each listed entry counts once.
-Network loadWorkloadDir(const std::string& dir);
 
 // Layers with identical shapes (same dimensions, bounds, coefficients and data spaces; names
 // ignored) merged into their first occurrence, counts summed, in first-seen order.

@@ -1,0 +1,68 @@
+#include "io/results/schedule_report.hpp"
+
+#include <fmt/format.h>
+
+#include <filesystem>
+
+#include "io/atomic_file.hpp"
+#include "io/results/evaluation_report.hpp"
+#include "io/results/layer_files.hpp"
+#include "io/timeloop/loop_nest.hpp"
+#include "io/timeloop/mapping_yaml.hpp"
+
+namespace cosa {
+
+nlohmann::json scheduleSettingsJson(const ScheduleOptions& options) {
+  return {{"time_limit_s", options.time_limit_s}, {"relative_gap", options.relative_gap},
+          {"threads", options.threads},           {"seed", options.seed},
+          {"polish", polishes(options)},          {"polish_evaluations", options.polish_evaluations}};
+}
+
+nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOptions& options,
+                                 const Architecture& arch, const Workload& workload,
+                                 const EnergyTable& energy) {
+  nlohmann::json stats = evaluationToJson(result.evaluation, arch, workload, energy);
+  stats["solver"] = {{"backend", options.backend},
+                     {"status", solver::toString(result.status)},
+                     {"objective", finiteOrNull(result.objective)},
+                     {"bound", finiteOrNull(result.bound)},
+                     {"gap", finiteOrNull(result.gap)},
+                     {"time_s", result.solve_time_s},
+                     {"variables", result.variables},
+                     {"constraints", result.constraints},
+                     {"objective_kind", toString(options.objective)},
+                     {"mip_objective", toString(result.proxy)},
+                     {"repaired", result.repaired},
+                     {"polish_evaluations", result.polish_evaluations},
+                     {"unpolished_cycles", result.unpolished.cycles},
+                     {"unpolished_energy_pJ", result.unpolished.energy_pJ},
+                     {"total_time_s", result.total_time_s},
+                     {"from_fallback", result.from_fallback},
+                     {"note", result.note},
+                     {"settings", scheduleSettingsJson(options)}};
+  stats["roofline_cycles"] = result.roofline_cycles;
+  if (result.evaluation.valid) stats["problem"] = problemJson(workload);
+  return stats;
+}
+
+void writeScheduleOutputs(const std::string& dir, const ScheduleResult& result,
+                          const ScheduleOptions& options, const Architecture& arch, const Workload& workload,
+                          const EnergyTable& energy) {
+  const std::filesystem::path base(dir);
+  writeMapping((base / "mapping.yaml").string(), result.mapping, arch, workload);
+  writeFileAtomically((base / "stats.json").string(),
+                      scheduleStatsJson(result, options, arch, workload, energy).dump(2) + "\n");
+  writeFileAtomically((base / "loopnest.txt").string(), formatLoopNest(result.mapping, arch, workload));
+  writeFileAtomically((base / "problem.yaml").string(), problemYaml(workload));
+}
+
+std::string scheduleSummaryLine(const ScheduleResult& result, const Workload& workload) {
+  const double over_bound = static_cast<double>(result.evaluation.cycles) /
+                            static_cast<double>(std::max<std::int64_t>(1, result.roofline_cycles));
+  return fmt::format(
+      "{}: {} cycles ({:.2f}x the roofline bound {}), {:.2f} uJ ({:.3f} pJ/MAC), utilization {:.2f}",
+      workload.name, result.evaluation.cycles, over_bound, result.roofline_cycles,
+      result.evaluation.energy_pJ / 1e6, result.evaluation.energyPerMac(), result.evaluation.utilization);
+}
+
+}  // namespace cosa
