@@ -14,6 +14,8 @@
 #   - stdout (the printed summaries) is compared like Markdown; stderr is not (progress lines carry
 #     times)
 # and with the output folder's own path (WORK/old/... or WORK/new/...) replaced by WORK/ everywhere.
+# A JSON key the new binary adds (absent from the old output) is listed as an added field, not a
+# difference: what the old binary wrote must be unchanged, new fields may join it.
 # usage: bench/check_cli_identical.sh OLD_COSA NEW_COSA [work dir]
 # exit status: 0 when every output is identical, 1 otherwise (the differences are printed).
 set -euo pipefail
@@ -97,6 +99,16 @@ def norm_html(text):
         lines.append(line)
     return "\n".join(lines)
 
+def strip_added(new, old, where, added):
+    """`new` without the dict keys `old` lacks (recorded in `added`), recursively."""
+    if isinstance(new, dict) and isinstance(old, dict):
+        for k in [k for k in new if k not in old]:
+            added.add(where + k)
+        return {k: strip_added(v, old[k], where + k + ".", added) for k, v in new.items() if k in old}
+    if isinstance(new, list) and isinstance(old, list) and len(new) == len(old):
+        return [strip_added(n, o, where + "[].", added) for n, o in zip(new, old)]
+    return new
+
 def normalise(path, side):
     data = path.read_bytes()
     try:
@@ -126,6 +138,11 @@ for case in sorted((work / "old").iterdir()):
     same = 0
     for rel in sorted(old_files & new_files):
         a, b = normalise(case / rel, "old"), normalise(other / rel, "new")
+        if rel.suffix == ".json" and a != b:
+            added = set()
+            b = json.dumps(strip_added(json.loads(b), json.loads(a), "", added), sort_keys=True, indent=1)
+            if added:
+                print(f"{case.name}: {rel}: added fields: {', '.join(sorted(added))}")
         if a != b:
             failures += 1
             print(f"{case.name}: {rel} differs")

@@ -216,6 +216,7 @@ PYBIND11_MODULE(_cosa, m) {
 
   py::class_<ScheduleSettings>(m, "ScheduleSettings")
       .def(py::init<>())
+      .def_readwrite("mapper", &ScheduleSettings::mapper)
       .def_readwrite("objective", &ScheduleSettings::objective)
       .def_readwrite("backend", &ScheduleSettings::backend)
       .def_readwrite("time_limit_s", &ScheduleSettings::time_limit_s)
@@ -223,7 +224,13 @@ PYBIND11_MODULE(_cosa, m) {
       .def_readwrite("threads", &ScheduleSettings::threads)
       .def_readwrite("seed", &ScheduleSettings::seed)
       .def_readwrite("polish", &ScheduleSettings::polish)
-      .def_readwrite("ert", &ScheduleSettings::ert);
+      .def_readwrite("ert", &ScheduleSettings::ert)
+      .def_readwrite("random_valid", &ScheduleSettings::random_valid)
+      .def_readwrite("hybrid_search_size", &ScheduleSettings::hybrid_search_size)
+      .def_readwrite("hybrid_victory_condition", &ScheduleSettings::hybrid_victory_condition)
+      .def_readwrite("hybrid_sampling", &ScheduleSettings::hybrid_sampling)
+      .def_readwrite("hybrid_threads", &ScheduleSettings::hybrid_threads)
+      .def_readwrite("exhaustive_max_evaluations", &ScheduleSettings::exhaustive_max_evaluations);
   py::class_<LayerSchedule>(m, "LayerSchedule")
       .def_property_readonly("found", &LayerSchedule::found)
       .def_property_readonly("message", &LayerSchedule::message)
@@ -232,7 +239,6 @@ PYBIND11_MODULE(_cosa, m) {
       .def_property_readonly("stats_json", &LayerSchedule::statsJson)
       .def_property_readonly("report", &LayerSchedule::report)
       .def("write", &LayerSchedule::write, py::call_guard<py::gil_scoped_release>());
-  // One layer cannot be stopped midway; a Ctrl-C during the solve is raised when it returns.
   m.def("schedule", [](const Architecture& arch, const Problem& problem,
                        const std::optional<Mapspace>& mapspace, const ScheduleSettings& settings) {
     auto outcome = runInterruptible<LayerSchedule, int>(
@@ -298,11 +304,8 @@ PYBIND11_MODULE(_cosa, m) {
   py::class_<CompareSettings>(m, "CompareSettings")
       .def(py::init<>())
       .def_readwrite("mappers", &CompareSettings::mappers)
-      .def_readwrite("jobs", &CompareSettings::jobs)
-      .def_readwrite("seed", &CompareSettings::seed)
-      .def_readwrite("time_limit_s", &CompareSettings::time_limit_s)
-      .def_readwrite("backend", &CompareSettings::backend)
-      .def_readwrite("ert", &CompareSettings::ert);
+      .def_readwrite("schedule", &CompareSettings::schedule)
+      .def_readwrite("jobs", &CompareSettings::jobs);
   m.def("compare", [](const Architecture& arch, const NetworkSource& source,
                       const std::optional<Mapspace>& mapspace, const CompareSettings& settings) {
     auto outcome = runInterruptible<std::string, int>(

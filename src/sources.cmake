@@ -37,6 +37,7 @@ set(COSA_MODEL_SOURCES
 # io/: every external format the core reads or writes (YAML access, Timeloop formats, network files, evaluation reports)
 set(COSA_IO_SPEC_SOURCES
   io/atomic_file.cpp
+  io/text_file.cpp
   io/yaml/expression.cpp
   io/yaml/input_files.cpp
   io/yaml/yaml_merge.cpp
@@ -71,7 +72,6 @@ set(COSA_SOLVER_SOURCES
 
 # mappers/: the constrained mapspace, the Mapper interface and every mapper
 set(COSA_MAPPERS_SOURCES
-  mappers/comparison.cpp
   mappers/constrained_mapspace.cpp
   mappers/cosa_formulation.cpp
   mappers/cosa_scheduler.cpp
@@ -102,9 +102,12 @@ set(COSA_REPORT_SOURCES
 
 # app/: the application layer (layer, network, compare, sweep runs)
 set(COSA_APP_SOURCES
+  app/layer_jobs.cpp
   app/compare_run.cpp
   app/layer_run.cpp
   app/network_run.cpp
+  app/network_source.cpp
+  app/settings.cpp
   app/sweep.cpp
 )
 
@@ -117,11 +120,11 @@ set(COSA_CLI_SOURCES
   cli/network_command.cpp
   cli/onnx_source.cpp
   cli/report_command.cpp
+  cli/run_options.cpp
   cli/schedule_command.cpp
-  cli/scheduler_options.cpp
   cli/sweep_command.cpp
 )
 
 # api/: the public API (include/cosa/) over app/; specs and evaluate are core, the rest scheduler.
 set(COSA_API_CORE_SOURCES api/specs.cpp api/evaluate.cpp)
-set(COSA_API_SCHEDULER_SOURCES api/schedule.cpp api/compare.cpp)
+set(COSA_API_SCHEDULER_SOURCES api/schedule.cpp api/compare.cpp api/settings.cpp)

@@ -11,11 +11,12 @@
 #include <stdexcept>
 #include <string>
 
+#include "app/layer_jobs.hpp"
 #include "io/timeloop/shapes.hpp"
-#include "mappers/comparison.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mappers/exhaustive_mapper.hpp"
 #include "mappers/hybrid_mapper.hpp"
+#include "mappers/layer_result.hpp"
 #include "mappers/mapper_registry.hpp"
 #include "mappers/random_mapper.hpp"
 #include "model/energy.hpp"
@@ -337,11 +338,11 @@ TEST(MapperRegistry, CompareRunsCosaWithItsSettings) {
   EXPECT_DOUBLE_EQ(cosa.options().relative_gap, 0.05);
   EXPECT_EQ(cosa.options().polish, false);
 
-  ComparisonOptions options;
+  app::LayerJobsOptions options;
   options.mappers = {mapper};
   const std::vector<NetworkLayer> layers{{"gemm", workload, 1}};
-  const std::vector<MapperRun> runs = compareMappers(
-      arch, layers, [](const Workload&) { return Constraints{}; }, energy, options);
+  const std::vector<LayerResult> runs =
+      app::runLayerJobs(arch, layers, app::layerSpaces(arch, layers, {}), energy, options);
   ASSERT_EQ(runs.size(), 1u);
   ASSERT_TRUE(runs[0].found) << runs[0].message;
   ScheduleOptions expected;

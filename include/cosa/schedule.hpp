@@ -15,16 +15,27 @@
 
 namespace cosa::api {
 
-// The settings of `cosa schedule` / `cosa network` (same names, same defaults).
+// The settings of `cosa schedule` / `cosa network` (same names, same defaults: a default-made
+// value holds them, taken from the scheduler's own, so they are written once).
 struct ScheduleSettings {
-  std::string objective = "edp";  // edp | latency | energy | cosa-paper
-  std::string backend = "cbc";    // cbc | glpk (when built in)
-  double time_limit_s = 10.0;     // per MIP
-  double gap = 0.03;              // relative MIP gap (the scheduler's default; a test checks)
-  int threads = 1;                // solver threads per MIP
-  int seed = 0;
-  std::optional<bool> polish;  // default: polish except for cosa-paper
+  ScheduleSettings();
+  std::string mapper;          // cosa | random | hybrid | exhaustive
+  std::string objective;       // cosa: edp | latency | energy | cosa-paper
+  std::string backend;         // cosa: cbc | glpk (when built in)
+  double time_limit_s;         // cosa: per MIP
+  double gap;                  // cosa: relative MIP gap
+  int threads;                 // cosa: solver threads per MIP
+  std::uint64_t seed;          // the solver's and the search mappers' random seed
+  std::optional<bool> polish;  // cosa: default: polish except for cosa-paper
   std::string ert;             // Accelergy ERT file; empty: the built-in energies
+  // The search mappers (as `--random-valid`, `--search-size`, `--victory-condition`,
+  // `--hybrid-sampling`, `--hybrid-threads`, `--max-evaluations`).
+  std::int64_t random_valid;
+  std::int64_t hybrid_search_size;
+  std::int64_t hybrid_victory_condition;
+  std::string hybrid_sampling;  // fanout-valid | timeloop
+  int hybrid_threads;
+  std::int64_t exhaustive_max_evaluations;  // 0: all
 };
 
 namespace detail {
@@ -62,8 +73,9 @@ struct NetworkSource {
 };
 
 struct NetworkSettings {
+  NetworkSettings();
   ScheduleSettings schedule;
-  int jobs = 1;         // layers scheduled in parallel
+  int jobs;             // layers scheduled in parallel
   std::string out_dir;  // when set, each layer's files go to out_dir/layers/<layer>/ as it finishes
 };
 
@@ -111,13 +123,13 @@ NetworkSchedule scheduleNetwork(const Architecture& arch, const NetworkSource& s
                                 const ProgressFunction& progress = {},
                                 const std::atomic<bool>* stop = nullptr);
 
+// The settings of `cosa compare`, with its defaults (the paper's baselines: the hybrid draws
+// tilings as Timeloop does, with no victory condition).
 struct CompareSettings {
-  std::vector<std::string> mappers{"cosa", "random", "hybrid"};
-  int jobs = 1;
-  std::uint64_t seed = 0;
-  double time_limit_s = 10;  // cosa's MIPs
-  std::string backend = "cbc";
-  std::string ert;
+  CompareSettings();
+  std::vector<std::string> mappers;  // the first is the reference
+  ScheduleSettings schedule;         // every mapper's settings (its `mapper` is not used)
+  int jobs;                          // layer/mapper runs in parallel
 };
 
 // Runs the mappers over every unique layer of the network; returns results.json as `cosa compare`

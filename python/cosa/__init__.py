@@ -90,17 +90,35 @@ def evaluate(arch, problem, mapping, ert=None):
                                      os.fspath(ert) if ert else ""))
 
 
-def _settings(objective, backend, time_limit, gap, threads, seed, polish, ert):
-    settings = _cosa.ScheduleSettings()
-    settings.objective = objective
-    settings.backend = backend
-    settings.time_limit_s = float(time_limit)
-    if gap is not None:  # None: the scheduler's default
-        settings.gap = float(gap)
-    settings.threads = int(threads)
-    settings.seed = int(seed)
-    settings.polish = polish
-    settings.ert = os.fspath(ert) if ert else ""
+# Python's keyword -> the settings field it sets; None leaves the field at its default (the CLI's,
+# which the native settings object starts with), so no default is restated here.
+_SETTING_FIELDS = {
+    "mapper": ("mapper", str),
+    "objective": ("objective", str),
+    "backend": ("backend", str),
+    "time_limit": ("time_limit_s", float),
+    "gap": ("gap", float),
+    "threads": ("threads", int),
+    "seed": ("seed", int),
+    "ert": ("ert", os.fspath),
+    "random_valid": ("random_valid", int),
+    "search_size": ("hybrid_search_size", int),
+    "victory_condition": ("hybrid_victory_condition", int),
+    "hybrid_sampling": ("hybrid_sampling", str),
+    "hybrid_threads": ("hybrid_threads", int),
+    "max_evaluations": ("exhaustive_max_evaluations", int),
+}
+
+
+def _settings(settings, polish=None, **given):
+    for key, value in given.items():
+        if key not in _SETTING_FIELDS:
+            raise TypeError("unknown setting '%s' (settings: %s)" % (key, ", ".join(sorted(_SETTING_FIELDS))))
+        if value is not None:
+            field, convert = _SETTING_FIELDS[key]
+            setattr(settings, field, convert(value))
+    if polish is not None:
+        settings.polish = bool(polish)
     return settings
 
 
@@ -125,12 +143,14 @@ class ScheduleResult:
         return "<cosa.ScheduleResult %s>" % (self.report.splitlines()[0] if self.found else self.message)
 
 
-def schedule(arch, problem, mapspace=None, objective="edp", time_limit=10.0, seed=0, backend="cbc", gap=None,
-             threads=1, polish=None, ert=None):
-    """Schedules one layer with the CoSA MIP (the GIL is released while it solves; a Ctrl-C meanwhile
-    raises KeyboardInterrupt once the solve is done)."""
+def schedule(arch, problem, mapspace=None, polish=None, **settings):
+    """Schedules one layer, with the CoSA MIP or ``mapper=`` another (the GIL is released while it
+    runs; a Ctrl-C meanwhile stops it and raises KeyboardInterrupt). Settings, as ``cosa schedule``'s
+    flags, default to the CLI's: mapper, objective, backend, time_limit, gap, threads, seed, polish,
+    ert, random_valid, search_size, victory_condition, hybrid_sampling, hybrid_threads,
+    max_evaluations."""
     native, exception = _cosa.schedule(load_architecture(arch), load_problem(problem), load_mapspace(mapspace),
-                                       _settings(objective, backend, time_limit, gap, threads, seed, polish, ert))
+                                       _settings(_cosa.ScheduleSettings(), polish, **settings))
     result = ScheduleResult(native)
     if exception is not None:  # Ctrl-C during the solve: raised once it is done, with the result
         _raise_with(exception, result)
@@ -204,22 +224,23 @@ def _raise_with(exception, result):
     raise exception
 
 
-def schedule_network(arch, network=None, onnx=None, workload=None, mapspace=None, jobs=1, objective="edp",
-                     progress=None, out=None, batch=1, input_shapes=None, time_limit=10.0, seed=0,
-                     backend="cbc", gap=None, polish=None, ert=None):
+def schedule_network(arch, network=None, onnx=None, workload=None, mapspace=None, jobs=None, progress=None,
+                     out=None, batch=1, input_shapes=None, polish=None, **settings):
     """Schedules every unique layer of a network (a bundled one by name, an ONNX model, or a
     CoSA-style workload folder), ``jobs`` at a time. ``progress(p)`` is called on the calling
     thread as layers finish (``p.finished``, ``p.total``, ``p.layer``, ``p.found``, ``p.status``).
     With ``out``, each layer's files go to ``out/layers/<layer>/`` and the summary to ``out``.
     Ctrl-C (or an exception from ``progress``) stops the run after the layers in progress; the
-    exception is raised with the partial NetworkResult as its ``result`` attribute."""
-    settings = _cosa.NetworkSettings()
-    settings.schedule = _settings(objective, backend, time_limit, gap, 1, seed, polish, ert)
-    settings.jobs = int(jobs)
-    settings.out_dir = os.fspath(out) if out else ""
+    exception is raised with the partial NetworkResult as its ``result`` attribute. Settings as for
+    schedule()."""
+    network_settings = _cosa.NetworkSettings()
+    network_settings.schedule = _settings(network_settings.schedule, polish, **settings)
+    if jobs is not None:
+        network_settings.jobs = int(jobs)
+    network_settings.out_dir = os.fspath(out) if out else ""
     native, exception = _cosa.schedule_network(load_architecture(arch),
                                                _source(network, onnx, workload, batch, input_shapes),
-                                               load_mapspace(mapspace), settings, progress)
+                                               load_mapspace(mapspace), network_settings, progress)
     result = NetworkResult(native)
     if out:
         result.write_summary(out)
@@ -228,19 +249,19 @@ def schedule_network(arch, network=None, onnx=None, workload=None, mapspace=None
     return result
 
 
-def compare(arch, network=None, onnx=None, workload=None, mapspace=None, mappers=("cosa", "random", "hybrid"),
-            jobs=1, seed=0, time_limit=10.0, backend="cbc", batch=1, input_shapes=None, ert=None):
-    """Runs several mappers over every unique layer of a network; returns the dict ``results.json``
-    of ``cosa compare`` holds. Ctrl-C stops it as for schedule_network."""
-    settings = _cosa.CompareSettings()
-    settings.mappers = list(mappers)
-    settings.jobs = int(jobs)
-    settings.seed = int(seed)
-    settings.time_limit_s = float(time_limit)
-    settings.backend = backend
-    settings.ert = os.fspath(ert) if ert else ""
+def compare(arch, network=None, onnx=None, workload=None, mapspace=None, mappers=None, jobs=None, batch=1,
+            input_shapes=None, polish=None, **settings):
+    """Runs several mappers (default: ``cosa compare``'s) over every unique layer of a network;
+    returns the dict ``results.json`` of ``cosa compare`` holds. Settings as for schedule(), with
+    ``cosa compare``'s defaults. Ctrl-C stops it as for schedule_network."""
+    compare_settings = _cosa.CompareSettings()
+    if mappers is not None:
+        compare_settings.mappers = list(mappers)
+    if jobs is not None:
+        compare_settings.jobs = int(jobs)
+    compare_settings.schedule = _settings(compare_settings.schedule, polish, **settings)
     text, exception = _cosa.compare(load_architecture(arch), _source(network, onnx, workload, batch, input_shapes),
-                                    load_mapspace(mapspace), settings)
+                                    load_mapspace(mapspace), compare_settings)
     result = json.loads(text)
     if exception is not None:
         _raise_with(exception, result)

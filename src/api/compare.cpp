@@ -14,14 +14,12 @@ std::string compareJson(const Architecture& architecture, const NetworkSource& s
   return translatingErrors([&] {
     app::CompareSpec spec;
     spec.arch = architecture.impl().arch;
-    app::CompareMapperOptions mapper_options;
-    mapper_options.time_limit_s = settings.time_limit_s;
-    mapper_options.backend = solver::makeBackend(settings.backend)->name();
-    spec.mappers = app::comparedMappers(settings.mappers, mapper_options);
-    spec.jobs = settings.jobs;
-    spec.seed = settings.seed;
-    spec.energy = energyTableFor(settings.ert, spec.arch);
-    spec.networks.push_back(networkFrom(source, nullptr));
+    spec.mappers = settings.mappers;
+    spec.settings = runSettings(settings.schedule, settings.jobs);
+    spec.settings.mapper = "cosa";  // compare runs spec.mappers; the settings' own mapper is not used
+    (void)app::comparedMappers(spec.mappers, spec.settings);  // unknown names fail before any work
+    spec.energy = energyTableFor(settings.schedule.ert, spec.arch);
+    spec.networks.push_back(networkFrom(source).network);
     spec.constraints_for = [&](const Workload& workload) {
       return constraintsFor(mapspace, spec.arch, workload);
     };

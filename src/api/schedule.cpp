@@ -34,59 +34,30 @@ struct NetworkScheduleImpl {
 
 }  // namespace detail
 
-ScheduleOptions scheduleOptions(const ScheduleSettings& settings) {
-  ScheduleOptions options;
-  options.backend = solver::makeBackend(settings.backend)->name();  // checks the name first
-  options.objective = parseObjective(settings.objective);
-  options.time_limit_s = settings.time_limit_s;
-  options.relative_gap = settings.gap;
-  options.threads = settings.threads;
-  options.seed = settings.seed;
-  options.polish = settings.polish;
-  return options;
-}
-
 Mapping scheduledMapping(const cosa::Mapping& mapping, const cosa::Architecture& arch,
                          const Workload& workload) {
   const std::string yaml = mappingToYaml(mapping, arch, workload);
   return Mapping::fromYaml(yaml, "<scheduled mapping>");
 }
 
-Network networkFrom(const NetworkSource& source, std::optional<app::OnnxProvenance>* provenance) {
-  const int given =
-      int(!source.network.empty()) + int(!source.workload_dir.empty()) + int(!source.onnx.empty());
-  if (given != 1) throw std::invalid_argument("give exactly one of network, workload or onnx");
-  if (!source.network.empty()) return builtinNetwork(source.network);
-  if (!source.workload_dir.empty()) return loadWorkloadDir(source.workload_dir);
-  OnnxImportOptions options{.batch_size = source.batch, .input_shapes = {}};
-  std::vector<std::string> shape_texts;  // as the CLI records them: NAME=D0,D1,...
-  for (const auto& [name, dims] : source.input_shapes) {
-    options.input_shapes.emplace(name, dims);
-    shape_texts.push_back(fmt::format("{}={}", name, fmt::join(dims, ",")));
-  }
-  OnnxImport imported = importOnnx(source.onnx, options);
-  if (imported.network.layers.empty())
-    throw cosa::InputError({source.onnx, 0, 0}, "graph",
-                           "no Conv, ConvTranspose, Gemm, MatMul or Einsum layer could be imported");
-  if (provenance != nullptr)
-    *provenance = app::onnxProvenance(source.onnx, source.batch, shape_texts, imported);
-  return std::move(imported.network);
+app::ResolvedNetwork networkFrom(const NetworkSource& source) {
+  return app::resolveNetwork(
+      {source.network, source.workload_dir, source.onnx, source.batch, source.input_shapes});
 }
 
-bool LayerSchedule::found() const { return impl_->result.schedule.found; }
-std::string LayerSchedule::message() const { return impl_->result.schedule.message; }
-std::string LayerSchedule::note() const { return impl_->result.schedule.note; }
+bool LayerSchedule::found() const { return impl_->result.layer.found; }
+std::string LayerSchedule::message() const { return impl_->result.layer.message; }
+std::string LayerSchedule::note() const { return resultNote(impl_->result.layer); }
 
 Mapping LayerSchedule::mapping() const {
   if (!found()) throw std::logic_error("no mapping: " + message());
-  return scheduledMapping(impl_->result.schedule.mapping, impl_->spec.arch, impl_->spec.workload);
+  return scheduledMapping(impl_->result.layer.mapping, impl_->spec.arch, impl_->spec.workload);
 }
 
 std::string LayerSchedule::statsJson() const {
   if (!found()) return {};
   const app::LayerRunSpec& spec = impl_->spec;
-  return scheduleStatsJson(impl_->result.schedule, spec.options, spec.arch, spec.workload, spec.energy)
-      .dump(2);
+  return layerStatsJson(impl_->result.layer, spec.arch, spec.workload, spec.energy).dump(2);
 }
 
 std::string LayerSchedule::report() const {
@@ -103,7 +74,7 @@ LayerSchedule schedule(const Architecture& arch, const Problem& problem,
   return translatingErrors([&] {
     auto impl = std::make_shared<detail::LayerScheduleImpl>();
     app::LayerRunSpec& spec = impl->spec;
-    spec.options = scheduleOptions(settings);
+    spec.settings = runSettings(settings);
     spec.arch = arch.impl().arch;
     spec.workload = problem.impl().workload;
     spec.constraints = constraintsFor(mapspace, spec.arch, spec.workload);
@@ -127,11 +98,11 @@ std::vector<NetworkLayerResult> NetworkSchedule::layers() const {
   std::vector<NetworkLayerResult> layers;
   for (std::size_t i = 0; i < impl_->result.layers.size(); ++i) {
     const NetworkLayer& layer = impl_->result.layers[i];
-    const ScheduleResult& r = impl_->result.results[i];
+    const LayerResult& r = impl_->result.results[i];
     NetworkLayerResult entry{layer.name, layer.count, r.found, r.message, std::nullopt, ""};
     if (r.found) {
       entry.mapping = scheduledMapping(r.mapping, spec.arch, layer.workload);
-      entry.stats_json = scheduleStatsJson(r, spec.options, spec.arch, layer.workload, energy).dump(2);
+      entry.stats_json = layerStatsJson(r, spec.arch, layer.workload, energy).dump(2);
     }
     layers.push_back(std::move(entry));
   }
@@ -154,8 +125,7 @@ NetworkSchedule scheduleNetwork(const Architecture& arch, const NetworkSource& s
   return translatingErrors([&] {
     auto impl = std::make_shared<detail::NetworkScheduleImpl>();
     app::NetworkRunSpec& spec = impl->spec;
-    spec.options = scheduleOptions(settings.schedule);
-    spec.objective_name = settings.schedule.objective;
+    spec.settings = runSettings(settings.schedule, settings.jobs);
     spec.arch = arch.impl().arch;
     spec.arch_label = arch.impl().label;
     if (!settings.schedule.ert.empty()) spec.energy = loadErt(settings.schedule.ert, spec.arch);
@@ -165,14 +135,17 @@ NetworkSchedule scheduleNetwork(const Architecture& arch, const NetworkSource& s
         return constraintsFor(mapspace, copy, workload);
       };
     }
-    spec.jobs = settings.jobs;
     spec.out_dir = settings.out_dir;
-    spec.network = networkFrom(source, &spec.onnx);
+    app::ResolvedNetwork resolved = networkFrom(source);
+    spec.network = std::move(resolved.network);
+    spec.onnx = std::move(resolved.onnx);
     app::LayerProgressCallback callback;
     if (progress)
       callback = [&progress](const app::LayerProgress& p) {
         progress({p.finished, p.total, p.layer.name, p.result.found,
-                  p.result.found ? scheduleSummaryLine(p.result, p.layer.workload) : p.result.message});
+                  p.result.found
+                      ? layerSummaryLine(p.result.evaluation, p.result.roofline_cycles, p.layer.name)
+                      : p.result.message});
       };
     impl->result = app::runNetwork(spec, stop, callback);
     return NetworkSchedule(impl);

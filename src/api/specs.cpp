@@ -5,6 +5,7 @@
 #include "api/internal.hpp"
 #include "io/atomic_file.hpp"
 #include "io/network/network_yaml.hpp"
+#include "io/text_file.hpp"
 #include "io/timeloop/arch_writer.hpp"
 #include "io/timeloop/arch_yaml.hpp"
 #include "io/timeloop/constraints_yaml.hpp"
@@ -38,14 +39,6 @@ std::vector<std::string> SourceFiles::warningTexts() const {
 }  // namespace detail
 
 namespace {
-
-std::string readText(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw cosa::InputError({path, 0, 0}, "", "cannot read the file");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 Architecture makeArchitecture(const detail::SourceFiles& source, const std::string& label) {
   auto impl = std::make_shared<detail::ArchitectureImpl>();
@@ -134,7 +127,7 @@ Mapping Mapping::load(const std::string& path) {
   return translatingErrors([&] {
     auto impl = std::make_shared<detail::MappingImpl>();
     impl->source = detail::SourceFiles::load({path});
-    impl->yaml = readText(path);
+    impl->yaml = readTextFile(path);
     return Mapping(impl);
   });
 }

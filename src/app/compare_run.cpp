@@ -8,31 +8,13 @@
 
 #include "io/atomic_file.hpp"
 #include "io/network/network_yaml.hpp"
-#include "mappers/mapper_registry.hpp"
 
 namespace cosa::app {
 
 std::vector<std::shared_ptr<const Mapper>> comparedMappers(const std::vector<std::string>& names,
-                                                           const CompareMapperOptions& o) {
-  MapperSettings cosa{{"objective", o.objective},
-                      {"time-limit", fmt::format("{}", o.time_limit_s)},
-                      {"gap", fmt::format("{}", o.gap)},
-                      {"backend", o.backend}};
-  if (o.polish) cosa["polish"] = *o.polish ? "true" : "false";
-  const std::map<std::string, MapperSettings> settings{
-      {"cosa", cosa},
-      {"random", {{"valid", std::to_string(o.random_valid)}}},
-      {"hybrid",
-       {{"search-size", std::to_string(o.hybrid_search_size)},
-        {"victory-condition", std::to_string(o.victory_condition)},
-        {"threads", std::to_string(o.hybrid_threads)},
-        {"sampling", o.hybrid_sampling}}},
-      {"exhaustive", {{"max-evaluations", std::to_string(o.exhaustive_max_evaluations)}}}};
+                                                           const RunSettings& settings) {
   std::vector<std::shared_ptr<const Mapper>> mappers;
-  for (const std::string& name : names) {
-    const auto it = settings.find(name);
-    mappers.push_back(makeMapper(name, it == settings.end() ? MapperSettings{} : it->second));
-  }
+  for (const std::string& name : names) mappers.push_back(runMapper(settings, name));
   return mappers;
 }
 
@@ -49,24 +31,22 @@ std::vector<std::string> comparedNetworkNames(const std::string& list) {
 CompareResult compareNetwork(const CompareSpec& spec, const std::atomic<bool>* stop,
                              const CompareProgressCallback& progress,
                              const std::function<void(const NetworkComparison&)>& network_done) {
-  ComparisonOptions options;
-  options.mappers = spec.mappers;
-  options.jobs = spec.jobs;
-  options.seed = spec.seed;
+  LayerJobsOptions options;
+  options.mappers = comparedMappers(spec.mappers, spec.settings);
+  options.jobs = spec.settings.jobs;
+  options.seed = spec.settings.seed;
   options.stop = stop;
-  const ConstraintsFor constraints_for = [&](const Workload& workload) {
-    return spec.constraints_for ? spec.constraints_for(workload) : Constraints{};
-  };
   CompareResult result;
   for (const Network& network : spec.networks) {
     const std::vector<NetworkLayer> layers = uniqueLayers(network);
-    const auto on_run = [&](const MapperRun& run, int finished, int total) {
+    const std::vector<ConstrainedMapSpace> spaces = layerSpaces(spec.arch, layers, spec.constraints_for);
+    const auto on_run = [&](const LayerResult& run, std::size_t, int finished, int total) {
       if (progress) progress({network.name, run, finished, total});
     };
     result.networks.push_back(
-        {network.name, compareMappers(spec.arch, layers, constraints_for, spec.energy, options, on_run)});
+        {network.name, runLayerJobs(spec.arch, layers, spaces, spec.energy, options, on_run)});
     // Runs come layer by layer, one per mapper.
-    const std::vector<MapperRun>& runs = result.networks.back().runs;
+    const std::vector<LayerResult>& runs = result.networks.back().runs;
     for (std::size_t i = 0; i < runs.size() && !spec.out_dir.empty(); ++i)
       writeComparisonRunOutputs(spec.out_dir, network.name, runs[i], spec.arch,
                                 layers[i / spec.mappers.size()].workload, spec.energy);
@@ -77,7 +57,7 @@ CompareResult compareNetwork(const CompareSpec& spec, const std::atomic<bool>* s
 }
 
 std::string comparisonSummaryMarkdown(const CompareSpec& spec, const CompareResult& result) {
-  const std::string reference = spec.mappers.empty() ? std::string() : spec.mappers.front()->name();
+  const std::string reference = spec.mappers.empty() ? std::string() : spec.mappers.front();
   return comparisonMarkdown(result.networks, reference, result.complete);
 }
 

@@ -5,9 +5,7 @@
 #include <algorithm>
 #include <chrono>
 #include <filesystem>
-#include <mutex>
 
-#include "common/parallel.hpp"
 #include "io/atomic_file.hpp"
 #include "io/results/layer_files.hpp"
 #include "io/results/schedule_report.hpp"
@@ -23,8 +21,8 @@ std::string layerOutput(const NetworkLayer& layer) { return "layers/" + fileSafe
 // The network runs its layers one after another: cycles and energy add up, weighted by count.
 void addTotals(NetworkRunResult& result) {
   for (std::size_t i = 0; i < result.layers.size(); ++i) {
-    const ScheduleResult& r = result.results[i];
-    result.solve_time_s += r.solve_time_s;
+    const LayerResult& r = result.results[i];
+    if (r.cosa) result.solve_time_s += r.cosa->schedule.solve_time_s;
     if (!r.found) {
       ++result.failed;
       continue;
@@ -40,7 +38,21 @@ double pjPerMac(const NetworkRunResult& result) {
   return result.total_macs > 0 ? result.total_energy_pJ / result.total_macs : 0.0;
 }
 
-int effectiveJobs(const NetworkRunSpec& spec) { return std::max(spec.jobs, 1); }  // fewer runs one at a time
+// "objective edp, solver cbc" for cosa (its MIP's objective and backend), "mapper NAME" otherwise.
+std::string mapperDescription(const RunSettings& settings) {
+  if (settings.mapper != "cosa") return "mapper " + settings.mapper;
+  return fmt::format("objective {}, solver {}", objectiveName(settings), settings.mappers.cosa.backend);
+}
+
+int effectiveJobs(const NetworkRunSpec& spec) {
+  return std::max(spec.settings.jobs, 1);
+}  // fewer: one at a time
+
+ConstraintsFor constraintsFor(const NetworkRunSpec& spec) {
+  if (spec.constraints_for) return spec.constraints_for;
+  if (spec.mapspace.empty()) return {};
+  return [&spec](const Workload& workload) { return loadConstraints(spec.mapspace, spec.arch, workload); };
+}
 
 }  // namespace
 
@@ -49,37 +61,29 @@ NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>*
   const EnergyTable energy = spec.energy ? *spec.energy : builtinEnergyTable(spec.arch);
   NetworkRunResult result;
   result.layers = uniqueLayers(spec.network);
-  std::vector<Constraints> constraints;
-  for (const NetworkLayer& layer : result.layers)
-    constraints.push_back(spec.constraints_for ? spec.constraints_for(layer.workload)
-                          : spec.mapspace.empty()
-                              ? Constraints{}
-                              : loadConstraints(spec.mapspace, spec.arch, layer.workload));
+  const std::vector<ConstrainedMapSpace> spaces = layerSpaces(spec.arch, result.layers, constraintsFor(spec));
   if (inputs_read) inputs_read();
 
   const std::filesystem::path out(spec.out_dir);
-  const auto stopped = [stop] { return stop != nullptr && stop->load(); };
-  result.results.resize(result.layers.size());
-  std::size_t done = 0;
-  std::mutex progress_mutex;
+  LayerJobsOptions options;
+  options.mappers = {runMapper(spec.settings)};
+  options.jobs = spec.settings.jobs;
+  options.seed = spec.settings.seed;
+  options.stop = stop;
   const auto start = std::chrono::steady_clock::now();
-  forEachInParallel(result.layers.size(), spec.jobs, [&](std::size_t i) {
-    const NetworkLayer& layer = result.layers[i];
-    ScheduleResult& r = result.results[i];
-    if (stopped()) {
-      r.message = "not run: interrupted";
-      return;
-    }
-    r = scheduleLayer(spec.arch, layer.workload, constraints[i], energy, spec.options);
+  // Each layer's outputs are written as it finishes (under the progress lock), so that an
+  // interrupted run keeps them.
+  const auto finished = [&](const LayerResult& r, std::size_t job, int done, int total) {
+    const std::size_t i = job;  // one mapper: job i is layer i
     if (r.found && !spec.out_dir.empty())
-      writeScheduleOutputs((out / layerOutput(layer)).string(), r, spec.options, spec.arch, layer.workload,
-                           energy);
-    std::lock_guard lock(progress_mutex);
-    ++done;
-    if (progress) progress({done, result.layers.size(), layer, r});
-  });
+      writeLayerOutputs((out / layerOutput(result.layers[i])).string(), r, spec.arch,
+                        result.layers[i].workload, energy);
+    if (progress)
+      progress({static_cast<std::size_t>(done), static_cast<std::size_t>(total), result.layers[i], r});
+  };
+  result.results = runLayerJobs(spec.arch, result.layers, spaces, energy, options, finished);
   result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.interrupted = stopped();
+  result.interrupted = stop != nullptr && stop->load();
   result.complete = !result.interrupted && (!spec.onnx || spec.onnx->not_imported == 0);
   addTotals(result);
   return result;
@@ -89,7 +93,7 @@ nlohmann::json networkSummaryJson(const NetworkRunSpec& spec, const NetworkRunRe
   nlohmann::json per_layer = nlohmann::json::array();
   for (std::size_t i = 0; i < result.layers.size(); ++i) {
     const NetworkLayer& layer = result.layers[i];
-    const ScheduleResult& r = result.results[i];
+    const LayerResult& r = result.results[i];
     nlohmann::json entry{{"layer", layer.name}, {"count", layer.count}, {"found", r.found}};
     if (r.found) {
       entry.update({{"cycles", r.evaluation.cycles},
@@ -98,9 +102,9 @@ nlohmann::json networkSummaryJson(const NetworkRunSpec& spec, const NetworkRunRe
                                          static_cast<double>(result.total_cycles)},
                     {"energy_share", layer.count * r.evaluation.energy_pJ / result.total_energy_pJ},
                     {"roofline_cycles", r.roofline_cycles},
-                    {"solver_status", solver::toString(r.status)},
-                    {"time_s", r.total_time_s},
-                    {"note", r.note},
+                    {"solver_status", solverStatusText(r)},
+                    {"time_s", r.time_s},
+                    {"note", resultNote(r)},
                     {"output", layerOutput(layer)}});
     } else {
       entry["message"] = r.message;
@@ -110,9 +114,10 @@ nlohmann::json networkSummaryJson(const NetworkRunSpec& spec, const NetworkRunRe
   nlohmann::json summary{{"network", spec.network.name},
                          {"complete", result.complete},
                          {"architecture", spec.arch.name},
-                         {"objective", spec.objective_name},
-                         {"backend", spec.options.backend},
-                         {"settings", scheduleSettingsJson(spec.options)},
+                         {"mapper", spec.settings.mapper},
+                         {"objective", objectiveName(spec.settings)},
+                         {"backend", spec.settings.mappers.cosa.backend},
+                         {"settings", scheduleSettingsJson(cosaOptions(spec.settings))},
                          {"layers", spec.network.layers.size()},
                          {"unique_layers", result.layers.size()},
                          {"failed_layers", result.failed},
@@ -133,16 +138,15 @@ std::string networkSummaryMarkdown(const NetworkRunSpec& spec, const NetworkRunR
       "solver | time (s) |\n|---|---|---|---|---|---|---|---|---|\n";
   for (std::size_t i = 0; i < result.layers.size(); ++i) {
     const NetworkLayer& layer = result.layers[i];
-    const ScheduleResult& r = result.results[i];
+    const LayerResult& r = result.results[i];
     if (r.found) {
       const double cycles_share =
           layer.count * static_cast<double>(r.evaluation.cycles) / static_cast<double>(result.total_cycles);
       const double energy_share = layer.count * r.evaluation.energy_pJ / result.total_energy_pJ;
-      table +=
-          fmt::format("| {} | {} | {} | {:.2f} | {:.1f}% | {:.1f}% | {:.3f} | {} | {:.2f} |\n", layer.name,
-                      layer.count, r.evaluation.cycles, r.evaluation.energy_pJ / 1e6, 100 * cycles_share,
-                      100 * energy_share, double(r.evaluation.cycles) / double(r.roofline_cycles),
-                      solver::toString(r.status), r.total_time_s);
+      table += fmt::format(
+          "| {} | {} | {} | {:.2f} | {:.1f}% | {:.1f}% | {:.3f} | {} | {:.2f} |\n", layer.name, layer.count,
+          r.evaluation.cycles, r.evaluation.energy_pJ / 1e6, 100 * cycles_share, 100 * energy_share,
+          double(r.evaluation.cycles) / double(r.roofline_cycles), solverStatusText(r), r.time_s);
     } else {
       table +=
           fmt::format("| {} | {} | no valid mapping: {} | | | | | | |\n", layer.name, layer.count, r.message);
@@ -155,10 +159,10 @@ std::string networkSummaryMarkdown(const NetworkRunSpec& spec, const NetworkRunR
                  ? "**Incomplete: some compute nodes of the model are not layers (listed below).**\n\n"
                  : "") +
          fmt::format(
-             "# {} on {}\n\n{} layers ({} unique), objective {}, solver {}: total {} cycles, {:.2f} uJ, EDP "
+             "# {} on {}\n\n{} layers ({} unique), {}: total {} cycles, {:.2f} uJ, EDP "
              "{:.4g} pJ*cycles, {:.3f} pJ/MAC; scheduled in {:.1f} s with {} job(s).\n\n{}",
              spec.network.name, spec.arch.name.empty() ? spec.arch_label : spec.arch.name,
-             spec.network.layers.size(), result.layers.size(), spec.objective_name, spec.options.backend,
+             spec.network.layers.size(), result.layers.size(), mapperDescription(spec.settings),
              result.total_cycles, result.total_energy_pJ / 1e6, result.totalEdp(), pjPerMac(result),
              result.wall_time_s, effectiveJobs(spec), table);
 }

@@ -12,9 +12,11 @@
 #include <string>
 #include <vector>
 
+#include "app/layer_jobs.hpp"
+#include "app/settings.hpp"
 #include "arch/architecture.hpp"
 #include "io/onnx/onnx_import.hpp"
-#include "mappers/cosa_scheduler.hpp"
+#include "mappers/layer_result.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
 #include "workload/network.hpp"
@@ -40,14 +42,12 @@ struct NetworkRunSpec {
   std::string mapspace;    // constraints YAML; empty = none (unless constraints_for is set)
   // The constraints of a layer, when they come from elsewhere than one mapspace file (e.g. the
   // CLI's merged input files); takes precedence over `mapspace`.
-  std::function<Constraints(const Workload&)> constraints_for;
+  ConstraintsFor constraints_for;
   Network network;
   std::optional<OnnxProvenance> onnx;
   std::optional<EnergyTable> energy;  // per-access energies (e.g. from an ERT); empty: the built-in model
-  ScheduleOptions options;
-  std::string objective_name;  // as the user wrote it (recorded in the summary)
-  int jobs = 1;
-  std::string out_dir;  // each layer's outputs go to out_dir/layers/<layer>/ (none when empty)
+  RunSettings settings;               // the mapper that runs each layer, its settings, jobs, seed
+  std::string out_dir;                // each layer's outputs go to out_dir/layers/<layer>/ (none when empty)
 };
 
 // One layer finished (or skipped because of a stop request); called under a lock, in finishing order.
@@ -55,19 +55,19 @@ struct LayerProgress {
   std::size_t finished = 0;
   std::size_t total = 0;
   const NetworkLayer& layer;
-  const ScheduleResult& result;
+  const LayerResult& result;
 };
 using LayerProgressCallback = std::function<void(const LayerProgress&)>;
 
 struct NetworkRunResult {
-  std::vector<NetworkLayer> layers;     // unique layers, in first-seen order
-  std::vector<ScheduleResult> results;  // one per unique layer
-  std::int64_t total_cycles = 0;        // weighted by each layer's count; failed layers excluded
+  std::vector<NetworkLayer> layers;  // unique layers, in first-seen order
+  std::vector<LayerResult> results;  // one per unique layer
+  std::int64_t total_cycles = 0;     // weighted by each layer's count; failed layers excluded
   double total_energy_pJ = 0;
   double total_macs = 0;
   int failed = 0;  // unique layers without a mapping (including those not run)
   double wall_time_s = 0;
-  double solve_time_s = 0;   // MIP solver time summed over the unique layers
+  double solve_time_s = 0;   // MIP solver time summed over the unique layers (cosa)
   bool interrupted = false;  // a stop request left layers unscheduled
   bool complete = true;      // false when interrupted or when the ONNX import left compute nodes out
 

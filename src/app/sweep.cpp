@@ -428,9 +428,9 @@ PointOutcome runPoint(const SweepSpec& spec, const Architecture& base, const Swe
   run.mapspace = spec.mapspace;
   run.network = workload.network;
   run.onnx = workload.onnx;
-  run.options = spec.options;
-  run.objective_name = spec.objective_name;
-  run.jobs = jobs;
+  run.settings.mappers.cosa = spec.options;
+  run.settings.seed = static_cast<std::uint64_t>(spec.options.seed);
+  run.settings.jobs = jobs;
   run.out_dir = dir.string();
   NetworkRunResult network;
   try {
@@ -446,7 +446,7 @@ PointOutcome runPoint(const SweepSpec& spec, const Architecture& base, const Swe
   writeNetworkSummary(run, network);
 
   double schedule_time = 0;
-  for (const ScheduleResult& r : network.results) schedule_time += r.total_time_s;
+  for (const LayerResult& r : network.results) schedule_time += r.time_s;
   const std::string status = network.failed == 0 ? "ok" : "failed";
   result.update({{"status", status},
                  {"layers", run.network.layers.size()},

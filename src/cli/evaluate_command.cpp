@@ -29,21 +29,11 @@ int reportInvalid(const std::string& reason, bool as_json) {
   return kExitInvalidMapping;
 }
 
-// Energies: --ert, else an `ERT` section among the inputs (Timeloop replaces its built-in model
-// with an ERT it is given), else the built-in model.
-EnergyTable energyTable(const EvaluateOptions& options, const InputFiles& files, const Architecture& arch) {
-  if (!options.ert.empty()) return loadErt(options.ert, arch);
-  if (files.section("ERT"))
-    for (const YamlView& root : files.roots())
-      if (root.has("ERT")) return parseErt(root, arch);
-  return builtinEnergyTable(arch);
-}
-
 int runEvaluate(const EvaluateOptions& options) {
   LoadedInputs inputs("evaluate", options.inputs);
   const Architecture arch = loadArchitecture(inputs.preferring(options.inputs.arch));
   const Workload workload = loadProblem(inputs.preferring(options.inputs.problem));
-  const EnergyTable energy = energyTable(options, inputs.files(), arch);
+  const EnergyTable energy = energyTableFor(inputs.files(), arch, options.ert);
   // Constraints given to evaluate are read (so they are checked, as timeloop-model reads them) but
   // do not change the evaluation.
   if (!options.inputs.mapspace.empty())

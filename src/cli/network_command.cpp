@@ -8,7 +8,7 @@
 #include "cli/input_options.hpp"
 #include "cli/interrupt.hpp"
 #include "cli/onnx_source.hpp"
-#include "cli/scheduler_options.hpp"
+#include "cli/run_options.hpp"
 #include "io/network/network_yaml.hpp"
 #include "io/results/schedule_report.hpp"
 #include "io/timeloop/arch_yaml.hpp"
@@ -26,9 +26,7 @@ struct NetworkCliOptions {
   std::string workload_dir;
   OnnxSourceOptions onnx;
   std::string out;
-  SchedulerCliOptions scheduler;
-  std::string ert;
-  int jobs = 1;
+  RunCliOptions run;
 };
 
 // Loads the inputs named on the command line into the application layer's run spec; constraints
@@ -36,10 +34,9 @@ struct NetworkCliOptions {
 app::NetworkRunSpec networkRunSpec(const NetworkCliOptions& o, const LoadedInputs& inputs,
                                    const InputFiles& constraint_files) {
   app::NetworkRunSpec spec;
-  spec.options = toScheduleOptions(o.scheduler);
-  spec.objective_name = o.scheduler.objective;
+  spec.settings = toRunSettings(o.run);
   spec.arch = loadArchitecture(inputs.preferring(o.inputs.arch));
-  if (!o.ert.empty()) spec.energy = loadErt(o.ert, spec.arch);
+  spec.energy = energyTableFor(inputs.files(), spec.arch, spec.settings.ert);
   spec.arch_label = o.inputs.arch.empty() ? "" : o.inputs.arch.front();
   if (!o.inputs.mapspace.empty() || hasConstraints(constraint_files)) {
     const Architecture arch = spec.arch;
@@ -47,17 +44,11 @@ app::NetworkRunSpec networkRunSpec(const NetworkCliOptions& o, const LoadedInput
       return parseConstraints(constraint_files, arch, workload);
     };
   }
-  spec.jobs = o.jobs;
   spec.out_dir = o.out;
-  const int sources = int(!o.network.empty()) + int(!o.workload_dir.empty()) + int(!o.onnx.path.empty());
-  if (sources != 1) throw std::invalid_argument("give exactly one of --network, --workload or --onnx");
-  if (!o.onnx.path.empty()) {
-    OnnxImport imported = importOnnxForCli(o.onnx);
-    spec.onnx = app::onnxProvenance(o.onnx.path, o.onnx.batch, o.onnx.input_shapes, imported);
-    spec.network = std::move(imported.network);
-  } else {
-    spec.network = !o.network.empty() ? builtinNetwork(o.network) : loadWorkloadDir(o.workload_dir);
-  }
+  app::ResolvedNetwork resolved = app::resolveNetwork(networkSource(o.network, o.workload_dir, o.onnx));
+  if (resolved.imported) reportImport(o.onnx, *resolved.imported);
+  spec.network = std::move(resolved.network);
+  spec.onnx = std::move(resolved.onnx);
   return spec;
 }
 
@@ -65,8 +56,9 @@ app::NetworkRunSpec networkRunSpec(const NetworkCliOptions& o, const LoadedInput
 app::LayerProgressCallback progressPrinter() {
   const bool tty = ::isatty(STDERR_FILENO) != 0;
   return [tty](const app::LayerProgress& p) {
-    const std::string status = p.result.found ? scheduleSummaryLine(p.result, p.layer.workload)
-                                              : p.layer.name + ": " + p.result.message;
+    const std::string status =
+        p.result.found ? layerSummaryLine(p.result.evaluation, p.result.roofline_cycles, p.layer.name)
+                       : p.layer.name + ": " + p.result.message;
     if (tty) {
       const int width = 30;
       const int filled = static_cast<int>(width * p.finished / p.total);
@@ -115,13 +107,20 @@ Action registerNetwork(CLI::App& app) {
       ->required();
   addFilesOption(*sub, "--mapspace", o->inputs.mapspace, "Mapspace and architecture constraints");
   sub->add_option("--network", o->network,
-                  "A bundled network (alexnet, resnet50, resnext50, deepbench, ...)");
+                  "A bundled network (alexnet, resnet50, resnext50, deepbench, ...) or a network file in the "
+                  "bundled format");
   sub->add_option("--workload", o->workload_dir, "A CoSA-style folder of layer YAML files");
   addOnnxOptions(*sub, o->onnx);
   sub->add_option("--out", o->out, "Output folder")->required();
-  sub->add_option("--jobs", o->jobs, "Layers scheduled in parallel")->capture_default_str();
-  sub->add_option("--ert", o->ert, "Accelergy energy reference table (overrides built-in energies)");
-  addSchedulerOptions(*sub, o->scheduler, /*with_threads=*/false);
+  sub->add_option("--jobs", o->run.settings.jobs, "Layers scheduled in parallel")->capture_default_str();
+  sub->add_option(
+      "--ert", o->run.settings.ert,
+      "Accelergy energy reference table (overrides built-in energies and an ERT among the inputs)");
+  addMapperOption(*sub, o->run);
+  addCosaOptions(*sub, o->run, /*with_threads=*/false);
+  addSearchOptions(*sub, o->run);
+  addSeedOption(*sub, o->run,
+                "Random seed of the solver and the search mappers (the same seed gives the same outputs)");
   return [sub, o]() -> int {
     if (!sub->parsed()) return -1;
     return runNetwork(*o);

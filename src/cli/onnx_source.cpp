@@ -53,14 +53,18 @@ void addOnnxOptions(CLI::App& command, OnnxSourceOptions& options) {
                    "still marked incomplete)");
 }
 
-OnnxImport importOnnxForCli(const OnnxSourceOptions& options) {
-  OnnxImportOptions import_options{.batch_size = options.batch, .input_shapes = {}};
+app::NetworkSource networkSource(const std::string& network, const std::string& workload_dir,
+                                 const OnnxSourceOptions& options) {
+  app::NetworkSource source{network, workload_dir, options.path, options.batch, {}};
   for (const std::string& text : options.input_shapes) {
     auto [name, dims] = parseInputShape(text);
-    if (!import_options.input_shapes.emplace(name, dims).second)
+    if (!source.input_shapes.emplace(name, dims).second)
       throw InputError({"command line", 0, 0}, "--input-shape", fmt::format("'{}' is given twice", name));
   }
-  OnnxImport imported = importOnnx(options.path, import_options);
+  return source;
+}
+
+void reportImport(const OnnxSourceOptions& options, const OnnxImport& imported) {
   std::cerr << fmt::format("{}: imported {} of {} compute nodes as layers ({} unique)\n", options.path,
                            imported.network.layers.size(), imported.compute_nodes,
                            uniqueLayers(imported.network).size());
@@ -72,15 +76,11 @@ OnnxImport importOnnxForCli(const OnnxSourceOptions& options) {
     std::cerr << "skipped operators: " << describeSkipped(imported.skipped) << "\n";
   for (const std::string& note : imported.notes) std::cerr << "note: " << note << "\n";
   for (const std::string& warning : imported.warnings) std::cerr << "warning: " << warning << "\n";
-  if (imported.network.layers.empty())
-    throw InputError({options.path, 0, 0}, "graph",
-                     "no Conv, ConvTranspose, Gemm, MatMul or Einsum layer could be imported");
   if (!imported.complete())
     std::cerr << fmt::format("warning: incomplete: {} of {} compute nodes are not layers{}\n",
                              imported.not_imported.size(), imported.compute_nodes,
                              options.allow_partial ? " (--allow-partial)"
                                                    : "; the run will exit 1 (--allow-partial accepts this)");
-  return imported;
 }
 
 }  // namespace cosa::cli

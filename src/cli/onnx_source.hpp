@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "app/network_source.hpp"
 #include "io/onnx/onnx_import.hpp"
 
 namespace cosa::cli {
@@ -22,9 +23,13 @@ struct OnnxSourceOptions {
 
 void addOnnxOptions(CLI::App& command, OnnxSourceOptions& options);
 
-// Imports the model and tells the user on stderr what was imported, what was skipped, which
-// compute nodes could not be imported and whether --batch had an effect. Throws InputError for a
-// malformed --input-shape.
-OnnxImport importOnnxForCli(const OnnxSourceOptions& options);
+// The network source of --network / --workload and the ONNX options. Throws InputError for a
+// malformed or repeated --input-shape.
+app::NetworkSource networkSource(const std::string& network, const std::string& workload_dir,
+                                 const OnnxSourceOptions& options);
+
+// Tells the user on stderr what was imported, what was skipped, which compute nodes could not be
+// imported and whether --batch had an effect.
+void reportImport(const OnnxSourceOptions& options, const OnnxImport& imported);
 
 }  // namespace cosa::cli

@@ -343,6 +343,7 @@ MapperResult CosaMapper::run(const ConstrainedMapSpace& space, const EnergyTable
   result.solver_status = solver::toString(r.status);
   result.solver_backend = schedule.backend;
   if (r.found) result.gap = r.gap;
+  result.cosa = MapperResult::CosaDetails{schedule, r};
   return result;
 }
 

@@ -13,6 +13,7 @@
 
 #include "mappers/constrained_mapspace.hpp"
 #include "mappers/objective.hpp"
+#include "mappers/schedule_result.hpp"
 #include "mapping/mapping.hpp"
 #include "model/energy.hpp"
 #include "model/evaluation.hpp"
@@ -59,6 +60,13 @@ struct MapperResult {
   std::string solver_status;   // cosa: the winning MIP's status
   std::string solver_backend;  // cosa: the MIP backend
   std::optional<double> gap;   // cosa: the winning MIP's relative gap
+  // cosa: the options it ran with and the scheduler's detailed result (solver, polishing), what
+  // its stats.json records; empty for the search mappers.
+  struct CosaDetails {
+    ScheduleOptions options;
+    ScheduleResult schedule;
+  };
+  std::optional<CosaDetails> cosa;
 };
 
 // A mapper: its settings are given when it is made; run() may be called from several threads at once.

@@ -80,9 +80,7 @@ class SettingsReader {
   std::string known_;
 };
 
-std::shared_ptr<const Mapper> makeCosa(const MapperSettings& settings) {
-  SettingsReader read("cosa", settings);
-  ScheduleOptions options;
+void readCosa(SettingsReader& read, ScheduleOptions& options) {
   if (const auto objective = read.take("objective")) {
     try {
       options.objective = parseObjective(*objective);
@@ -94,22 +92,14 @@ std::shared_ptr<const Mapper> makeCosa(const MapperSettings& settings) {
   read.number("gap", options.relative_gap);
   read.boolean("polish", options.polish);
   if (const auto backend = read.take("backend")) options.backend = *backend;
-  read.finish();
-  return std::make_shared<CosaMapper>(options);
 }
 
-std::shared_ptr<const Mapper> makeRandom(const MapperSettings& settings) {
-  SettingsReader read("random", settings);
-  RandomMapperOptions options;
+void readRandom(SettingsReader& read, RandomMapperOptions& options) {
   read.integer("valid", options.valid_target, 1);
   read.integer("max-samples", options.max_samples, 1);
-  read.finish();
-  return std::make_shared<RandomSearchMapper>(options);
 }
 
-std::shared_ptr<const Mapper> makeHybrid(const MapperSettings& settings) {
-  SettingsReader read("hybrid", settings);
-  HybridMapperOptions options;
+void readHybrid(SettingsReader& read, HybridMapperOptions& options) {
   std::int64_t threads = options.threads;
   read.integer("search-size", options.search_size, 0);
   read.integer("victory-condition", options.victory_condition, 0);
@@ -121,47 +111,71 @@ std::shared_ptr<const Mapper> makeHybrid(const MapperSettings& settings) {
       read.fail("sampling", *sampling, "fanout-valid or timeloop");
     options.sampler = *sampling == "timeloop" ? TilingSampler::Timeloop : TilingSampler::FanoutValid;
   }
-  read.finish();
   options.threads = static_cast<int>(threads);
-  return std::make_shared<HybridSearchMapper>(options);
 }
 
-std::shared_ptr<const Mapper> makeExhaustive(const MapperSettings& settings) {
-  SettingsReader read("exhaustive", settings);
-  ExhaustiveOptions options;
+void readExhaustive(SettingsReader& read, ExhaustiveOptions& options) {
   std::int64_t threads = options.threads;
   read.integer("max-evaluations", options.max_evaluations, 0);
   read.integer("threads", threads, 1);
-  read.finish();
   options.threads = static_cast<int>(threads);
-  return std::make_shared<ExhaustiveSearchMapper>(options);
 }
 
-using Factory = std::function<std::shared_ptr<const Mapper>(const MapperSettings&)>;
+// The registry: one entry per mapper, sorted by name: how to read its settings, how to make it.
+struct Entry {
+  std::function<void(SettingsReader&, MapperOptions&)> read;
+  std::function<std::shared_ptr<const Mapper>(const MapperOptions&)> make;
+};
 
-// The registry: one line per mapper, sorted by name.
-const std::map<std::string, Factory>& factories() {
-  static const std::map<std::string, Factory> all{
-      {"cosa", makeCosa}, {"exhaustive", makeExhaustive}, {"hybrid", makeHybrid}, {"random", makeRandom}};
+const std::map<std::string, Entry>& registry() {
+  static const std::map<std::string, Entry> all{
+      {"cosa",
+       {[](SettingsReader& r, MapperOptions& o) { readCosa(r, o.cosa); },
+        [](const MapperOptions& o) { return std::make_shared<CosaMapper>(o.cosa); }}},
+      {"exhaustive",
+       {[](SettingsReader& r, MapperOptions& o) { readExhaustive(r, o.exhaustive); },
+        [](const MapperOptions& o) { return std::make_shared<ExhaustiveSearchMapper>(o.exhaustive); }}},
+      {"hybrid",
+       {[](SettingsReader& r, MapperOptions& o) { readHybrid(r, o.hybrid); },
+        [](const MapperOptions& o) { return std::make_shared<HybridSearchMapper>(o.hybrid); }}},
+      {"random",
+       {[](SettingsReader& r, MapperOptions& o) { readRandom(r, o.random); },
+        [](const MapperOptions& o) { return std::make_shared<RandomSearchMapper>(o.random); }}}};
   return all;
+}
+
+const Entry& entryFor(const std::string& name) {
+  const auto it = registry().find(name);
+  if (it == registry().end()) {
+    std::string known;
+    for (const auto& [k, entry] : registry()) known += (known.empty() ? "" : ", ") + k;
+    throw std::invalid_argument("unknown mapper '" + name + "' (expected one of: " + known + ")");
+  }
+  return it->second;
 }
 
 }  // namespace
 
 std::vector<std::string> mapperNames() {
   std::vector<std::string> names;
-  for (const auto& [name, factory] : factories()) names.push_back(name);
+  for (const auto& [name, entry] : registry()) names.push_back(name);
   return names;
 }
 
+MapperOptions withSettings(const std::string& name, const MapperSettings& settings, MapperOptions options) {
+  SettingsReader read(name, settings);
+  entryFor(name).read(read, options);
+  read.finish();
+  return options;
+}
+
+std::shared_ptr<const Mapper> makeMapper(const std::string& name, const MapperOptions& options) {
+  return entryFor(name).make(options);
+}
+
 std::shared_ptr<const Mapper> makeMapper(const std::string& name, const MapperSettings& settings) {
-  const auto it = factories().find(name);
-  if (it == factories().end()) {
-    std::string known;
-    for (const std::string& k : mapperNames()) known += (known.empty() ? "" : ", ") + k;
-    throw std::invalid_argument("unknown mapper '" + name + "' (expected one of: " + known + ")");
-  }
-  return it->second(settings);
+  const Entry& entry = entryFor(name);
+  return entry.make(withSettings(name, settings));
 }
 
 }  // namespace cosa

@@ -6,24 +6,45 @@
 // To add a mapper: write its class (a Mapper, see mapper.hpp) and its factory in one file, and list
 // the factory in mapper_registry.cpp.
 //
-// Settings (defaults in brackets):
-//   cosa:       objective (edp | latency | energy | cosa-paper) [edp], time-limit (s per MIP) [10],
-//               gap [0.03], polish (true | false) [false for cosa-paper, else true], backend [cbc]
-//   random:     valid (best of this many valid mappings) [5], max-samples [100000]
-//   hybrid:     search-size [16000], victory-condition [500], timeout [0], threads [1],
-//               sampling (fanout-valid | timeloop) [fanout-valid], max-evaluations [10000000]
-//   exhaustive: max-evaluations (0 = all) [0], threads [1]
+// Settings (the defaults are the options structs' own: ScheduleOptions, RandomMapperOptions,
+// HybridMapperOptions, ExhaustiveOptions):
+//   cosa:       objective (edp | latency | energy | cosa-paper), time-limit (s per MIP), gap,
+//               polish (true | false), backend
+//   random:     valid (best of this many valid mappings), max-samples
+//   hybrid:     search-size, victory-condition, timeout, threads, sampling (fanout-valid | timeloop),
+//               max-evaluations
+//   exhaustive: max-evaluations (0 = all), threads
 
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "mappers/cosa_scheduler.hpp"
+#include "mappers/exhaustive_mapper.hpp"
+#include "mappers/hybrid_mapper.hpp"
 #include "mappers/mapper.hpp"
+#include "mappers/random_mapper.hpp"
 
 namespace cosa {
 
 using MapperSettings = std::map<std::string, std::string>;
+
+// Every mapper's settings, typed; each defaults to its own options struct's defaults (the one place
+// a default is written).
+struct MapperOptions {
+  ScheduleOptions cosa;
+  RandomMapperOptions random;
+  HybridMapperOptions hybrid;
+  ExhaustiveOptions exhaustive;
+};
+
+// The named mapper with its settings from `options`. Throws std::invalid_argument for an unknown name.
+std::shared_ptr<const Mapper> makeMapper(const std::string& name, const MapperOptions& options);
+
+// `options` with the key = value settings of mapper `name` applied (checked as makeMapper checks them).
+MapperOptions withSettings(const std::string& name, const MapperSettings& settings,
+                           MapperOptions options = {});
 
 // The registered names, sorted.
 std::vector<std::string> mapperNames();

@@ -153,6 +153,15 @@ Network builtinNetwork(const std::string& name) {
   throw InputError({}, "network", fmt::format("unknown built-in network '{}' (available: {})", name, known));
 }
 
+Network namedNetwork(const std::string& name_or_path) {
+  std::error_code ec;
+  const fs::path path(name_or_path);
+  const bool looks_like_path = name_or_path.find_first_of("/\\") != std::string::npos ||
+                               path.extension() == ".yaml" || path.extension() == ".yml";
+  if (fs::is_regular_file(path, ec) || looks_like_path) return loadNetwork(name_or_path);
+  return builtinNetwork(name_or_path);
+}
+
 Network loadWorkloadDir(const std::string& dir) {
   const fs::path folder(dir);
   std::error_code ec;

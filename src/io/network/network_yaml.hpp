@@ -32,6 +32,10 @@ Network parseNetwork(const YamlView& root);
 // set and non-empty, else the one the library was built with. Throws InputError when unknown.
 Network builtinNetwork(const std::string& name);
 std::vector<std::string> builtinNetworkNames();  // sorted
+// What `--network` takes: a bundled network's name, or the path of a network file in the bundled
+// format (anything that names an existing file, or has a directory part or a .yaml/.yml ending).
+// Throws InputError for an unknown name (listing the bundled ones) or a bad file.
+Network namedNetwork(const std::string& name_or_path);
 // The bundled networks of the CoSA paper's evaluation, in its order (alexnet, resnet50, resnext50,
 // deepbench): what `cosa compare --network all` runs.
 std::vector<std::string> paperNetworkNames();

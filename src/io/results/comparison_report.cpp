@@ -24,7 +24,7 @@ std::string csvField(const std::string& text) {
   return quoted + "\"";
 }
 
-double ratioOverBound(const MapperRun& run) {
+double ratioOverBound(const LayerResult& run) {
   return run.found && run.roofline_cycles > 0
              ? static_cast<double>(run.evaluation.cycles) / static_cast<double>(run.roofline_cycles)
              : 0.0;
@@ -33,7 +33,7 @@ double ratioOverBound(const MapperRun& run) {
 std::vector<std::string> mapperOrder(const std::vector<NetworkComparison>& results) {
   std::vector<std::string> order;
   for (const auto& network : results)
-    for (const MapperRun& run : network.runs)
+    for (const LayerResult& run : network.runs)
       if (std::find(order.begin(), order.end(), run.mapper) == order.end()) order.push_back(run.mapper);
   return order;
 }
@@ -44,7 +44,7 @@ struct Gains {
   int layers = 0;
 };
 
-void accumulate(Gains& g, const MapperRun& reference, const MapperRun& baseline) {
+void accumulate(Gains& g, const LayerResult& reference, const LayerResult& baseline) {
   if (!reference.found || !baseline.found) return;
   g.log_speedup += reference.count * std::log(static_cast<double>(baseline.evaluation.cycles) /
                                               static_cast<double>(reference.evaluation.cycles));
@@ -55,22 +55,22 @@ void accumulate(Gains& g, const MapperRun& reference, const MapperRun& baseline)
 
 }  // namespace
 
-std::string mappingFileFor(const std::string& network, const MapperRun& run) {
+std::string mappingFileFor(const std::string& network, const LayerResult& run) {
   return fmt::format("mappings/{}/{}.{}.yaml", fileSafeName(network), fileSafeName(run.layer),
                      fileSafeName(run.mapper));
 }
 
-std::string statsFileFor(const std::string& network, const MapperRun& run) {
+std::string statsFileFor(const std::string& network, const LayerResult& run) {
   return fmt::format("mappings/{}/{}.{}.stats.json", fileSafeName(network), fileSafeName(run.layer),
                      fileSafeName(run.mapper));
 }
 
-std::string loopNestFileFor(const std::string& network, const MapperRun& run) {
+std::string loopNestFileFor(const std::string& network, const LayerResult& run) {
   return fmt::format("mappings/{}/{}.{}.loopnest.txt", fileSafeName(network), fileSafeName(run.layer),
                      fileSafeName(run.mapper));
 }
 
-nlohmann::json comparisonStatsJson(const MapperRun& run, const Architecture& arch, const Workload& workload,
+nlohmann::json comparisonStatsJson(const LayerResult& run, const Architecture& arch, const Workload& workload,
                                    const EnergyTable& energy) {
   nlohmann::json stats = evaluationToJson(run.evaluation, arch, workload, energy);
   stats["mapper"] = run.mapper;
@@ -87,7 +87,7 @@ nlohmann::json comparisonStatsJson(const MapperRun& run, const Architecture& arc
   return stats;
 }
 
-void writeComparisonRunOutputs(const std::string& dir, const std::string& network, const MapperRun& run,
+void writeComparisonRunOutputs(const std::string& dir, const std::string& network, const LayerResult& run,
                                const Architecture& arch, const Workload& workload,
                                const EnergyTable& energy) {
   if (!run.found) return;
@@ -105,7 +105,7 @@ std::string comparisonCsv(const std::vector<NetworkComparison>& results) {
       "time_s,"
       "samples,evaluations,solver_status,mapping_file,message\n";
   for (const auto& network : results)
-    for (const MapperRun& run : network.runs)
+    for (const LayerResult& run : network.runs)
       out +=
           fmt::format("{},{},{},{},{},{},{:.6g},{:.6g},{:.6f},{},{:.6f},{:.6f},{},{},{},{},{}\n",
                       csvField(network.network), csvField(run.layer), run.count, csvField(run.mapper),
@@ -122,7 +122,7 @@ std::string comparisonJson(const std::vector<NetworkComparison>& results, const 
   nlohmann::json networks = nlohmann::json::array();
   for (const auto& network : results) {
     nlohmann::json runs = nlohmann::json::array();
-    for (const MapperRun& run : network.runs) {
+    for (const LayerResult& run : network.runs) {
       nlohmann::json r{{"layer", run.layer},
                        {"count", run.count},
                        {"mapper", run.mapper},
@@ -170,7 +170,7 @@ std::string comparisonMarkdown(const std::vector<NetworkComparison>& results,
     double time = 0, samples = 0, evaluations = 0, log_ratio = 0;
     int layers = 0, solved = 0;
     for (const auto& network : results)
-      for (const MapperRun& run : network.runs) {
+      for (const LayerResult& run : network.runs) {
         if (run.mapper != mapper) continue;
         ++layers;
         time += run.time_s;
@@ -196,8 +196,8 @@ std::string comparisonMarkdown(const std::vector<NetworkComparison>& results,
   std::map<std::string, Gains> overall;
   std::map<std::string, std::pair<double, double>> overall_time;
   for (const auto& network : results) {
-    std::map<std::string, std::map<std::string, const MapperRun*>> by_layer;  // [layer][mapper]
-    for (const MapperRun& run : network.runs) by_layer[run.layer][run.mapper] = &run;
+    std::map<std::string, std::map<std::string, const LayerResult*>> by_layer;  // [layer][mapper]
+    for (const LayerResult& run : network.runs) by_layer[run.layer][run.mapper] = &run;
     for (const std::string& baseline : mappers) {
       if (baseline == reference_mapper) continue;
       Gains g;

@@ -58,21 +58,21 @@ std::string problemYaml(const Workload& w) {
 }
 
 std::string networkLayersCsv(const std::vector<NetworkLayer>& layers,
-                             const std::vector<ScheduleResult>& results) {
+                             const std::vector<LayerResult>& results) {
   std::string out =
       "layer,count,shape,bounds,macs,found,cycles,roofline_cycles,cycles_over_roofline,energy_pJ,utilization,"
       "solver_status,time_s,message\n";
   for (std::size_t i = 0; i < layers.size(); ++i) {
     const Workload& w = layers[i].workload;
-    const ScheduleResult& r = results.at(i);
+    const LayerResult& r = results.at(i);
     out += fmt::format("{},{},{},{},{},{},", csvField(layers[i].name), layers[i].count, csvField(w.shape),
                        csvField(boundsText(w)), w.macs(), r.found ? "true" : "false");
     if (r.found)
       out += fmt::format("{},{},{:.6g},{:.6g},{:.6g},{},{:.3f},{}\n", r.evaluation.cycles, r.roofline_cycles,
                          static_cast<double>(r.evaluation.cycles) /
                              static_cast<double>(std::max<std::int64_t>(1, r.roofline_cycles)),
-                         r.evaluation.energy_pJ, r.evaluation.utilization, solver::toString(r.status),
-                         r.total_time_s, csvField(r.note));
+                         r.evaluation.energy_pJ, r.evaluation.utilization, solverStatusText(r), r.time_s,
+                         csvField(resultNote(r)));
     else
       out += fmt::format(",,,,,,,{}\n", csvField(r.message));
   }

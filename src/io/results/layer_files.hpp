@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "mappers/cosa_scheduler.hpp"
+#include "mappers/layer_result.hpp"
 #include "workload/network.hpp"
 #include "workload/workload.hpp"
 
@@ -20,6 +20,6 @@ std::string problemYaml(const Workload& workload);
 // CSV with a header row; `results[i]` belongs to `layers[i]`. Layers without a mapping keep their
 // shape columns and carry the reason in `message`.
 std::string networkLayersCsv(const std::vector<NetworkLayer>& layers,
-                             const std::vector<ScheduleResult>& results);
+                             const std::vector<LayerResult>& results);
 
 }  // namespace cosa

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "io/atomic_file.hpp"
+#include "io/results/comparison_report.hpp"
 #include "io/results/evaluation_report.hpp"
 #include "io/results/layer_files.hpp"
 #include "io/timeloop/loop_nest.hpp"
@@ -56,13 +57,35 @@ void writeScheduleOutputs(const std::string& dir, const ScheduleResult& result,
   writeFileAtomically((base / "problem.yaml").string(), problemYaml(workload));
 }
 
-std::string scheduleSummaryLine(const ScheduleResult& result, const Workload& workload) {
-  const double over_bound = static_cast<double>(result.evaluation.cycles) /
-                            static_cast<double>(std::max<std::int64_t>(1, result.roofline_cycles));
+nlohmann::json layerStatsJson(const LayerResult& result, const Architecture& arch, const Workload& workload,
+                              const EnergyTable& energy) {
+  if (result.cosa)
+    return scheduleStatsJson(result.cosa->schedule, result.cosa->options, arch, workload, energy);
+  return comparisonStatsJson(result, arch, workload, energy);
+}
+
+void writeLayerOutputs(const std::string& dir, const LayerResult& result, const Architecture& arch,
+                       const Workload& workload, const EnergyTable& energy) {
+  if (result.cosa) {
+    writeScheduleOutputs(dir, result.cosa->schedule, result.cosa->options, arch, workload, energy);
+    return;
+  }
+  const std::filesystem::path base(dir);
+  writeMapping((base / "mapping.yaml").string(), result.mapping, arch, workload);
+  writeFileAtomically((base / "stats.json").string(),
+                      layerStatsJson(result, arch, workload, energy).dump(2) + "\n");
+  writeFileAtomically((base / "loopnest.txt").string(), formatLoopNest(result.mapping, arch, workload));
+  writeFileAtomically((base / "problem.yaml").string(), problemYaml(workload));
+}
+
+std::string layerSummaryLine(const Evaluation& evaluation, std::int64_t roofline_cycles,
+                             const std::string& layer) {
+  const double over_bound = static_cast<double>(evaluation.cycles) /
+                            static_cast<double>(std::max<std::int64_t>(1, roofline_cycles));
   return fmt::format(
-      "{}: {} cycles ({:.2f}x the roofline bound {}), {:.2f} uJ ({:.3f} pJ/MAC), utilization {:.2f}",
-      workload.name, result.evaluation.cycles, over_bound, result.roofline_cycles,
-      result.evaluation.energy_pJ / 1e6, result.evaluation.energyPerMac(), result.evaluation.utilization);
+      "{}: {} cycles ({:.2f}x the roofline bound {}), {:.2f} uJ ({:.3f} pJ/MAC), utilization {:.2f}", layer,
+      evaluation.cycles, over_bound, roofline_cycles, evaluation.energy_pJ / 1e6, evaluation.energyPerMac(),
+      evaluation.utilization);
 }
 
 }  // namespace cosa

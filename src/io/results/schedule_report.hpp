@@ -9,6 +9,7 @@
 
 #include "arch/architecture.hpp"
 #include "mappers/cosa_scheduler.hpp"
+#include "mappers/layer_result.hpp"
 #include "model/energy.hpp"
 #include "workload/workload.hpp"
 
@@ -26,7 +27,21 @@ void writeScheduleOutputs(const std::string& dir, const ScheduleResult& result,
                           const ScheduleOptions& options, const Architecture& arch, const Workload& workload,
                           const EnergyTable& energy);
 
+// stats.json of any mapper's result: cosa's as scheduleStatsJson, a search mapper's as
+// comparisonStatsJson.
+nlohmann::json layerStatsJson(const LayerResult& result, const Architecture& arch, const Workload& workload,
+                              const EnergyTable& energy);
+
+// The same files for any mapper's result: cosa's as above, a search mapper's with its own
+// statistics (comparisonStatsJson) in stats.json. The result must have a mapping.
+void writeLayerOutputs(const std::string& dir, const LayerResult& result, const Architecture& arch,
+                       const Workload& workload, const EnergyTable& energy);
+
 // One line: cycles, the multiple of the roofline bound, energy, utilisation.
-std::string scheduleSummaryLine(const ScheduleResult& result, const Workload& workload);
+std::string layerSummaryLine(const Evaluation& evaluation, std::int64_t roofline_cycles,
+                             const std::string& layer);
+inline std::string scheduleSummaryLine(const ScheduleResult& result, const Workload& workload) {
+  return layerSummaryLine(result.evaluation, result.roofline_cycles, workload.name);
+}
 
 }  // namespace cosa

@@ -31,6 +31,7 @@
 #include <string_view>
 #include <vector>
 
+#include "io/yaml/input_files.hpp"
 #include "io/yaml/yaml_util.hpp"
 
 namespace cosa {
@@ -198,6 +199,14 @@ EnergyTable parseErt(const YamlView& root, const Architecture& arch) {
 
   for (const Component& component : components.all()) apply(component, arch, table);
   return table;
+}
+
+EnergyTable energyTableFor(const InputFiles& files, const Architecture& arch, const std::string& ert_path) {
+  if (!ert_path.empty()) return loadErt(ert_path, arch);
+  if (files.section("ERT"))
+    for (const YamlView& root : files.roots())
+      if (root.has("ERT")) return parseErt(root, arch);
+  return builtinEnergyTable(arch);
 }
 
 }  // namespace cosa
