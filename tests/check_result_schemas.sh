@@ -123,6 +123,13 @@ specs=(--arch "$simba" --mapspace "$bypass" --workload "$work/workload")
 run 0 "$work/network" network "${specs[@]}" --out "$work/network" --jobs 2
 validate network-summary.schema.json "$work/network/summary.json"
 validate schedule-stats.schema.json "$work"/network/layers/*/stats.json
+# A search mapper (--mapper): the same summary; each layer's stats.json is a search run's.
+for mapper in random hybrid; do
+  run 0 "$work/network_$mapper" network "${specs[@]}" --mapper "$mapper" --search-size 200 --seed 1 \
+    --out "$work/network_$mapper"
+  validate network-summary.schema.json "$work/network_$mapper/summary.json"
+  validate 'compare-results.schema.json#/$defs/runStats' "$work/network_$mapper"/layers/*/stats.json
+done
 # With Registers pinned to keep every data space, simba's 1-word Registers hold none of the layers
 # (found = false with a message; exit code 1).
 printf 'mapspace:\n  constraints:\n  - {target: Registers, type: bypass, keep: [Weights, Inputs, Outputs]}\n' \
