@@ -63,6 +63,8 @@ NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>*
   std::size_t done = 0;
   std::mutex progress_mutex;
   const auto start = std::chrono::steady_clock::now();
+  ScheduleOptions options = spec.options;
+  options.stop = stop;  // layers in progress stop too, within about a second
   forEachInParallel(result.layers.size(), spec.jobs, [&](std::size_t i) {
     const NetworkLayer& layer = result.layers[i];
     ScheduleResult& r = result.results[i];
@@ -70,7 +72,13 @@ NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>*
       r.message = "not run: interrupted";
       return;
     }
-    r = scheduleLayer(spec.arch, layer.workload, constraints[i], energy, spec.options);
+    r = scheduleLayer(spec.arch, layer.workload, constraints[i], energy, options);
+    if (r.interrupted) {
+      // Stopped mid-way: whatever valid schedule it had is not what the layer would get, so it is
+      // neither written nor counted (as compare counts a search cut short); the run is incomplete.
+      r.found = false;
+      r.message = "interrupted while scheduling: the layer is left unscheduled";
+    }
     if (r.found && !spec.out_dir.empty())
       writeScheduleOutputs((out / layerOutput(layer)).string(), r, spec.options, spec.arch, layer.workload,
                            energy);
@@ -79,7 +87,8 @@ NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>*
     if (progress) progress({done, result.layers.size(), layer, r});
   });
   result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.interrupted = stopped();
+  result.interrupted = stopped() || std::any_of(result.results.begin(), result.results.end(),
+                                                [](const ScheduleResult& r) { return r.interrupted; });
   result.complete = !result.interrupted && (!spec.onnx || spec.onnx->not_imported == 0);
   addTotals(result);
   return result;

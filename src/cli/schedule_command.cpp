@@ -4,6 +4,7 @@
 #include "app/layer_run.hpp"
 #include "cli/commands.hpp"
 #include "cli/input_options.hpp"
+#include "cli/interrupt.hpp"
 #include "cli/scheduler_options.hpp"
 #include "io/timeloop/arch_yaml.hpp"
 #include "io/timeloop/constraints_yaml.hpp"
@@ -37,9 +38,16 @@ int runSchedule(const ScheduleCliOptions& o) {
   if (o.write_mip) spec.mip_dir = o.out;
   inputs.finish();
 
+  const InterruptGuard guard;
+  spec.options.stop = &InterruptGuard::flag();
   const app::LayerRunResult result = app::runLayer(spec);
   for (const std::string& file : result.mip_files)
     std::cerr << "cosa schedule: wrote " << o.out << "/" << file << "\n";
+  if (result.schedule.interrupted) {
+    // Cut short: whatever valid schedule it had is not what the layer gets, so nothing is written.
+    std::cerr << "cosa schedule: interrupted; nothing written\n";
+    return kExitInterrupted;
+  }
   if (!result.schedule.found) {
     std::cerr << "cosa schedule: " << result.schedule.message << "\n";
     return kExitInvalidMapping;

@@ -3,6 +3,7 @@
 // accepts it, and polish it on the exact model. solve_time_s and polish_evaluations add up over
 // every MIP solved; the solver fields (status, objective, bound, gap, size) are the winner's.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -40,6 +41,11 @@ struct ScheduleOptions {
   std::int64_t refine_evaluations = 30000;
   // Branch-and-bound nodes for the energy-model MIP (0: no limit but the time limit).
   std::int64_t energy_model_nodes = 400;
+  // Optional (not a setting: never recorded). Handed to every MIP solve and polled between stages
+  // and every 64 evaluations of polishing and refinement; once set, scheduleLayer returns within
+  // about a second with the best valid schedule it has, marked interrupted (or, with none, not
+  // found: "not found: interrupted").
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Whether the schedule is polished on the exact model under these options.
@@ -54,6 +60,9 @@ struct ScheduleResult {
   // time limit; the sampling fallback when the solver found nothing in time). Empty otherwise.
   std::string note;
   bool from_fallback = false;  // the MIP found nothing in time; the schedule comes from sampling
+  // The stop flag cut the run short: MIPs left unsolved or stopped, polishing or refinement cut
+  // short. A found schedule is valid but not what an uninterrupted run would return.
+  bool interrupted = false;
   Mapping mapping;
   Evaluation evaluation;
   Evaluation unpolished;                                 // the decoded MIP schedule, before polishing
@@ -86,8 +95,9 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
 double scheduleScore(ScheduleObjective objective, const Evaluation& evaluation);
 
 // The CoSA scheduler as a Mapper ("cosa"): scheduleLayer with these options; the run context's seed
-// (modulo 1e9+7) and threads (when set) replace the options' own. It does not poll the stop flag:
-// a MIP's time limit bounds it.
+// (modulo 1e9+7), threads (when set) and stop flag replace the options' own. Once the stop flag is
+// set it returns within about a second, marked interrupted (MapperResult::interrupted), with the
+// best valid schedule it had.
 class CosaMapper : public Mapper {
  public:
   explicit CosaMapper(ScheduleOptions options = {}) : options_(std::move(options)) {}
