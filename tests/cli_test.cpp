@@ -196,7 +196,10 @@ TEST(Cli, InterruptedNetworkWritesWhatIsDoneAndSaysIncomplete) {
       ++scheduled;
       EXPECT_TRUE(fs::exists(out / layer["output"].get<std::string>() / "mapping.yaml"));
     } else {
-      EXPECT_EQ(layer["message"], "not run: interrupted");
+      // Not started, or stopped mid-way (the layer in progress when SIGINT came).
+      const std::string message = layer["message"].get<std::string>();
+      EXPECT_TRUE(message == "not run: interrupted" || message.rfind("interrupted: ", 0) == 0)
+          << message;
     }
   EXPECT_LT(scheduled, 24);
   EXPECT_NE(r.out.find("Incomplete"), std::string::npos);

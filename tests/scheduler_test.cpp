@@ -2,19 +2,24 @@
 // brute force on small problems.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <functional>
+#include <iostream>
 
 #include "io/network/network_yaml.hpp"
 #include "io/timeloop/arch_yaml.hpp"
 #include "io/timeloop/constraints_yaml.hpp"
 #include "io/timeloop/mapping_yaml.hpp"
+#include "io/timeloop/problem_yaml.hpp"
 #include "io/timeloop/shapes.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mappers/exhaustive_mapper.hpp"
 #include "mappers/factorization.hpp"
 #include "model/evaluator.hpp"
 #include "model/roofline.hpp"
+#include "stop_support.hpp"
 #include "workload/network.hpp"
 
 namespace cosa {
@@ -203,6 +208,119 @@ TEST(Scheduler, TimeLimitWithoutSolutionFallsBackToAValidSampledSchedule) {
   const ScheduleResult solved = scheduleLayer(arch, workload, constraints, builtinEnergyTable(arch), options);
   EXPECT_FALSE(solved.from_fallback);
   EXPECT_EQ(solved.note.find("no schedule within its time limit"), std::string::npos) << solved.note;
+}
+
+// ConvNeXt-tiny's last depthwise 7x7 convolution (C=768 on 7x7) on Simba: one of its MIPs has a
+// root LP that CBC (Dantzig pricing) took 15 minutes over, past any time limit.
+struct HardLayer {
+  Architecture arch = loadArchitecture(kData + "/arch/simba.yaml");
+  Workload workload = loadProblem(std::string(COSA_TEST_DATA_DIR) + "/problem/convnext_dw7x7.yaml");
+  Constraints constraints = loadConstraints(kData + "/mapspace/simba_bypass.yaml", arch, workload);
+};
+
+// The time limit bounds every MIP, its root LP included.
+TEST(SchedulerStop, TimeLimitBoundsEveryMipOfAHardLayer) {
+  const HardLayer layer;
+  for (ScheduleObjective proxy : proxyObjectives(ScheduleObjective::Edp)) {
+    const CosaFormulation formulation(layer.arch, layer.workload, layer.constraints, proxy);
+    solver::SolveOptions options;
+    options.time_limit_s = 0.5;
+    options.relative_gap = 0.03;
+    const solver::Solution s = solver::makeBackend("cbc")->solve(formulation.model(), options);
+    EXPECT_LT(s.time_s, options.time_limit_s + 1.5) << toString(proxy) << ": " << s.message;
+    std::cout << toString(proxy) << ": " << solver::toString(s.status) << " in " << s.time_s << " s "
+              << s.message << "\n";
+  }
+}
+
+TEST(SchedulerStop, StopFlagEndsAHardLayerWithinASecond) {
+  const HardLayer layer;
+  std::atomic<bool> stop{false};
+  ScheduleOptions options;
+  options.time_limit_s = 600;  // without the flag, minutes
+  options.stop = &stop;
+  const auto start = std::chrono::steady_clock::now();
+  ScheduleResult r;
+  {
+    const test::StopLater later(stop, 0.2);
+    r = scheduleLayer(layer.arch, layer.workload, layer.constraints, builtinEnergyTable(layer.arch), options);
+  }
+  const double took = test::secondsSince(start);
+  EXPECT_LT(took, 0.2 + test::kStopLatencyBoundS) << "the stop flag was not honoured";
+  EXPECT_TRUE(r.interrupted);
+  if (r.found) {
+    EXPECT_EQ(Evaluator(layer.arch, layer.workload).checkValidity(r.mapping), "");
+    EXPECT_NE(r.note.find("interrupted"), std::string::npos) << r.note;
+  } else {
+    EXPECT_EQ(r.message.rfind("not found: interrupted", 0), 0u) << r.message;
+  }
+  std::cout << "scheduleLayer stopped " << took - 0.2 << " s after the stop request\n";
+}
+
+// Refinement that would run for days: stopped, the layer keeps its best valid schedule.
+TEST(SchedulerStop, StopFlagEndsPolishingWithAValidSchedule) {
+  const Architecture arch = loadArchitecture(kData + "/arch/simba.yaml");
+  const Workload workload = builtinNetwork("resnet50").layers.front().workload;
+  const Constraints constraints = loadConstraints(kData + "/mapspace/simba_bypass.yaml", arch, workload);
+  ScheduleOptions options;
+  options.objective = ScheduleObjective::Latency;
+  options.refine_evaluations = std::int64_t{1} << 40;
+  std::atomic<bool> stop{false};
+  options.stop = &stop;
+  const auto start = std::chrono::steady_clock::now();
+  ScheduleResult r;
+  {
+    const test::StopLater later(stop, 1.0);
+    r = scheduleLayer(arch, workload, constraints, builtinEnergyTable(arch), options);
+  }
+  EXPECT_LT(test::secondsSince(start), 1.0 + test::kStopLatencyBoundS) << "the stop flag was not honoured";
+  EXPECT_TRUE(r.interrupted);
+  ASSERT_TRUE(r.found) << r.message;
+  EXPECT_EQ(Evaluator(arch, workload, builtinEnergyTable(arch)).checkValidity(r.mapping), "");
+  EXPECT_NE(r.note.find("interrupted"), std::string::npos) << r.note;
+
+  // The same through the Mapper interface: the run context's flag, and the result marked interrupted.
+  stop = false;
+  ScheduleOptions mapper_options;
+  mapper_options.objective = ScheduleObjective::Latency;
+  mapper_options.refine_evaluations = std::int64_t{1} << 40;
+  const CosaMapper mapper(mapper_options);
+  RunContext context;
+  context.stop = &stop;
+  const ConstrainedMapSpace space(arch, workload, constraints);
+  const auto mapper_start = std::chrono::steady_clock::now();
+  MapperResult m;
+  {
+    const test::StopLater later(stop, 1.0);
+    m = mapper.run(space, builtinEnergyTable(arch), context);
+  }
+  EXPECT_LT(test::secondsSince(mapper_start), 1.0 + test::kStopLatencyBoundS);
+  EXPECT_TRUE(m.interrupted);
+  EXPECT_TRUE(m.found) << m.message;
+}
+
+TEST(SchedulerStop, StopFlagLeftUnsetChangesNothing) {
+  const Architecture arch = loadArchitecture(kData + "/arch/simba.yaml");
+  const Network small = builtinNetwork("small_layers");
+  std::atomic<bool> stop{false};
+  for (const NetworkLayer& layer : {small.layers[0], small.layers[10]}) {
+    const Constraints constraints =
+        loadConstraints(kData + "/mapspace/simba_bypass.yaml", arch, layer.workload);
+    ScheduleOptions options;
+    const ScheduleResult plain =
+        scheduleLayer(arch, layer.workload, constraints, builtinEnergyTable(arch), options);
+    options.stop = &stop;
+    const ScheduleResult flagged =
+        scheduleLayer(arch, layer.workload, constraints, builtinEnergyTable(arch), options);
+    ASSERT_TRUE(plain.found) << layer.name;
+    EXPECT_FALSE(flagged.interrupted);
+    EXPECT_EQ(mappingToYaml(flagged.mapping, arch, layer.workload),
+              mappingToYaml(plain.mapping, arch, layer.workload))
+        << layer.name;
+    EXPECT_EQ(flagged.evaluation.cycles, plain.evaluation.cycles) << layer.name;
+    EXPECT_EQ(flagged.evaluation.energy_pJ, plain.evaluation.energy_pJ) << layer.name;
+    EXPECT_EQ(flagged.polish_evaluations, plain.polish_evaluations) << layer.name;
+  }
 }
 
 TEST(Scheduler, InfeasibleConstraintsAreReported) {

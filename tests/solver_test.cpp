@@ -7,8 +7,11 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <chrono>
 #include <cmath>
+#include <iostream>
 #include <random>
 #include <stdexcept>
 #include <string>
@@ -16,6 +19,7 @@
 #include <vector>
 
 #include "solver/mip.hpp"
+#include "stop_support.hpp"
 
 namespace cosa::solver {
 namespace {
@@ -526,6 +530,150 @@ TEST_P(SolverBackend, ConcurrentSolvesOnSeveralThreads) {
   for (std::size_t i = 0; i < results.size(); ++i) {
     ASSERT_EQ(results[i].status, Status::Optimal) << i << ": " << results[i].message;
     EXPECT_NEAR(results[i].objective, i % 3 == 0 ? -20 : i % 3 == 1 ? -21 : -12, 1e-9) << i;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Every backend: the stop flag and the time limit end a solve anywhere, the LP relaxation included
+
+using test::kStopLatencyBoundS;
+using test::secondsSince;
+using test::StopLater;
+using Clock = std::chrono::steady_clock;
+
+// A dense random LP: 1000 rows, 2000 columns in [0, 10], 10% of the coefficients non-zero. Clp solves
+// it in about 2 s as an LP and GLPK in about 3 s; with integer columns CBC's root LP (Dantzig
+// pricing) runs for minutes, which CbcModel::initialSolve did past any time limit.
+Model slowLp(VarType type) {
+  std::mt19937 rng(7);
+  std::uniform_real_distribution<double> unit(0, 1);
+  Model model;
+  const int rows = 1000, columns = 2000;
+  for (int j = 0; j < columns; ++j) model.addVariable(fmt::format("x{}", j), 0, 10, type);
+  for (int i = 0; i < rows; ++i) {
+    std::vector<Term> terms;
+    for (int j = 0; j < columns; ++j)
+      if (unit(rng) < 0.1) terms.push_back({j, std::floor(1 + 99 * unit(rng))});
+    const double rhs = 100.0 * static_cast<double>(terms.size());
+    model.addLessEqual(fmt::format("r{}", i), std::move(terms), rhs);
+  }
+  std::vector<Term> objective;
+  for (int j = 0; j < columns; ++j) objective.push_back({j, -std::floor(1 + 99 * unit(rng))});
+  model.setObjective(objective);
+  return model;
+}
+
+TEST_P(SolverBackend, StopFlagEndsTheSearchWithItsIncumbent) {
+  // With slacks any 0/1 vector is feasible, and closing the gap to 0 takes far longer than a minute.
+  const Model m = marketSplit(4, 40, true, nullptr);
+  std::atomic<bool> stop{false};
+  SolveOptions options;
+  options.time_limit_s = 600;
+  options.relative_gap = 0;
+  options.stop = &stop;
+  const auto start = Clock::now();
+  Solution s;
+  {
+    const StopLater later(stop, 0.2);
+    s = solve(m, options);
+  }
+  const double took = secondsSince(start);
+  EXPECT_LT(took, 0.2 + kStopLatencyBoundS) << "the stop flag was not honoured";
+  EXPECT_TRUE(s.interrupted);
+  EXPECT_FALSE(s.timed_out);
+  ASSERT_EQ(s.status, Status::Feasible) << s.message;
+  EXPECT_THAT(s.message, HasSubstr("stop request"));
+  EXPECT_EQ(s.values.size(), static_cast<size_t>(m.numVariables()));
+  EXPECT_GT(s.objective, 0);
+  EXPECT_LE(s.bound, s.objective);
+  std::cout << GetParam() << ": stopped " << took - 0.2 << " s after the stop request\n";
+}
+
+TEST_P(SolverBackend, StopFlagEndsTheSearchWithoutIncumbent) {
+  // Without slacks a feasible point is hard to find: a stop there is no proof of anything.
+  const Model m = marketSplit(3, 30, false, nullptr);
+  std::atomic<bool> stop{false};
+  SolveOptions options;
+  options.time_limit_s = 600;
+  options.relative_gap = 0;
+  options.stop = &stop;
+  const auto start = Clock::now();
+  Solution s;
+  {
+    const StopLater later(stop, 0.2);
+    s = solve(m, options);
+  }
+  EXPECT_LT(secondsSince(start), 0.2 + kStopLatencyBoundS) << "the stop flag was not honoured";
+  EXPECT_TRUE(s.interrupted);
+  EXPECT_TRUE(s.status == Status::NoSolutionFound || s.status == Status::Feasible) << toString(s.status);
+  if (s.status == Status::NoSolutionFound) {
+    EXPECT_TRUE(s.values.empty());
+  }
+}
+
+TEST_P(SolverBackend, StopFlagSetBeforeTheSolve) {
+  std::atomic<bool> stop{true};
+  SolveOptions options;
+  options.time_limit_s = 600;
+  options.relative_gap = 0;
+  options.stop = &stop;
+  const Solution s = solve(marketSplit(4, 40, true, nullptr), options);
+  EXPECT_LT(s.time_s, kStopLatencyBoundS);
+  EXPECT_TRUE(s.interrupted);
+  EXPECT_NE(s.status, Status::Optimal);
+  EXPECT_NE(s.status, Status::Infeasible);
+}
+
+TEST_P(SolverBackend, StopFlagLeftUnsetChangesNothing) {
+  // The same answers with and without a flag that is never raised.
+  std::atomic<bool> stop{false};
+  SolveOptions with_flag;
+  with_flag.stop = &stop;
+  for (const Model& m : {manyOptima(), knapsack(), marketSplit(2, 12, true, nullptr)}) {
+    const Solution plain = solve(m), flagged = solve(m, with_flag);
+    ASSERT_EQ(plain.status, Status::Optimal) << plain.message;
+    EXPECT_EQ(flagged.status, plain.status);
+    EXPECT_FALSE(flagged.interrupted);
+    EXPECT_EQ(flagged.values, plain.values);
+    EXPECT_DOUBLE_EQ(flagged.objective, plain.objective);
+  }
+}
+
+TEST_P(SolverBackend, StopFlagEndsTheLpRelaxation) {
+  for (VarType type : {VarType::Integer, VarType::Continuous}) {
+    const Model m = slowLp(type);
+    std::atomic<bool> stop{false};
+    SolveOptions options;
+    options.time_limit_s = 600;
+    options.stop = &stop;
+    const auto start = Clock::now();
+    Solution s;
+    {
+      const StopLater later(stop, 0.2);
+      s = solve(m, options);
+    }
+    const double took = secondsSince(start);
+    EXPECT_LT(took, 0.2 + kStopLatencyBoundS) << (type == VarType::Integer ? "MIP" : "LP");
+    EXPECT_TRUE(s.interrupted);
+    EXPECT_FALSE(s.timed_out);
+    EXPECT_EQ(s.status, Status::NoSolutionFound) << s.message;
+    EXPECT_TRUE(s.values.empty());
+    EXPECT_THAT(s.message, HasSubstr("stop request"));
+    std::cout << GetParam() << (type == VarType::Integer ? " MIP" : " LP") << ": stopped " << took - 0.2
+              << " s after the stop request\n";
+  }
+}
+
+TEST_P(SolverBackend, TimeLimitBoundsTheLpRelaxation) {
+  for (VarType type : {VarType::Integer, VarType::Continuous}) {
+    SolveOptions options;
+    options.time_limit_s = 0.1;
+    const Solution s = solve(slowLp(type), options);
+    EXPECT_LT(s.time_s, options.time_limit_s + 1.0) << (type == VarType::Integer ? "MIP" : "LP");
+    EXPECT_TRUE(s.timed_out);
+    EXPECT_FALSE(s.interrupted);
+    EXPECT_EQ(s.status, Status::NoSolutionFound) << s.message;
+    EXPECT_THAT(s.message, HasSubstr("time limit"));
   }
 }
 

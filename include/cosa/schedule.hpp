@@ -116,8 +116,9 @@ class NetworkSchedule {
   std::shared_ptr<const detail::NetworkScheduleImpl> impl_;
 };
 
-// Schedules each unique layer once. `stop` (may be null): once set, the layers in progress finish
-// and the rest are left unscheduled (the result is marked interrupted and incomplete).
+// Schedules each unique layer once. `stop` (may be null): once set, the layers in progress stop
+// within about a second (inside their MIP solves too) and, like the layers not started, are left
+// unscheduled; the finished layers are kept (the result is marked interrupted and incomplete).
 NetworkSchedule scheduleNetwork(const Architecture& arch, const NetworkSource& source,
                                 const std::optional<Mapspace>& mapspace, const NetworkSettings& settings = {},
                                 const ProgressFunction& progress = {},

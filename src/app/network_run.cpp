@@ -83,7 +83,9 @@ NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>*
   };
   result.results = runLayerJobs(spec.arch, result.layers, spaces, energy, options, finished);
   result.wall_time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  result.interrupted = stop != nullptr && stop->load();
+  result.interrupted = (stop != nullptr && stop->load()) ||
+                       std::any_of(result.results.begin(), result.results.end(),
+                                   [](const LayerResult& r) { return r.interrupted; });
   result.complete = !result.interrupted && (!spec.onnx || spec.onnx->not_imported == 0);
   addTotals(result);
   return result;

@@ -68,14 +68,17 @@ struct NetworkRunResult {
   int failed = 0;  // unique layers without a mapping (including those not run)
   double wall_time_s = 0;
   double solve_time_s = 0;   // MIP solver time summed over the unique layers (cosa)
-  bool interrupted = false;  // a stop request left layers unscheduled
+  bool interrupted = false;  // a stop request left layers unscheduled (stopped mid-way or not run)
   bool complete = true;      // false when interrupted or when the ONNX import left compute nodes out
 
   double totalEdp() const { return static_cast<double>(total_cycles) * total_energy_pJ; }
 };
 
-// Throws InputError for bad constraints. `stop` (may be null) asks the run to finish the layers in
-// progress and leave the rest unscheduled ("not run: interrupted").
+// Throws InputError for bad constraints. `stop` (may be null) stops the run: the layers in progress
+// stop within about a second (their MIP solves, polishing and refinement poll it) and are left
+// unscheduled ("interrupted: ..."), the layers not started are not run ("not run:
+// interrupted"); the finished layers' outputs stay written, and the result is interrupted and
+// incomplete.
 // `inputs_read` (may be empty) is called once every layer's constraints are read, before scheduling.
 NetworkRunResult runNetwork(const NetworkRunSpec& spec, const std::atomic<bool>* stop = nullptr,
                             const LayerProgressCallback& progress = {},

@@ -42,9 +42,14 @@ int runSchedule(const ScheduleCliOptions& o) {
   for (const std::string& file : result.mip_files)
     std::cerr << "cosa schedule: wrote " << o.out << "/" << file << "\n";
   const LayerResult& layer = result.layer;
+  if (layer.interrupted) {
+    // Cut short: whatever valid schedule it had is not what the layer gets, so nothing is written.
+    std::cerr << "cosa schedule: interrupted; nothing written\n";
+    return kExitInterrupted;
+  }
   if (!layer.found) {
     std::cerr << "cosa schedule: " << layer.message << "\n";
-    return InterruptGuard::flag().load() ? kExitInterrupted : kExitInvalidMapping;
+    return kExitInvalidMapping;
   }
   app::writeLayerOutputs(o.out, spec, result);
   if (layer.cosa && !layer.cosa->schedule.note.empty())

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <optional>
 #include <string>
@@ -19,6 +20,31 @@ namespace {
 
 double secondsSince(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+bool stopRequested(const std::atomic<bool>* stop) { return stop != nullptr && stop->load(); }
+
+// Polishing and refinement (local_search.hpp) take no stop flag, but call their score for every
+// valid mapping they evaluate: the score checks the flag every 64 calls and throws this, which
+// unlessStopped() catches at the call site. The search's progress in that call is dropped; the
+// caller keeps the valid mapping it started from.
+struct PolishStopped {};
+
+MappingScore stoppable(MappingScore score, const std::atomic<bool>* stop) {
+  if (stop == nullptr) return score;
+  return [score = std::move(score), stop, calls = std::uint32_t{0}](const Evaluation& e) mutable {
+    if ((++calls & 63) == 0 && stop->load(std::memory_order_relaxed)) throw PolishStopped{};
+    return score(e);
+  };
+}
+
+template <class Search>
+std::optional<LocalSearchResult> unlessStopped(const Search& search) {
+  try {
+    return search();
+  } catch (const PolishStopped&) {
+    return std::nullopt;
+  }
 }
 
 // Pushes factors outward, one prime at a time, from the innermost level the model rejects, until
@@ -82,16 +108,22 @@ double scheduleScore(ScheduleObjective objective, const Evaluation& e) {
 namespace {
 
 // Which requirements cannot be met: every group of rows whose removal alone makes the MIP
-// feasible (capacity of a level, a fan-out, a fixed factor).
-std::string explainInfeasibility(const CosaFormulation& formulation, solver::Backend& backend) {
+// feasible (capacity of a level, a fan-out, a fixed factor). A stop request ends the search for
+// culprits: the message then says the explanation was cut short.
+std::string explainInfeasibility(const CosaFormulation& formulation, solver::Backend& backend,
+                                 const std::atomic<bool>* stop) {
   solver::SolveOptions quick;
   quick.time_limit_s = 2;
   quick.relative_gap = 1.0;  // any feasible point will do
+  quick.stop = stop;
   std::vector<std::string> culprits;
   for (const CosaFormulation::RowGroup& g : formulation.rowGroups()) {
+    if (stopRequested(stop)) return "the MIP is infeasible (the explanation was cut short: interrupted)";
     solver::Model relaxed = formulation.model();
     for (int row : g.rows) relaxed.relaxRow(row);
-    if (backend.solve(relaxed, quick).hasSolution()) culprits.push_back(g.description);
+    const solver::Solution solution = backend.solve(relaxed, quick);
+    if (solution.interrupted) return "the MIP is infeasible (the explanation was cut short: interrupted)";
+    if (solution.hasSolution()) culprits.push_back(g.description);
   }
   if (culprits.empty()) return "no single requirement is to blame; several conflict (the MIP is infeasible)";
   if (culprits.size() == 1) return "cannot meet " + culprits.front();
@@ -117,6 +149,7 @@ ScheduleResult solveOneProxy(const ConstrainedMapSpace& space, Evaluator& evalua
   solve_options.relative_gap = options.relative_gap;
   solve_options.threads = options.threads;
   solve_options.seed = options.seed;
+  solve_options.stop = options.stop;
   // The energy model's bound closes slowly: its MIP seeds the search on the exact model rather than
   // settling anything, so a node budget (deterministic, unlike time) stops it.
   if (proxy == ScheduleObjective::EnergyModel) solve_options.max_nodes = options.energy_model_nodes;
@@ -136,12 +169,15 @@ ScheduleResult solveOneProxy(const ConstrainedMapSpace& space, Evaluator& evalua
     result.bound = solution.bound;
     result.gap = solution.gap;
     result.solve_time_s += solution.time_s;
+    result.interrupted = result.interrupted || solution.interrupted;
     if (!solution.hasSolution()) {
       if (solution.status == solver::Status::Infeasible && capacity == CapacityModel::Conservative) continue;
-      result.message =
-          solution.status == solver::Status::Infeasible
-              ? "no mapping satisfies the constraints: " + explainInfeasibility(formulation, *backend)
-              : "the solver found no schedule within the time limit: " + solution.message;
+      result.message = solution.interrupted ? "not found: interrupted"
+                       : solution.status == solver::Status::Infeasible
+                           ? "no mapping satisfies the constraints: " +
+                                 explainInfeasibility(formulation, *backend, options.stop)
+                           : "the solver found no schedule within the time limit: " + solution.message;
+      result.interrupted = result.interrupted || stopRequested(options.stop);
       finish(result);
       return result;
     }
@@ -176,12 +212,20 @@ void fallBackToSampling(const ConstrainedMapSpace& space, const EnergyTable& ene
   RandomMapperOptions sampling;
   sampling.valid_target = 5;
   sampling.seed = static_cast<std::uint64_t>(options.seed);
+  sampling.stop = options.stop;
   const SearchResult sampled = randomMapper(space, energy, sampling);
+  result.interrupted = result.interrupted || sampled.interrupted;
   if (!sampled.found) return;
   const ScheduleObjective goal = options.objective;
-  const LocalSearchResult polished = polishMapping(
-      evaluator, sampled.mapping, [goal](const Evaluation& e) { return scheduleScore(goal, e); },
-      options.polish_evaluations, frozen);
+  const MappingScore score =
+      stoppable([goal](const Evaluation& e) { return scheduleScore(goal, e); }, options.stop);
+  std::optional<LocalSearchResult> stopped_or_polished = unlessStopped(
+      [&] { return polishMapping(evaluator, sampled.mapping, score, options.polish_evaluations, frozen); });
+  if (!stopped_or_polished) {
+    result.interrupted = true;
+    stopped_or_polished = LocalSearchResult{sampled.mapping, sampled.evaluation, 0, 0};
+  }
+  const LocalSearchResult& polished = *stopped_or_polished;
   result.found = polished.evaluation.valid;
   result.mapping = polished.mapping;
   result.evaluation = polished.evaluation;
@@ -240,9 +284,12 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   Evaluator evaluator(arch, workload, energy);
   const FrozenParts frozen = space.frozenParts();
   const ScheduleObjective goal = options.objective;
-  auto scoreFor = [](ScheduleObjective g) {
-    return [g](const Evaluation& e) { return scheduleScore(g, e); };
+  auto scoreFor = [&options](ScheduleObjective g) {
+    return stoppable([g](const Evaluation& e) { return scheduleScore(g, e); }, options.stop);
   };
+  // Once set, stays set: every later stage is skipped, and the result is marked interrupted.
+  bool interrupted = false;
+  auto stopped = [&] { return interrupted = interrupted || stopRequested(options.stop); };
   const bool polish = polishes(options);
   const std::vector<ScheduleObjective> goals = polish ? polishGoals(goal) : std::vector{goal};
   double solve_time = 0, busy_time = 0;
@@ -254,9 +301,11 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   std::vector<std::optional<ScheduleResult>> pick(goals.size());
   ScheduleResult failure;
   for (ScheduleObjective proxy : proxyObjectives(goal)) {
+    if (stopped()) break;
     ScheduleResult candidate = solveOneProxy(space, evaluator, options, proxy, formulation_options, frozen);
     solve_time += candidate.solve_time_s;
     busy_time += candidate.total_time_s;
+    interrupted = interrupted || candidate.interrupted;
     if (!candidate.found) {
       if (failure.message.empty()) failure = candidate;
       continue;
@@ -266,12 +315,18 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
       const auto& solved_for_g = proxyObjectives(goals[g]);
       if (std::find(solved_for_g.begin(), solved_for_g.end(), proxy) == solved_for_g.end()) continue;
       ScheduleResult polished = candidate;
-      if (polish) {
-        LocalSearchResult r = polishMapping(evaluator, candidate.mapping, scoreFor(goals[g]),
-                                            options.polish_evaluations, frozen);
-        polish_evaluations += r.evaluations;
-        polished.mapping = std::move(r.mapping);
-        polished.evaluation = std::move(r.evaluation);
+      if (polish && !stopped()) {
+        std::optional<LocalSearchResult> r = unlessStopped([&] {
+          return polishMapping(evaluator, candidate.mapping, scoreFor(goals[g]), options.polish_evaluations,
+                               frozen);
+        });
+        if (r) {
+          polish_evaluations += r->evaluations;
+          polished.mapping = std::move(r->mapping);
+          polished.evaluation = std::move(r->evaluation);
+        } else {
+          interrupted = true;  // the candidate stays as decoded: valid, unpolished
+        }
       }
       if (!pick[g] ||
           scheduleScore(goals[g], polished.evaluation) < scheduleScore(goals[g], pick[g]->evaluation))
@@ -290,32 +345,53 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   const auto refine_start = std::chrono::steady_clock::now();
   for (std::size_t g = 0; g < goals.size(); ++g) {
     if (!pick[g]) continue;
-    if (polish && options.refine_evaluations > 0) {
-      LocalSearchResult r =
-          refineMapping(evaluator, pick[g]->mapping, scoreFor(goals[g]), options.refine_evaluations, frozen,
-                        static_cast<std::uint64_t>(options.seed));
-      polish_evaluations += r.evaluations;
-      pick[g]->mapping = std::move(r.mapping);
-      pick[g]->evaluation = std::move(r.evaluation);
+    if (polish && options.refine_evaluations > 0 && !stopped()) {
+      std::optional<LocalSearchResult> r = unlessStopped([&] {
+        return refineMapping(evaluator, pick[g]->mapping, scoreFor(goals[g]), options.refine_evaluations,
+                             frozen, static_cast<std::uint64_t>(options.seed));
+      });
+      if (r) {
+        polish_evaluations += r->evaluations;
+        pick[g]->mapping = std::move(r->mapping);
+        pick[g]->evaluation = std::move(r->evaluation);
+      } else {
+        interrupted = true;  // the pick stays as polished
+      }
     }
     if (!best.found || scheduleScore(goal, pick[g]->evaluation) < scheduleScore(goal, best.evaluation))
       best = std::move(*pick[g]);
   }
-  if (best.found && polish && goals.size() > 1) {
+  if (best.found && polish && goals.size() > 1 && !stopped()) {
     // The winner may come from another goal's search: finish it for this goal.
-    LocalSearchResult r =
-        polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, frozen);
-    polish_evaluations += r.evaluations;
-    best.mapping = std::move(r.mapping);
-    best.evaluation = std::move(r.evaluation);
+    std::optional<LocalSearchResult> r = unlessStopped([&] {
+      return polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, frozen);
+    });
+    if (r) {
+      polish_evaluations += r->evaluations;
+      best.mapping = std::move(r->mapping);
+      best.evaluation = std::move(r->evaluation);
+    } else {
+      interrupted = true;
+    }
   }
   busy_time += secondsSince(refine_start);
   best.solve_time_s = solve_time;
   best.polish_evaluations = polish_evaluations;
-  if (!best.found && best.status == solver::Status::NoSolutionFound) {
+  if (!best.found && best.status == solver::Status::NoSolutionFound && !stopped()) {
     const auto fallback_start = std::chrono::steady_clock::now();
     fallBackToSampling(space, energy, evaluator, options, frozen, best);
     busy_time += secondsSince(fallback_start);
+  }
+  if (stopped() || best.interrupted) {
+    best.interrupted = true;
+    if (best.found) {
+      best.note =
+          "interrupted: the best valid schedule found before the stop request (MIPs left unsolved "
+          "or stopped, or polishing cut short)" +
+          (best.note.empty() ? std::string() : "; " + best.note);
+    } else if (best.message.rfind("not found: interrupted", 0) != 0) {
+      best.message = "not found: interrupted" + (best.message.empty() ? std::string() : "; " + best.message);
+    }
   }
   best.roofline_cycles = rooflineCycles(arch, workload);
   // Time this layer kept a core busy (not time spent queueing for a shared solver).
@@ -328,13 +404,17 @@ MapperResult CosaMapper::run(const ConstrainedMapSpace& space, const EnergyTable
   ScheduleOptions schedule = options_;
   schedule.seed = static_cast<int>(context.seed % 1000000007ULL);
   if (context.threads > 0) schedule.threads = context.threads;
+  schedule.stop = context.stop;
   if (context.time_budget_s > 0)
     schedule.time_limit_s = std::min(schedule.time_limit_s, context.time_budget_s);
   const ScheduleResult r = scheduleLayer(space, energy, schedule);
   MapperResult result;
   result.mapper = name();
   result.found = r.found;
-  result.message = r.message;
+  result.message = r.found && r.interrupted
+                       ? "stopped before the schedule was finished; the best valid one so far"
+                       : r.message;
+  result.interrupted = r.interrupted;
   result.mapping = r.mapping;
   result.evaluation = r.evaluation;
   result.samples = static_cast<std::int64_t>(proxyObjectives(schedule.objective).size());  // MIPs solved

@@ -3,6 +3,7 @@
 // accepts it, and polish it on the exact model. solve_time_s and polish_evaluations add up over
 // every MIP solved; the solver fields (status, objective, bound, gap, size) are the winner's.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -37,8 +38,9 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
 double scheduleScore(ScheduleObjective objective, const Evaluation& evaluation);
 
 // The CoSA scheduler as a Mapper ("cosa"): scheduleLayer with these options; the run context's seed
-// (modulo 1e9+7) and threads (when set) replace the options' own. It does not poll the stop flag:
-// a MIP's time limit bounds it.
+// (modulo 1e9+7), threads (when set) and stop flag replace the options' own. Once the stop flag is
+// set it returns within about a second, marked interrupted (MapperResult::interrupted), with the
+// best valid schedule it had.
 class CosaMapper : public Mapper {
  public:
   explicit CosaMapper(ScheduleOptions options = {}) : options_(std::move(options)) {}

@@ -4,6 +4,7 @@
 // cosa_scheduler.hpp so that the one result type of every mapper (MapperResult, mapper.hpp) can
 // carry it without depending on the scheduler.
 
+#include <atomic>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -34,6 +35,11 @@ struct ScheduleOptions {
   std::int64_t refine_evaluations = 30000;
   // Branch-and-bound nodes for the energy-model MIP (0: no limit but the time limit).
   std::int64_t energy_model_nodes = 400;
+  // Optional (not a setting: never recorded). Handed to every MIP solve and polled between stages
+  // and every 64 evaluations of polishing and refinement; once set, scheduleLayer returns within
+  // about a second with the best valid schedule it has, marked interrupted (or, with none, not
+  // found: "not found: interrupted").
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Whether the schedule is polished on the exact model under these options.
@@ -48,6 +54,9 @@ struct ScheduleResult {
   // time limit; the sampling fallback when the solver found nothing in time). Empty otherwise.
   std::string note;
   bool from_fallback = false;  // the MIP found nothing in time; the schedule comes from sampling
+  // The stop flag cut the run short: MIPs left unsolved or stopped, polishing or refinement cut
+  // short. A found schedule is valid but not what an uninterrupted run would return.
+  bool interrupted = false;
   Mapping mapping;
   Evaluation evaluation;
   Evaluation unpolished;                                 // the decoded MIP schedule, before polishing

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <CbcEventHandler.hpp>
 #include <CbcHeuristic.hpp>
 #include <CbcHeuristicFPump.hpp>
 #include <CbcModel.hpp>
@@ -13,6 +14,7 @@
 #include <CglMixedIntegerRounding2.hpp>
 #include <CglProbing.hpp>
 #include <ClpDualRowDantzig.hpp>
+#include <ClpEventHandler.hpp>
 #include <ClpPrimalColumnDantzig.hpp>
 #include <ClpSimplex.hpp>
 #include <CoinMessageHandler.hpp>
@@ -115,7 +117,76 @@ struct Handlers {
   CoinMessageHandler cbc, lp;
 };
 
-Solution solveContinuous(const Model& model, const SolveOptions& options) {
+// When the LPs of a solve are stopped (LpLimitHandler). In the root LP (CbcModel::initialSolve, or
+// the whole of a pure LP) on the stop flag or at the time limit: Clp's own limit is not checked
+// there, and a degenerate root LP with Dantzig pricing can take many minutes. In the branch and
+// bound, CBC checks its time limit itself between nodes and SearchLimitHandler passes the stop flag
+// on; an LP is stopped there on the stop flag, or as a backstop once it runs well past the time
+// limit, until CBC has been told to stop: its closing LPs (the incumbent's continuous values) must
+// run, or CBC drops the incumbent.
+class LpGuard {
+ public:
+  using Clock = SolveLimits::Clock;
+  LpGuard(const SolveLimits& limits, double time_limit_s)
+      : limits_(limits),
+        backstop_(Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(
+                                     std::min(limits.secondsLeft() + std::max(1.0, time_limit_s), 1e9)))) {}
+  void startSearch() { in_search_ = true; }
+  void searchStopped() { search_stopped_ = true; }
+  // Checks the clock only when `with_clock` (the caller reads it every few iterations).
+  bool stopLp(bool with_clock) const {
+    if (search_stopped_.load(std::memory_order_relaxed)) return false;
+    if (limits_.stopRequested()) return true;
+    if (!with_clock) return false;
+    if (!in_search_.load(std::memory_order_relaxed)) return limits_.reached();
+    return Clock::now() >= backstop_ && limits_.reached();
+  }
+  bool searchStopRequested() const { return limits_.stopRequested(); }
+
+ private:
+  const SolveLimits& limits_;
+  Clock::time_point backstop_;
+  std::atomic<bool> in_search_{false}, search_stopped_{false};
+};
+
+// Clp's side: stops an LP (status 5, "stopped by event") when the guard says so. The flag is read
+// every iteration, the clock every 16th.
+class LpLimitHandler final : public ClpEventHandler {
+ public:
+  explicit LpLimitHandler(const LpGuard& guard) : guard_(&guard) {}
+  ClpEventHandler* clone() const override { return new LpLimitHandler(*this); }
+  int event(Event which) override {
+    if (which != endOfIteration && which != endOfFactorization) return -1;
+    return guard_->stopLp((++calls_ & 15) == 0) ? 0 : -1;
+  }
+
+ private:
+  const LpGuard* guard_;
+  unsigned calls_ = 0;
+};
+
+// CBC's side: stops the branch and bound at its next node, solution or heuristic event once the
+// stop flag is set.
+class SearchLimitHandler final : public CbcEventHandler {
+ public:
+  explicit SearchLimitHandler(LpGuard& guard) : guard_(&guard) {}
+  CbcEventHandler* clone() const override { return new SearchLimitHandler(*this); }
+  CbcAction event(CbcEvent which) override {
+    if (which == endSearch) {
+      guard_->searchStopped();
+      return noAction;
+    }
+    if (!guard_->searchStopRequested()) return noAction;
+    guard_->searchStopped();
+    return stop;
+  }
+  CbcAction event(CbcEvent which, void*) override { return event(which); }
+
+ private:
+  LpGuard* guard_;
+};
+
+Solution solveContinuous(const Model& model, const SolveOptions& options, const SolveLimits& limits) {
   Solution sol;
   OsiClpSolverInterface solver;
   Handlers handlers(options.verbose);
@@ -125,10 +196,17 @@ Solution solveContinuous(const Model& model, const SolveOptions& options) {
   loadInto(solver, buildProblem(model, false));
   clp->setMaximumWallSeconds(options.time_limit_s);
   clp->setRandomSeed(positiveSeed(options.seed));
+  const LpGuard guard(limits, options.time_limit_s);
+  const LpLimitHandler lp_limits(guard);
+  clp->passInEventHandler(&lp_limits);  // a copy
   solver.initialSolve();
 
   const double constant = model.objectiveConstant();
-  if (solver.isProvenOptimal()) {
+  if (limits.fired() && !solver.isProvenOptimal()) {
+    markCutShort(sol, limits, false, "while solving the LP");
+    sol.objective = sol.gap = kInfinity;
+    sol.bound = -kInfinity;
+  } else if (solver.isProvenOptimal()) {
     sol.status = Status::Optimal;
     const double* x = solver.getColSolution();
     sol.values.assign(x, x + model.numVariables());
@@ -152,7 +230,7 @@ Solution solveContinuous(const Model& model, const SolveOptions& options) {
   return sol;
 }
 
-Solution solveMip(const Model& model, const SolveOptions& options) {
+Solution solveMip(const Model& model, const SolveOptions& options, const SolveLimits& limits) {
   Solution sol;
   const int n = model.numVariables();
   const bool constant_column = model.objectiveConstant() != 0;
@@ -213,38 +291,60 @@ Solution solveMip(const Model& model, const SolveOptions& options) {
   cbc.addHeuristic(&round_heuristic);
   CbcHeuristicFPump pump(cbc);
   cbc.addHeuristic(&pump);
+  LpGuard guard(limits, options.time_limit_s);
+  const LpLimitHandler lp_limits(guard);
+  clp->passInEventHandler(&lp_limits);  // copies; the solvers CBC clones from it copy it too
+  const SearchLimitHandler search_limits(guard);
+  cbc.passInEventHandler(&search_limits);
   cbc.setUseElapsedTime(true);
-  cbc.setMaximumSeconds(std::max(options.time_limit_s, 0.0));
   cbc.setAllowableFractionGap(std::max(options.relative_gap, 0.0));
   if (options.max_nodes > 0)
     cbc.setMaximumNodes(static_cast<int>(std::min<std::int64_t>(options.max_nodes, 1 << 30)));
   cbc.setRandomSeed(positiveSeed(options.seed));
   cbc.solver()->setHintParam(OsiDoReducePrint, !options.verbose, OsiHintTry);
   cbc.setLogLevel(options.verbose ? 1 : 0);
+  cbc.setMaximumSeconds(limits.secondsLeft());
   cbc.initialSolve();
-  if (cbc.isContinuousUnbounded() || cbc.solver()->isProvenDualInfeasible()) {
-    sol.status = Status::Unbounded;
-    sol.message = "the LP relaxation is unbounded";
-    return sol;
-  }
-  cbc.branchAndBound();
-
-  const int status = cbc.status();
-  const int secondary = cbc.secondaryStatus();
-  const double* best = cbc.bestSolution();
-  const bool has_incumbent = best != nullptr && cbc.getObjValue() < 1e50;
-  sol.bound = cbc.getBestPossibleObjValue() + (constant_column ? 0.0 : model.objectiveConstant());
-  sol.timed_out = cbc.isSecondsLimitReached() || secondary == 4;
-  if (has_incumbent) {
+  auto incumbent = [&] { return cbc.bestSolution() != nullptr && cbc.getObjValue() < 1e50; };
+  auto takeIncumbent = [&] {
+    const double* best = cbc.bestSolution();
     sol.values.assign(best, best + n);
     sol.objective = cbc.getObjValue() + (constant_column ? 0.0 : model.objectiveConstant());
     // Integers come back as 2.9999999997; hand out exact integers.
     for (int j = 0; j < n; ++j) {
       if (problem.integer[j]) sol.values[j] = std::round(sol.values[j]);
     }
+  };
+  if (limits.fired()) {  // stopped in the root LP: no search, the warm start (if any) is the incumbent
+    const bool has_incumbent = incumbent();
+    if (has_incumbent) takeIncumbent();
+    markCutShort(sol, limits, has_incumbent, "while solving the LP relaxation");
+    sol.bound = -kInfinity;  // nothing proven
+    sol.gap = kInfinity;
+    if (!has_incumbent) sol.objective = kInfinity;
+    return sol;
   }
+  if (cbc.isContinuousUnbounded() || cbc.solver()->isProvenDualInfeasible()) {
+    sol.status = Status::Unbounded;
+    sol.message = "the LP relaxation is unbounded";
+    return sol;
+  }
+  // The time limit counts from the start of the solve: what the root LP took is spent.
+  cbc.setMaximumSeconds(limits.secondsLeft());
+  guard.startSearch();
+  cbc.branchAndBound();
 
-  if (secondary == 7 || cbc.isContinuousUnbounded()) {
+  const int status = cbc.status();
+  const int secondary = cbc.secondaryStatus();
+  const bool has_incumbent = incumbent();
+  sol.bound = cbc.getBestPossibleObjValue() + (constant_column ? 0.0 : model.objectiveConstant());
+  sol.timed_out = cbc.isSecondsLimitReached() || secondary == 4;
+  if (has_incumbent) takeIncumbent();
+
+  if (limits.fired()) {
+    // An LP stopped mid-way may have pruned nodes it never solved: optimal or infeasible is no proof.
+    markCutShort(sol, limits, has_incumbent);
+  } else if (secondary == 7 || cbc.isContinuousUnbounded()) {
     sol.status = Status::Unbounded;
     sol.message = "LP relaxation is unbounded";
   } else if (status == 0 && has_incumbent) {
@@ -273,6 +373,7 @@ Solution solveMip(const Model& model, const SolveOptions& options) {
   if (sol.status == Status::Optimal && (sol.bound > sol.objective || sol.bound <= -kInfinity)) {
     sol.bound = sol.objective;
   }
+  if (limits.fired() && sol.status == Status::Feasible) sol.bound = std::min(sol.bound, sol.objective);
   if (sol.status == Status::Optimal || sol.status == Status::Feasible) {
     sol.gap = relativeGap(sol.objective, sol.bound);
   } else {
@@ -291,10 +392,11 @@ Solution CbcBackend::solve(const Model& model, const SolveOptions& options) {
                                         [](const Variable& v) { return v.type != VarType::Continuous; });
 
   const auto start = std::chrono::steady_clock::now();
+  const SolveLimits limits(options, start);
   if (model.numVariables() == 0) {
     sol = solveWithoutVariables(model);
   } else {
-    sol = has_integers ? solveMip(model, options) : solveContinuous(model, options);
+    sol = has_integers ? solveMip(model, options, limits) : solveContinuous(model, options, limits);
   }
   sol.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return sol;

@@ -203,6 +203,8 @@ struct SearchState {
   double bound = -kInfinity;   // best proven lower bound seen so far
   std::int64_t max_nodes = 0;  // 0: no limit
   bool node_limit_reached = false;
+  const SolveLimits* limits = nullptr;
+  bool stop_requested = false;
 };
 
 void onSearchEvent(glp_tree* tree, void* info) {
@@ -215,6 +217,11 @@ void onSearchEvent(glp_tree* tree, void* info) {
     glp_prob* mip = glp_ios_get_prob(tree);
     if (glp_mip_status(mip) == GLP_FEAS) bound = std::min(bound, glp_mip_obj_val(mip));
     if (bound > -DBL_MAX && bound < DBL_MAX) state.bound = std::max(state.bound, bound);
+  }
+  if (state.limits->stopRequested()) {
+    state.stop_requested = true;
+    glp_ios_terminate(tree);
+    return;
   }
   if (state.max_nodes > 0 && glp_ios_reason(tree) == GLP_ISELECT) {
     int active = 0, current = 0, total = 0;
@@ -270,20 +277,30 @@ const char* returnCodeName(int code) {
 
 // The LP relaxation (the whole problem for pure LPs), from an advanced starting basis. GLPK's simplex
 // can stall on a singular or ill-conditioned factorisation; one retry from the standard basis then.
-int solveRelaxation(glp_prob* p, bool verbose, double seconds_left) {
+// glp_simplex has no callback: with a stop flag it runs in slices of kStopSliceS and the flag is read
+// between them (each slice goes on from the basis the last one reached). Returns GLP_ETMLIM when the
+// time limit or the stop flag ended it (`limits` says which).
+constexpr double kStopSliceS = 0.1;
+
+int solveRelaxation(glp_prob* p, bool verbose, const SolveLimits& limits, bool sliced) {
   glp_smcp params;
   glp_init_smcp(&params);
   params.msg_lev = verbose ? GLP_MSG_ALL : GLP_MSG_OFF;
   params.presolve = GLP_OFF;  // keeps the optimal basis glp_intopt needs, and tells infeasible from unbounded
-  params.tm_lim = toMilliseconds(seconds_left);
   glp_scale_prob(p, GLP_SF_AUTO);
   glp_adv_basis(p, 0);
-  int code = glp_simplex(p, &params);
-  if (code == GLP_ESING || code == GLP_ECOND || code == GLP_EFAIL) {
-    glp_std_basis(p);
-    code = glp_simplex(p, &params);
+  bool retried = false;
+  for (;;) {
+    const double left = limits.secondsLeft();
+    params.tm_lim = toMilliseconds(sliced ? std::min(left, kStopSliceS) : left);
+    const int code = glp_simplex(p, &params);
+    if ((code == GLP_ESING || code == GLP_ECOND || code == GLP_EFAIL) && !retried) {
+      retried = true;
+      glp_std_basis(p);
+      continue;
+    }
+    if (code != GLP_ETMLIM || !sliced || limits.reached()) return code;
   }
-  return code;
 }
 
 void setNoSolution(Solution& sol) {
@@ -307,7 +324,7 @@ void fallBackToStart(Solution& sol, const Model& model, const CheckedStart* star
   sol.message += "; returning the warm start";
 }
 
-Solution solveModel(const Model& model, const SolveOptions& options, Clock::time_point start) {
+Solution solveModel(const Model& model, const SolveOptions& options, const SolveLimits& limits) {
   Solution sol;
   sol.bound = -kInfinity;
   // GLPK's size limits (100 million rows or columns, 500 million coefficients): it aborts past them.
@@ -341,11 +358,13 @@ Solution solveModel(const Model& model, const SolveOptions& options, Clock::time
   const Problem problem = buildProblem(model);
   glp_prob* p = problem.get();
 
-  const int lp_code = solveRelaxation(p, options.verbose, options.time_limit_s - secondsSince(start));
+  const int lp_code = solveRelaxation(p, options.verbose, limits, options.stop != nullptr);
   if (lp_code == GLP_ETMLIM) {
-    sol.timed_out = true;
-    sol.message = has_integers ? "stopped on the time limit while solving the LP relaxation"
-                               : "LP stopped on the time limit";
+    sol.interrupted = limits.stopped();
+    sol.timed_out = !sol.interrupted;
+    const char* why = sol.interrupted ? "stopped by a stop request" : "stopped on the time limit";
+    sol.message =
+        has_integers ? fmt::format("{} while solving the LP relaxation", why) : fmt::format("LP {}", why);
     fallBackToStart(sol, model, feasible_start);
     return finish(sol);
   }
@@ -388,11 +407,12 @@ Solution solveModel(const Model& model, const SolveOptions& options, Clock::time
   state.start = feasible_start != nullptr ? &feasible_start->values : nullptr;
   state.bound = sol.bound;
   state.max_nodes = options.max_nodes;
+  state.limits = &limits;
   glp_iocp params;
   glp_init_iocp(&params);
   params.msg_lev = options.verbose ? GLP_MSG_ALL : GLP_MSG_OFF;
   params.presolve = GLP_OFF;
-  params.tm_lim = toMilliseconds(options.time_limit_s - secondsSince(start));
+  params.tm_lim = toMilliseconds(limits.secondsLeft());
   // NaN or negative: no early stop (GLPK aborts on a negative tolerance).
   params.mip_gap = options.relative_gap > 0 ? options.relative_gap : 0.0;
   // Feasibility pump and cuts: without them GLPK rarely finds an incumbent early on hard models.
@@ -438,6 +458,14 @@ Solution solveModel(const Model& model, const SolveOptions& options, Clock::time
     } else {
       fallBackToStart(sol, model, feasible_start);
     }
+  } else if (code == GLP_ESTOP && state.stop_requested) {
+    sol.interrupted = true;
+    sol.message = "stopped by a stop request";
+    if (has_incumbent) {
+      sol.status = Status::Feasible;
+    } else {
+      fallBackToStart(sol, model, feasible_start);
+    }
   } else if (code == GLP_ESTOP && state.node_limit_reached) {
     sol.message = "stopped on the node limit";
     if (has_incumbent) {
@@ -467,7 +495,9 @@ Solution GlpkBackend::solve(const Model& model, const SolveOptions& options) {
   // GLPK aborts the process on invalid input: everything is checked before it sees the model.
   checkSolveInputs(model, options);
   const auto start = Clock::now();
-  Solution sol = model.numVariables() == 0 ? solveWithoutVariables(model) : solveModel(model, options, start);
+  const SolveLimits limits(options, start);
+  Solution sol =
+      model.numVariables() == 0 ? solveWithoutVariables(model) : solveModel(model, options, limits);
   sol.time_s = secondsSince(start);
   return sol;
 }

@@ -16,12 +16,16 @@ namespace cosa::solver {
 // Status semantics (as CbcBackend):
 //   Optimal          search finished: the incumbent is optimal within options.relative_gap (GLPK stops as
 //                    soon as its gap closes to the tolerance; `gap` holds the achieved value).
-//   Feasible         the time limit (or GLPK's numerical trouble) stopped the search holding an incumbent.
+//   Feasible         the time limit, the stop flag (or GLPK's numerical trouble) stopped the search
+//                    holding an incumbent.
 //   Infeasible       proven infeasible (LP relaxation or search).
 //   Unbounded        the LP relaxation is unbounded (the MIP is then unbounded or infeasible).
-//   NoSolutionFound  stopped by the time limit before any feasible solution.
+//   NoSolutionFound  stopped by the time limit or the stop flag before any feasible solution.
 //   Error            numerical trouble or an unexpected GLPK return code; `message` says what happened.
-// `timed_out` is true whenever the time limit stopped the search (Feasible or NoSolutionFound).
+// `timed_out` is true whenever the time limit stopped the search (Feasible or NoSolutionFound),
+// `interrupted` whenever the stop flag did. The stop flag is read at every branch-and-cut callback
+// and, since glp_simplex has none, between 0.1 s slices of the LP relaxation (only when a flag is
+// given; each slice goes on from the last one's basis).
 // `bound` is the best local bound of GLPK's active nodes, tracked in the branch-and-cut callback
 // (GLPK's tree is gone once glp_intopt returns).
 //

@@ -4,6 +4,7 @@
 // optional).
 // The formulation code sees only this header; backends live behind `Backend`.
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -79,7 +80,9 @@ class Model {
 };
 
 struct SolveOptions {
-  double time_limit_s = 10.0;  // wall-clock limit; the best incumbent is returned when hit
+  // Wall-clock limit on the whole solve, the LP relaxation included; the best incumbent is returned
+  // when hit.
+  double time_limit_s = 10.0;
   double relative_gap = 1e-6;  // stop when (incumbent - bound) / |incumbent| is below this
   // Stop after this many branch-and-bound nodes (0: no limit). Unlike the time limit, the result
   // does not depend on the machine's speed or load.
@@ -88,12 +91,18 @@ struct SolveOptions {
   int seed = 0;                    // for the solver's randomised decisions (determinism)
   bool verbose = false;            // solver log to stderr
   std::vector<double> warm_start;  // optional feasible assignment (one value per variable)
+  // Optional. Polled while solving (in the LP relaxation too); once set, the solve stops within a
+  // fraction of a second and returns the best incumbent so far, with Solution::interrupted set.
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Optimal: search finished, incumbent optimal within relative_gap (Solution::gap has the achieved gap).
-// Feasible: a limit stopped the search holding an incumbent (timed_out tells whether it was time).
-// Infeasible / Unbounded: proven (Unbounded = unbounded LP relaxation). NoSolutionFound: stopped by the
-// time limit before any incumbent. Error: solver trouble, see Solution::message.
+// Feasible: a limit stopped the search holding an incumbent (timed_out tells whether it was time,
+// interrupted whether it was the stop flag). Infeasible / Unbounded: proven (Unbounded = unbounded LP
+// relaxation). NoSolutionFound: stopped by the time limit or the stop flag before any incumbent.
+// Error: solver trouble, see Solution::message.
+// A stop request is a limit like the time limit: it gives Feasible (an incumbent) or NoSolutionFound
+// (none), never Optimal, Infeasible or Unbounded, with Solution::interrupted set.
 enum class Status { Optimal, Feasible, Infeasible, Unbounded, NoSolutionFound, Error };
 const char* toString(Status status);
 
@@ -105,6 +114,7 @@ struct Solution {
   double gap = 0;              // relative gap between incumbent and bound
   double time_s = 0;
   bool timed_out = false;
+  bool interrupted = false;  // the stop flag ended the solve (status Feasible or NoSolutionFound)
   std::string message;
 
   bool hasSolution() const { return status == Status::Optimal || status == Status::Feasible; }
