@@ -72,7 +72,15 @@ std::vector<BadInput> catalog() {
   evaluate("problem_missing", arch, "layer: {C: 3}\n", mapping, 2, "problem");
   evaluate("problem_negative_stride", arch, replaced(problem, "Wstride: 1", "Wstride: -2"), mapping, 2,
            "Wstride");
-  evaluate("problem_empty_file", arch, "", mapping, 2, "problem");
+  // An empty input file (or only whitespace, comments or null) is named, whichever role it has.
+  const std::string empty_file =
+      ": the file is empty (only whitespace, comments or null); an input file holds one or more sections "
+      "('arch', 'problem', 'mapspace', 'mapping', ...)";
+  evaluate("problem_empty_file", arch, "", mapping, 2, "problem.yaml" + empty_file);
+  evaluate("arch_empty_file", "", problem, mapping, 2, "arch.yaml" + empty_file);
+  evaluate("arch_whitespace_only_file", "  \n\n", problem, mapping, 2, "arch.yaml" + empty_file);
+  evaluate("mapping_comment_only_file", arch, problem, "# to be written\n", 2, "map.yaml" + empty_file);
+  evaluate("mapping_null_file", arch, problem, "null\n", 2, "map.yaml" + empty_file);
   evaluate("problem_is_a_list", arch, "- C: 3\n", mapping, 2, "problem");
   // Architectures.
   evaluate("arch_malformed_yaml", "arch: {storage: [\n", problem, mapping, 2, "malformed YAML");
@@ -157,9 +165,22 @@ std::vector<BadInput> catalog() {
            "cannot meet the spatial factor K=1031 fixed at GlobalBuffer by the constraints and the spatial "
            "fan-out of GlobalBuffer (");
   schedule("schedule_missing_mapspace_file", arch, problem, "--mapspace {dir}/nope.yaml", 2, "nope.yaml");
+  schedule("schedule_empty_arch_file", "", problem, "", 2, "arch.yaml" + empty_file);
+  schedule("schedule_empty_mapspace_file", arch, problem, "--mapspace {dir}/empty.yaml", 2,
+           "empty.yaml" + empty_file);
+  schedule("schedule_empty_extra_arch_file", arch, problem, "--arch {dir}/empty.yaml", 2,
+           "empty.yaml" + empty_file);
+  schedule("schedule_empty_ert_file", arch, problem, "--ert {dir}/empty.yaml", 2,
+           "empty.yaml: the file is empty (only whitespace, comments or null)");
   // Networks.
   c.push_back({"network_unknown", "network", arch, "", "", "--network resnet9000", 2, "resnet9000"});
   c.push_back({"network_missing_dir", "network", arch, "", "", "--workload {dir}/nowhere", 2, "nowhere"});
+  c.push_back({"network_empty_arch_file", "network", "", "", "", "--network small_layers", 2,
+               "arch.yaml" + empty_file});
+  c.push_back({"network_empty_mapspace_file", "network", arch, "", "",
+               "--network small_layers --mapspace {dir}/empty.yaml", 2, "empty.yaml" + empty_file});
+  c.push_back({"compare_empty_arch_file", "compare", "# nothing yet\n", "", "", "--network small_layers", 2,
+               "arch.yaml" + empty_file});
   // A YAML file passed as an ONNX model, a missing model, and two sources at once.
   c.push_back({"network_onnx_not_onnx", "network", arch, problem, "", "--onnx {dir}/problem.yaml", 2,
                "problem.yaml: not an ONNX model"});
@@ -199,6 +220,7 @@ TEST_P(BadInputCatalog, RejectedWithExitCodeAndMessage) {
   std::ofstream(dir / "ert.yaml")
       << "ERT:\n  version: 0.3\n  tables:\n  - name: system.DRAM\n    actions: [{name: read, "
          "energy: -5}]\n";
+  std::ofstream(dir / "empty.yaml") << "# constraints to come\n";
   std::ofstream(dir / "bad_level.yaml")
       << "mapspace:\n  constraints:\n  - {target: Cache, type: bypass, keep: "
          "[Inputs]}\n";

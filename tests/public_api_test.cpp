@@ -3,9 +3,12 @@
 #include <gtest/gtest.h>
 
 #include <cosa/cosa.hpp>
+#include <cstdio>
 #include <fstream>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <vector>
 
 #include "mappers/cosa_scheduler.hpp"
 
@@ -74,6 +77,41 @@ TEST(PublicApi, BadInputIsAnInputErrorWithItsPosition) {
   ScheduleSettings unknown_objective;
   unknown_objective.objective = "fastest";
   EXPECT_THROW((void)schedule(arch, problem, std::nullopt, unknown_objective), InputError);
+}
+
+// An empty file (or text) is an InputError naming it, whichever spec it was to be.
+TEST(PublicApi, EmptyInputIsAnInputErrorNamingTheFile) {
+  using namespace cosa::api;
+  const std::string path = ::testing::TempDir() + "cosa_public_api_empty.yaml";
+  std::ofstream(path) << "# to be written\n";
+  const std::string reason =
+      ": the file is empty (only whitespace, comments or null); an input file holds one or more sections "
+      "('arch', 'problem', 'mapspace', 'mapping', ...)";
+  const std::vector<std::function<void()>> loads = {
+      [&] { (void)Architecture::load(path); },
+      [&] {
+        (void)Architecture::load(std::vector<std::string>{kData + "/arch/simba.yaml", path});
+      },
+      [&] { (void)Problem::load(path); }, [&] { (void)Mapspace::load(path); },
+      [&] { (void)Mapping::load(path); }};
+  for (std::size_t i = 0; i < loads.size(); ++i) {
+    try {
+      loads[i]();
+      FAIL() << "load #" << i << " accepted an empty file";
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.file(), path) << "load #" << i;
+      EXPECT_EQ(std::string(e.what()), path + reason) << "load #" << i;
+    }
+  }
+  for (const std::string& text : {std::string(), std::string("  \n"), std::string("null\n")}) {
+    try {
+      (void)Problem::fromYaml(text, "layer.yaml");
+      FAIL() << "empty text accepted";
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()), "layer.yaml" + reason);
+    }
+  }
+  std::remove(path.c_str());
 }
 
 TEST(PublicApi, AnInvalidMappingIsAResultNotAnError) {

@@ -97,9 +97,8 @@ TEST(TimeloopInputs, MergesFilesLikeTimeloopFirstSectionWins) {
   fs::create_directories(dir);
   std::ofstream(dir / "a.yaml") << "problem: {C: 3}\nmapper: {algorithm: hybrid}\n";
   std::ofstream(dir / "b.yaml") << "# a comment\nproblem: {C: 5}\nsomething: 1\n";
-  std::ofstream(dir / "empty.yaml") << "# nothing here\n";
   Warnings warnings;
-  const InputFiles files = InputFiles::load(paths(dir, {"a.yaml", "empty.yaml", "b.yaml"}), &warnings);
+  const InputFiles files = InputFiles::load(paths(dir, {"a.yaml", "b.yaml"}), &warnings);
   EXPECT_EQ(files.roots().size(), 2u);
   EXPECT_EQ(files.section("problem")->get("C").asInt(), 3);
   EXPECT_TRUE(warnings.contains("b.yaml:2:1: problem: section 'problem' ignored: " +
@@ -119,6 +118,62 @@ TEST(TimeloopInputs, MergesFilesLikeTimeloopFirstSectionWins) {
     FAIL();
   } catch (const InputError& e) {
     EXPECT_THAT(e.what(), HasSubstr("the mapping (a 'mapping' section) not found in the input files"));
+  }
+  fs::remove_all(dir);
+}
+
+// An input file with nothing in it is an error naming that file. (It used to be dropped, and the
+// error then blamed the others: "the architecture ... not found in the input files (problem.yaml)".)
+// Timeloop concatenates its input files as text, so an empty one adds nothing there.
+TEST(TimeloopInputs, EmptyInputFileIsAnErrorNamingIt) {
+  const fs::path dir = fs::temp_directory_path() / ("cosa_empty_inputs_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "problem.yaml") << "problem: {shape: cnn-layer, C: 3}\n";
+  const std::vector<std::pair<std::string, std::string>> empties = {
+      {"empty.yaml", ""},
+      {"blank.yaml", "  \n\n   \n"},
+      {"comment.yaml", "# nothing here\n\n"},
+      {"null.yaml", "null\n"},
+      {"tilde.yaml", "~\n"},
+      {"document.yaml", "---\n# empty\n"},
+      {"empty.cfg", ""},
+      {"comment.cfg", "// nothing\n/* here */\n# either\n"}};
+  for (const auto& [name, text] : empties) {
+    std::ofstream(dir / name) << text;
+    const std::string path = (dir / name).string();
+    for (const std::vector<std::string>& files :
+         {std::vector<std::string>{path}, paths(dir, {"problem.yaml", name}),
+          paths(dir, {name, "problem.yaml"})}) {
+      try {
+        (void)InputFiles::load(files);
+        FAIL() << name << " was accepted";
+      } catch (const InputError& e) {
+        EXPECT_EQ(std::string(e.what()),
+                  path +
+                      ": the file is empty (only whitespace, comments or null); an input "
+                      "file holds one or more sections ('arch', 'problem', 'mapspace', "
+                      "'mapping', ...)");
+        EXPECT_EQ(e.where().file, path);
+      }
+    }
+    // The readers of one YAML file say the same, without the sections.
+    if (name.ends_with(".cfg")) continue;
+    try {
+      (void)loadProblem(path);
+      FAIL() << name << " was accepted as a problem";
+    } catch (const InputError& e) {
+      EXPECT_EQ(std::string(e.what()), path + ": the file is empty (only whitespace, comments or null)");
+    }
+  }
+  // An explicit empty map is a document holding no section: kept, and named when a section is missing.
+  std::ofstream(dir / "map.yaml") << "{}\n";
+  const InputFiles files = InputFiles::load(paths(dir, {"map.yaml", "problem.yaml"}));
+  EXPECT_EQ(files.roots().size(), 2u);
+  try {
+    (void)loadArchitecture(files);
+    FAIL();
+  } catch (const InputError& e) {
+    EXPECT_THAT(e.what(), HasSubstr("not found in the input files (" + (dir / "map.yaml").string() + ", "));
   }
   fs::remove_all(dir);
 }

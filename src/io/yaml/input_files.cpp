@@ -48,6 +48,18 @@ std::string readFile(const std::string& path) {
   return buffer.str();
 }
 
+// An input file with nothing in it: empty, only whitespace or comments, or a bare `null` (a `.cfg`
+// without a setting). Timeloop concatenates its input files as text, so such a file adds nothing
+// and the error, if any, is a section missing from the others; naming the file is the useful one.
+// An explicit empty map (`{}`) is a document, holding no section: it is kept, and named when a
+// section is missing.
+[[noreturn]] void failEmpty(const std::string& path) {
+  throw InputError({path, 0, 0}, "",
+                   std::string(YamlView::kEmptyFileReason) +
+                       "; an input file holds one or more sections ('arch', 'problem', 'mapspace', "
+                       "'mapping', ...)");
+}
+
 }  // namespace
 
 InputFiles InputFiles::load(const std::vector<std::string>& paths, Warnings* warnings) {
@@ -55,9 +67,11 @@ InputFiles InputFiles::load(const std::vector<std::string>& paths, Warnings* war
   files.warnings_ = warnings;
   for (const std::string& path : paths) {
     std::string text = readFile(path);
-    if (endsWith(path, ".cfg")) text = libconfigToYaml(text, path);
+    const bool libconfig = endsWith(path, ".cfg");
+    if (libconfig) text = libconfigToYaml(text, path);
     YamlView root = YamlView::loadString(text, path, warnings);
-    if (root.node().IsNull()) continue;  // an empty file (or only comments) holds no section
+    if (root.node().IsNull() || (libconfig && root.node().IsMap() && root.node().size() == 0))
+      failEmpty(path);
     root.expectMap();
     files.roots_.push_back(std::move(root));
   }
@@ -67,6 +81,7 @@ InputFiles InputFiles::load(const std::vector<std::string>& paths, Warnings* war
 InputFiles InputFiles::fromRoot(const YamlView& root) {
   InputFiles files;
   files.warnings_ = root.warnings();
+  if (root.node().IsNull()) failEmpty(root.file());
   root.expectMap();
   files.roots_.push_back(root);
   return files;

@@ -24,10 +24,12 @@ namespace cosa {
 
 class InputFiles {
  public:
-  // Reads every file, in order; malformed input is an InputError naming the file and position.
+  // Reads every file, in order; malformed input is an InputError naming the file and position, and
+  // so is an empty file (only whitespace, comments or null): "the file is empty ...".
   // `warnings` (optional, not owned, must outlive this object) receives the readers' warnings.
   static InputFiles load(const std::vector<std::string>& paths, Warnings* warnings = nullptr);
-  // One document already parsed (its sections are the top-level keys of `root`).
+  // One document already parsed (its sections are the top-level keys of `root`); a null root is
+  // the empty-file InputError.
   static InputFiles fromRoot(const YamlView& root);
 
   // The same files with `first` (a subset, by path) looked up before the others: a section given

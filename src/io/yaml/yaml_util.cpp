@@ -27,7 +27,9 @@ YamlView YamlView::loadFile(const std::string& path, Warnings* warnings) {
   if (!in) throw InputError({path, 0, 0}, "", "cannot open file");
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return loadString(buffer.str(), path, warnings);
+  YamlView root = loadString(buffer.str(), path, warnings);
+  if (root.node().IsNull()) throw InputError({path, 0, 0}, "", kEmptyFileReason);
+  return root;
 }
 
 namespace {

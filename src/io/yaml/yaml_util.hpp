@@ -27,6 +27,9 @@ class YamlView {
   YamlView& operator=(const YamlView& other);
 
   // Parses a whole file; malformed YAML becomes an InputError naming the file and position.
+  // A file with no YAML content (empty, only whitespace or comments, a bare `null`) is an
+  // InputError naming it: "the file is empty (only whitespace, comments or null)".
+  static constexpr const char* kEmptyFileReason = "the file is empty (only whitespace, comments or null)";
   static YamlView loadFile(const std::string& path, Warnings* warnings = nullptr);
   static YamlView loadString(const std::string& text, const std::string& name, Warnings* warnings = nullptr);
 
