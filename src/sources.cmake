@@ -74,6 +74,8 @@ set(COSA_MAPPERS_SOURCES
   mappers/comparison.cpp
   mappers/constrained_mapspace.cpp
   mappers/cosa_formulation.cpp
+  mappers/cosa_formulation_capacity.cpp
+  mappers/cosa_formulation_traffic.cpp
   mappers/cosa_scheduler.cpp
   mappers/exhaustive_mapper.cpp
   mappers/factorization.cpp
@@ -84,6 +86,13 @@ set(COSA_MAPPERS_SOURCES
   mappers/mapspace.cpp
   mappers/objective.cpp
   mappers/random_mapper.cpp
+  # the CoSA MIP's objectives, one file each (objectives/cosa_objectives.hpp)
+  mappers/objectives/cosa_paper.cpp
+  mappers/objectives/edp.cpp
+  mappers/objectives/energy.cpp
+  mappers/objectives/energy_model.cpp
+  mappers/objectives/latency.cpp
+  mappers/objectives/objective_table.cpp
 )
 
 # io/results/: the files schedule, network and compare write
