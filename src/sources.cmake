@@ -58,7 +58,12 @@ set(COSA_IO_SPEC_SOURCES
 
 # io/onnx/: the ONNX importer (links ONNX and Protobuf)
 set(COSA_IO_ONNX_SOURCES
+  io/onnx/onnx_constant_folding.cpp
+  io/onnx/onnx_folded_values.cpp
+  io/onnx/onnx_graph_util.cpp
+  io/onnx/onnx_if_folding.cpp
   io/onnx/onnx_import.cpp
+  io/onnx/onnx_inference_guards.cpp
   io/onnx/onnx_shape_folding.cpp
 )
 
