@@ -59,7 +59,12 @@ set(COSA_IO_SPEC_SOURCES
 
 # io/onnx/: the ONNX importer (links ONNX and Protobuf)
 set(COSA_IO_ONNX_SOURCES
+  io/onnx/onnx_constant_folding.cpp
+  io/onnx/onnx_folded_values.cpp
+  io/onnx/onnx_graph_util.cpp
+  io/onnx/onnx_if_folding.cpp
   io/onnx/onnx_import.cpp
+  io/onnx/onnx_inference_guards.cpp
   io/onnx/onnx_shape_folding.cpp
 )
 
@@ -74,6 +79,8 @@ set(COSA_SOLVER_SOURCES
 set(COSA_MAPPERS_SOURCES
   mappers/constrained_mapspace.cpp
   mappers/cosa_formulation.cpp
+  mappers/cosa_formulation_capacity.cpp
+  mappers/cosa_formulation_traffic.cpp
   mappers/cosa_scheduler.cpp
   mappers/exhaustive_mapper.cpp
   mappers/factorization.cpp
@@ -84,6 +91,13 @@ set(COSA_MAPPERS_SOURCES
   mappers/mapspace.cpp
   mappers/objective.cpp
   mappers/random_mapper.cpp
+  # the CoSA MIP's objectives, one file each (objectives/cosa_objectives.hpp)
+  mappers/objectives/cosa_paper.cpp
+  mappers/objectives/edp.cpp
+  mappers/objectives/energy.cpp
+  mappers/objectives/energy_model.cpp
+  mappers/objectives/latency.cpp
+  mappers/objectives/objective_table.cpp
 )
 
 # io/results/: the files schedule, network and compare write

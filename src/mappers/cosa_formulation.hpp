@@ -37,10 +37,17 @@
 
 namespace cosa {
 
+namespace objectives {  // the objectives' own terms: mappers/objectives/cosa_objectives.hpp
+class FormulationAccess;
+class MipObjective;
+struct SharedTerms;
+}  // namespace objectives
+
 // The MIP objectives (mappers/objective.hpp): Latency, Energy, Edp and CosaPaper are goals a user asks
 // for (and log-space MIP proxies of the same names); EnergyModel is an internal proxy only: energy as
 // a sum of per-access energies times access counts (each count 2^x for a linear x, bounded below by
 // tangents), plus a small latency term. LastLevelAccesses is no MIP objective (std::invalid_argument).
+// Each objective's terms are in a file of its own, mappers/objectives/<name>.cpp.
 // How buffer capacity is modelled: Conservative (every solution fits) or Relaxed (every mapping
 // that fits is a solution; used to prove infeasibility and to seed a repair).
 enum class CapacityModel { Conservative, Relaxed };
@@ -75,6 +82,8 @@ class CosaFormulation {
   bool keepFixed(int level, int ds) const { return keep_var_[level][ds] < 0; }
 
  private:
+  friend class objectives::FormulationAccess;  // what the objectives (objectives/) read and add to
+
   struct FactorVar {
     int dim;
     std::int64_t prime;
@@ -83,26 +92,58 @@ class CosaFormulation {
     std::vector<int> spatial;    // per level: variable index or -1 (no fan-out); the X part on a mesh
     std::vector<int> spatial_y;  // per level: the Y part on a mesh, else -1
   };
+  // The capacity rows of one level: log2 of its words, and the requirement they express.
+  struct LevelCapacity {
+    int level;
+    double log_words;
+    std::string description;
+  };
 
-  void addFactorVariables(const std::vector<FixedFactor>& fixed_factors);
+  // cosa_formulation.cpp: factors, fixed factors, fan-out, spatial order; decoding.
+  void addFactorVariables();
+  void addFixedFactorRows(const std::vector<FixedFactor>& fixed_factors);
   void addFanoutRows();
-  std::vector<solver::Term> logExtent(int dim, int level) const;   // log2 of the dim's extent at level
-  std::vector<solver::Term> logTileUpperBound(int ds, int level);  // may add helper variables
-  void addCapacityRows();
+  void addSpatialOrderRows(const ConstrainedMapSpace& space);
+  std::vector<solver::Term> logExtent(int dim, int level) const;  // log2 of the dim's extent at level
+  // Log2 of the spatial fan-out used above `level` (every spatial factor at levels > level).
+  std::vector<solver::Term> logSpatialAbove(int level) const;
+  // Log2 of the temporal iterations above `level` (every temporal factor at levels > level).
+  std::vector<solver::Term> logTemporalAbove(int level) const;
   // keep(l, ds) as terms plus a constant: {terms, constant}.
   std::pair<std::vector<solver::Term>, double> keepExpr(int level, int ds) const;
   bool mayKeep(int level, int ds) const { return keep_var_[level][ds] >= 0 || keep_[level][ds]; }
-  void addObjective(ScheduleObjective objective);
+  bool meshed(int level) const { return arch_.fanout(level) > 1 && arch_.fanoutY(level) > 1; }
+  void group(const std::string& description, int row);
+
+  // cosa_formulation_capacity.cpp: tile sizes and capacity.
+  void addCapacityRows();
+  void addLevelCapacityRows(int level, const std::vector<int>& kept);
+  void addCapacityRow(const LevelCapacity& capacity, const std::string& name, int ds,
+                      std::vector<solver::Term> row);
+  void addRelaxedCapacityRows(const LevelCapacity& capacity, const std::vector<int>& kept);
+  void addSplitCapacityRows(const LevelCapacity& capacity, const std::vector<int>& kept);
+  std::vector<solver::Term> logTileUpperBound(int ds, int level);  // may add helper variables
+  // Log2 of a sliding window's extent on `axis` of `ds` at `level` (its terms `live`, two or more).
+  int addWindowExtent(int ds, int axis, int level, const std::vector<const ProjectionTerm*>& live);
+  // Binary: 1 whenever the loops of `dim` at and below `level` are not all 1 (created once).
+  int activeOf(int level, int dim);
+
+  // cosa_formulation_traffic.cpp: stationarity, reuse, traffic, latency; the objective's terms.
+  void addTrafficAndObjective(ScheduleObjective objective);
+  void addStationarityChoice();
+  std::vector<double> trafficWeights() const;                 // per level: the relative cost of its words
+  int addReuseRows(int level, int ds, int reuse_levels_end);  // returns the log2 reuse variable
+  void addReuseSegments(int level, int k, int ds, int log_reuse_k, int clear, double max_reuse);
+  void addTrafficRows(int level, int ds, int log_reuse, const std::vector<double>& weights,
+                      objectives::SharedTerms& shared, objectives::MipObjective& objective);
+  // Binary "parent feeds level" (both keep ds, no level between does).
+  int addFeedsIndicator(int level, int parent, int ds, const std::vector<int>& between);
+  int addTrafficRow(int level, int parent, int ds, int log_reuse, int feeds);  // -> log2 traffic
+  void addBandwidthRow(int level, int parent, int ds, int log_traffic, int feeds, int log_latency);
   // Binary: 1 whenever the temporal loop of `dim` at `level` iterates (created once).
   int iteratesOf(int level, int dim);
   // Binary: 1 only if every temporal loop at `level` relevant to `ds` is 1 (created once).
   int clearOf(int level, int ds);
-  // Log2 of the spatial fan-out used above `level` (every spatial factor at levels > level).
-  std::vector<solver::Term> logSpatialAbove(int level) const;
-  // A variable E >= cost_per_mac * 2^x / MACs, x >= `log_count` (+ `constant`), with x switched off
-  // (free to be 0) when `on` is a binary at 0; returns E.
-  int addEnergyTerm(const std::string& name, std::vector<solver::Term> log_count, double constant,
-                    double cost_pJ, int on);
 
   const Architecture& arch_;
   const Workload& workload_;
@@ -115,7 +156,7 @@ class CosaFormulation {
   double reference_energy_per_mac_ = 0;
   std::vector<std::vector<int>> iterates_;  // [level][dim]: see iteratesOf, -1 until needed
   std::vector<std::vector<int>> clear_;     // [level][ds]: see clearOf, -1 until needed
-  std::vector<std::vector<int>> active_;    // [level][dim]: binary "loops not all 1", -1 until needed
+  std::vector<std::vector<int>> active_;    // [level][dim]: see activeOf, -1 until needed
   // Upper bound of any log2 size in this model (for switching rows off with big-M terms).
   double big_m_ = 0;
   std::vector<std::vector<int>> stationary_;  // [level][ds]: binary, -1 for the innermost level
@@ -128,9 +169,6 @@ class CosaFormulation {
   std::vector<std::optional<std::int64_t>> capacity_words_;  // [level]: Architecture::capacityWords
   std::vector<RowGroup> row_groups_;
   std::vector<std::vector<int>> on_y_;  // [level][dim]: binary "this dim's spatial loop is on Y", or -1
-  void addSpatialOrderRows(const ConstrainedMapSpace& space);
-  bool meshed(int level) const { return arch_.fanout(level) > 1 && arch_.fanoutY(level) > 1; }
-  void group(const std::string& description, int row);
 };
 
 }  // namespace cosa
