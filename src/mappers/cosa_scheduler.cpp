@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "mappers/factor_space.hpp"
 #include "mappers/local_search.hpp"
 #include "mappers/random_mapper.hpp"
 #include "model/evaluator.hpp"
@@ -172,7 +173,7 @@ ScheduleResult solveOneProxy(const ConstrainedMapSpace& space, Evaluator& evalua
 // The solver hit its time limit before any feasible point: rather than nothing, the best of a few
 // valid mappings sampled from the constrained mapspace, polished on the exact model.
 void fallBackToSampling(const ConstrainedMapSpace& space, const EnergyTable& energy, Evaluator& evaluator,
-                        const ScheduleOptions& options, const FrozenParts& frozen, ScheduleResult& result) {
+                        const ScheduleOptions& options, const FactorSpace& factors, ScheduleResult& result) {
   RandomMapperOptions sampling;
   sampling.valid_target = 5;
   sampling.seed = static_cast<std::uint64_t>(options.seed);
@@ -181,7 +182,7 @@ void fallBackToSampling(const ConstrainedMapSpace& space, const EnergyTable& ene
   const ScheduleObjective goal = options.objective;
   const LocalSearchResult polished = polishMapping(
       evaluator, sampled.mapping, [goal](const Evaluation& e) { return scheduleScore(goal, e); },
-      options.polish_evaluations, frozen);
+      options.polish_evaluations, factors);
   result.found = polished.evaluation.valid;
   result.mapping = polished.mapping;
   result.evaluation = polished.evaluation;
@@ -239,6 +240,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   const Workload& workload = space.workload();
   Evaluator evaluator(arch, workload, energy);
   const FrozenParts frozen = space.frozenParts();
+  const FactorSpace factors(space);  // local search's moves
   const ScheduleObjective goal = options.objective;
   auto scoreFor = [](ScheduleObjective g) {
     return [g](const Evaluation& e) { return scheduleScore(g, e); };
@@ -268,7 +270,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
       ScheduleResult polished = candidate;
       if (polish) {
         LocalSearchResult r = polishMapping(evaluator, candidate.mapping, scoreFor(goals[g]),
-                                            options.polish_evaluations, frozen);
+                                            options.polish_evaluations, factors);
         polish_evaluations += r.evaluations;
         polished.mapping = std::move(r.mapping);
         polished.evaluation = std::move(r.evaluation);
@@ -292,7 +294,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
     if (!pick[g]) continue;
     if (polish && options.refine_evaluations > 0) {
       LocalSearchResult r =
-          refineMapping(evaluator, pick[g]->mapping, scoreFor(goals[g]), options.refine_evaluations, frozen,
+          refineMapping(evaluator, pick[g]->mapping, scoreFor(goals[g]), options.refine_evaluations, factors,
                         static_cast<std::uint64_t>(options.seed));
       polish_evaluations += r.evaluations;
       pick[g]->mapping = std::move(r.mapping);
@@ -304,7 +306,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   if (best.found && polish && goals.size() > 1) {
     // The winner may come from another goal's search: finish it for this goal.
     LocalSearchResult r =
-        polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, frozen);
+        polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, factors);
     polish_evaluations += r.evaluations;
     best.mapping = std::move(r.mapping);
     best.evaluation = std::move(r.evaluation);
@@ -314,7 +316,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   best.polish_evaluations = polish_evaluations;
   if (!best.found && best.status == solver::Status::NoSolutionFound) {
     const auto fallback_start = std::chrono::steady_clock::now();
-    fallBackToSampling(space, energy, evaluator, options, frozen, best);
+    fallBackToSampling(space, energy, evaluator, options, factors, best);
     busy_time += secondsSince(fallback_start);
   }
   best.roofline_cycles = rooflineCycles(arch, workload);
