@@ -88,7 +88,10 @@ set(COSA_MAPPERS_SOURCES
   mappers/local_search.cpp
   mappers/mapper.cpp
   mappers/mapper_registry.cpp
-  mappers/mapspace.cpp
+  mappers/factor_space.cpp
+  mappers/factor_space_sampling.cpp
+  mappers/rng.cpp
+  mappers/search_driver.cpp
   mappers/objective.cpp
   mappers/random_mapper.cpp
   # the CoSA MIP's objectives, one file each (objectives/cosa_objectives.hpp)

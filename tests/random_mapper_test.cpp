@@ -10,7 +10,7 @@
 
 #include "io/timeloop/arch_yaml.hpp"
 #include "io/timeloop/constraints_yaml.hpp"
-#include "mappers/mapspace.hpp"
+#include "mappers/factor_space.hpp"
 #include "model/evaluator.hpp"
 #include "test_support.hpp"
 
@@ -103,7 +103,7 @@ void expectRespects(const Mapping& m, const Architecture& arch, const Workload& 
   }
 }
 
-TEST(MapSpace, UniformBelowIsInRangeAndDeterministic) {
+TEST(FactorSpace, UniformBelowIsInRangeAndDeterministic) {
   Rng a = makeRng(7, 0), b = makeRng(7, 0), c = makeRng(7, 1);
   bool differs = false;
   for (int i = 0; i < 1000; ++i) {
@@ -116,7 +116,7 @@ TEST(MapSpace, UniformBelowIsInRangeAndDeterministic) {
   EXPECT_EQ(uniformBelow(a, 1), 0u);
 }
 
-TEST(MapSpace, SimbaSamplesRespectFanoutAndConstraints) {
+TEST(FactorSpace, SimbaSamplesRespectFanoutAndConstraints) {
   const Architecture arch = loadArchitecture(kData + "/arch/simba.yaml");
   const Workload w = resnetConv1();
   Constraints cons = loadConstraints(kData + "/mapspace/simba_bypass.yaml", arch, w);
@@ -124,7 +124,7 @@ TEST(MapSpace, SimbaSamplesRespectFanoutAndConstraints) {
   cons.items.push_back(fixedFactors(ConstraintKind::Temporal, gb, {{K, 4}}));
   cons.items.push_back(fixedFactors(ConstraintKind::Spatial, gb, {{C, 3}}));
   cons.items.push_back(fixedFactors(ConstraintKind::Temporal, dram, {}, {Q, P}));
-  const MapSpace space(arch, w, cons);
+  const FactorSpace space(arch, w, cons);
   ASSERT_EQ(space.error(), "");
   Evaluator evaluator(arch, w);
   Rng rng = makeRng(1, 0);
@@ -146,7 +146,7 @@ TEST(MapSpace, SimbaSamplesRespectFanoutAndConstraints) {
   EXPECT_GT(spatial_used, 2000);  // more than the fixed C=3 alone
 }
 
-TEST(MapSpace, MeshSamplesRespectXAndY) {
+TEST(FactorSpace, MeshSamplesRespectXAndY) {
   const Architecture arch = meshArch();
   ASSERT_EQ(arch.fanoutX(0), 2);
   ASSERT_EQ(arch.fanoutY(0), 2);
@@ -157,7 +157,7 @@ TEST(MapSpace, MeshSamplesRespectXAndY) {
   LevelConstraint spatial = fixedFactors(ConstraintKind::Spatial, 1, {}, {K, C});
   spatial.split = 1;  // K on X; C and everything else on Y
   cons.items.push_back(spatial);
-  const MapSpace space(arch, w, cons);
+  const FactorSpace space(arch, w, cons);
   ASSERT_EQ(space.error(), "");
   Evaluator evaluator(arch, w);
   Rng rng = makeRng(2, 0);
@@ -175,15 +175,15 @@ TEST(MapSpace, MeshSamplesRespectXAndY) {
   EXPECT_TRUE(used_y);
 }
 
-TEST(MapSpace, UnsatisfiableConstraintsAreReported) {
+TEST(FactorSpace, UnsatisfiableConstraintsAreReported) {
   const Architecture arch = loadArchitecture(kData + "/arch/simba.yaml");
   const Workload w = smallLayer();
   Constraints cons;
   cons.items.push_back(fixedFactors(ConstraintKind::Temporal, 0, {{K, 5}}));
-  EXPECT_NE(MapSpace(arch, w, cons).error(), "");
+  EXPECT_NE(FactorSpace(arch, w, cons).error(), "");
   Constraints too_wide;
   too_wide.items.push_back(fixedFactors(ConstraintKind::Spatial, arch.levelIndex("GlobalBuffer"), {{K, 32}}));
-  EXPECT_NE(MapSpace(arch, w, too_wide).error(), "");
+  EXPECT_NE(FactorSpace(arch, w, too_wide).error(), "");
   const SearchResult r = randomMapper(arch, w, cons, builtinEnergyTable(arch), RandomMapperOptions{});
   EXPECT_FALSE(r.found);
   EXPECT_EQ(r.samples, 0);

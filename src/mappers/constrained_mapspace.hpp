@@ -1,8 +1,8 @@
 #pragma once
 // The constrained mapspace: what the user's Constraints mean for one (Architecture, Workload), decided
-// once, in one place. Every mapper reads it instead of re-reading the Constraints: the random and
-// hybrid samplers (MapSpace), the exhaustive mapper, the CoSA MIP (CosaFormulation) and the parts of a
-// schedule that polishing must leave alone (frozenParts).
+// once, in one place. Every mapper reads it instead of re-reading the Constraints: the search mappers
+// and local search through the factor space built on it (FactorSpace), the CoSA MIP (CosaFormulation)
+// and the scheduler's repair (frozenParts).
 //
 // It holds, per level: each data space's keep as fixed keep, fixed bypass or open (the mapper
 // decides; the outermost level always keeps everything); the fixed temporal and spatial factors; the
@@ -25,13 +25,20 @@
 #include <vector>
 
 #include "arch/architecture.hpp"
-#include "mappers/local_search.hpp"
 #include "mapping/constraints.hpp"
 #include "workload/workload.hpp"
 
 namespace cosa {
 
 enum class KeepChoice { Open, Keep, Bypass };
+
+// What polishing and repair must leave as the constraints fixed it.
+struct FrozenParts {
+  std::vector<bool> permutation;            // [level]: loop order fixed
+  std::vector<std::vector<bool>> temporal;  // [level][dim]: factor fixed
+  std::vector<std::vector<bool>> spatial;   // [level][dim]: factor fixed
+  std::vector<std::vector<bool>> keep;      // [level][data space]: keep/bypass fixed (empty: all fixed)
+};
 
 // One fixed factor, in the order the constraints list them (the MIP adds its rows in this order).
 struct FixedFactor {
@@ -101,7 +108,7 @@ class ConstrainedMapSpace {
   std::string infeasibility() const { return reasons_.empty() ? std::string() : reasons_.front(); }
   const std::vector<std::string>& reasons() const { return reasons_; }
 
-  // What polishing a schedule must leave as the constraints fixed it.
+  // What repairing a schedule must leave as the constraints fixed it.
   FrozenParts frozenParts() const;
 
  private:

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "mappers/factor_space.hpp"
 #include "mappers/local_search.hpp"
 #include "mappers/random_mapper.hpp"
 #include "model/evaluator.hpp"
@@ -208,7 +209,7 @@ ScheduleResult solveOneProxy(const ConstrainedMapSpace& space, Evaluator& evalua
 // The solver hit its time limit before any feasible point: rather than nothing, the best of a few
 // valid mappings sampled from the constrained mapspace, polished on the exact model.
 void fallBackToSampling(const ConstrainedMapSpace& space, const EnergyTable& energy, Evaluator& evaluator,
-                        const ScheduleOptions& options, const FrozenParts& frozen, ScheduleResult& result) {
+                        const ScheduleOptions& options, const FactorSpace& factors, ScheduleResult& result) {
   RandomMapperOptions sampling;
   sampling.valid_target = 5;
   sampling.seed = static_cast<std::uint64_t>(options.seed);
@@ -220,7 +221,7 @@ void fallBackToSampling(const ConstrainedMapSpace& space, const EnergyTable& ene
   const MappingScore score =
       stoppable([goal](const Evaluation& e) { return scheduleScore(goal, e); }, options.stop);
   std::optional<LocalSearchResult> stopped_or_polished = unlessStopped(
-      [&] { return polishMapping(evaluator, sampled.mapping, score, options.polish_evaluations, frozen); });
+      [&] { return polishMapping(evaluator, sampled.mapping, score, options.polish_evaluations, factors); });
   if (!stopped_or_polished) {
     result.interrupted = true;
     stopped_or_polished = LocalSearchResult{sampled.mapping, sampled.evaluation, 0, 0};
@@ -283,6 +284,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   const Workload& workload = space.workload();
   Evaluator evaluator(arch, workload, energy);
   const FrozenParts frozen = space.frozenParts();
+  const FactorSpace factors(space);  // local search's moves
   const ScheduleObjective goal = options.objective;
   auto scoreFor = [&options](ScheduleObjective g) {
     return stoppable([g](const Evaluation& e) { return scheduleScore(g, e); }, options.stop);
@@ -318,7 +320,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
       if (polish && !stopped()) {
         std::optional<LocalSearchResult> r = unlessStopped([&] {
           return polishMapping(evaluator, candidate.mapping, scoreFor(goals[g]), options.polish_evaluations,
-                               frozen);
+                               factors);
         });
         if (r) {
           polish_evaluations += r->evaluations;
@@ -348,7 +350,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
     if (polish && options.refine_evaluations > 0 && !stopped()) {
       std::optional<LocalSearchResult> r = unlessStopped([&] {
         return refineMapping(evaluator, pick[g]->mapping, scoreFor(goals[g]), options.refine_evaluations,
-                             frozen, static_cast<std::uint64_t>(options.seed));
+                             factors, static_cast<std::uint64_t>(options.seed));
       });
       if (r) {
         polish_evaluations += r->evaluations;
@@ -364,7 +366,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   if (best.found && polish && goals.size() > 1 && !stopped()) {
     // The winner may come from another goal's search: finish it for this goal.
     std::optional<LocalSearchResult> r = unlessStopped([&] {
-      return polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, frozen);
+      return polishMapping(evaluator, best.mapping, scoreFor(goal), options.polish_evaluations, factors);
     });
     if (r) {
       polish_evaluations += r->evaluations;
@@ -379,7 +381,7 @@ ScheduleResult scheduleLayer(const ConstrainedMapSpace& space, const EnergyTable
   best.polish_evaluations = polish_evaluations;
   if (!best.found && best.status == solver::Status::NoSolutionFound && !stopped()) {
     const auto fallback_start = std::chrono::steady_clock::now();
-    fallBackToSampling(space, energy, evaluator, options, frozen, best);
+    fallBackToSampling(space, energy, evaluator, options, factors, best);
     busy_time += secondsSince(fallback_start);
   }
   if (stopped() || best.interrupted) {

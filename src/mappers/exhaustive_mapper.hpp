@@ -6,7 +6,8 @@
 // slots (spatial only where the level fans out), every loop order per level and, at mesh levels,
 // every X/Y assignment of the spatial loops, and every keep/bypass placement the Constraints leave
 // open (as the CoSA scheduler decides them); fixed keeps, factors and permutations come from the
-// Constraints.
+// Constraints. The mapspace is the factor space's (factor_space.hpp); the enumeration is a strategy
+// of the search driver (search_driver.hpp), one per thread.
 //
 // Pruning (each rule only drops mappings that are invalid or that evaluate exactly like one that is
 // enumerated; the arguments are in exhaustive_mapper.cpp):
@@ -25,6 +26,7 @@
 #include "arch/architecture.hpp"
 #include "mappers/constrained_mapspace.hpp"
 #include "mappers/mapper.hpp"
+#include "mappers/search_driver.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
 #include "workload/workload.hpp"
@@ -36,9 +38,11 @@ struct ExhaustiveOptions {
   std::int64_t max_evaluations = 0;  // 0 = unlimited; else the first N mappings in enumeration order
   int threads = 1;                   // the result does not depend on it
   bool collapse_orders = true;       // rule (d); off only to measure or test it
-  // Polled while enumerating; once set, the search stops and returns the best so far, marked
+  // Polled before every mapping; once set, the search stops and returns the best so far, marked
   // interrupted (SIGINT in `cosa compare`).
   const std::atomic<bool>* stop = nullptr;
+  // Called for every evaluated mapping, from the worker threads: serialise inside if threads > 1.
+  EvaluationObserver observer;
 };
 
 // Deterministic: the enumeration order is fixed and ties go to the mapping enumerated first.
@@ -48,8 +52,8 @@ SearchResult exhaustiveMapper(const Architecture& arch, const Workload& workload
 SearchResult exhaustiveMapper(const ConstrainedMapSpace& space, const EnergyTable& energy,
                               const ExhaustiveOptions& options = {});
 
-// The exhaustive mapper as a Mapper ("exhaustive"); the run context's threads (when set) and stop
-// flag replace the options' own (the result does not depend on the seed).
+// The exhaustive mapper as a Mapper ("exhaustive"); the run context's threads (when set), stop flag
+// and on_evaluation replace the options' own (the result does not depend on the seed).
 class ExhaustiveSearchMapper : public Mapper {
  public:
   explicit ExhaustiveSearchMapper(ExhaustiveOptions options = {}) : options_(std::move(options)) {}

@@ -1,20 +1,13 @@
 #include "mappers/hybrid_mapper.hpp"
 
 #include <algorithm>
-#include <array>
-#include <chrono>
 #include <string>
-#include <thread>
 
-#include "mappers/mapspace.hpp"
-#include "model/evaluator.hpp"
+#include "mappers/factor_space.hpp"
 
 namespace cosa {
 
 namespace {
-
-enum class EndReason { SearchSize, Victory, Timeout, MaxEvaluations, Interrupted };
-constexpr int kNumReasons = 5;
 
 // Beyond 20 loops k! overflows 64 bits; no real workload has that many dimensions.
 constexpr std::size_t kMaxPermutable = 20;
@@ -39,7 +32,7 @@ void permutationAt(std::vector<int> items, std::uint64_t index, std::vector<int>
 // One tiling's pruned loop-order space, walked as a mixed-radix counter.
 class PermutationWalk {
  public:
-  void reset(const MapSpace& space, const Mapping& tiling) {
+  void reset(const FactorSpace& space, const Mapping& tiling) {
     const int levels = space.numLevels();
     baked_.assign(levels, {});
     free_.assign(levels, {});
@@ -84,83 +77,50 @@ class PermutationWalk {
   std::vector<std::uint64_t> radix_, digit_;    // [level]
 };
 
-struct ThreadOutcome {
-  bool found = false;
-  Mapping mapping;
-  Evaluation evaluation;
-  std::int64_t samples = 0, evaluations = 0, valid = 0;
-  EndReason reason = EndReason::MaxEvaluations;
+// One thread's search: a random tiling, then its pruned loop orders one by one, until the walk ends
+// or a mapping fails; then the next tiling.
+class HybridStrategy : public SearchStrategy {
+ public:
+  HybridStrategy(const FactorSpace& space, TilingSampler sampler, std::uint64_t seed, int thread)
+      : space_(&space), sampler_(sampler), rng_(makeRng(seed, static_cast<std::uint64_t>(thread))) {}
+
+  Proposal next(Mapping& mapping) override {
+    if (!have_tiling_) {
+      // No mapping could be built from this draw: Timeloop's mapping construction failure.
+      if (!space_->sampleTiling(rng_, tiling_, sampler_)) return Proposal::ConstructionFailure;
+      walk_.reset(*space_, tiling_);
+      have_tiling_ = true;
+    }
+    mapping = tiling_;
+    walk_.apply(mapping);
+    return Proposal::Ready;
+  }
+
+  void report(SearchStatus status, const Evaluation&) override {
+    // Capacity does not depend on the loop order: every order of a rejected tiling fails too.
+    if (status == SearchStatus::EvalFailure || (status == SearchStatus::Success && !walk_.advance()))
+      have_tiling_ = false;
+  }
+
+ private:
+  const FactorSpace* space_;
+  TilingSampler sampler_;
+  Rng rng_;
+  Mapping tiling_;
+  PermutationWalk walk_;
+  bool have_tiling_ = false;
 };
 
 std::int64_t perThread(std::int64_t total, int threads) { return total > 0 ? 1 + (total - 1) / threads : 0; }
 
-void searchThread(const MapSpace& space, Evaluator& evaluator, const HybridMapperOptions& options, int thread,
-                  int threads, ThreadOutcome& out) {
-  Rng rng = makeRng(options.seed, static_cast<std::uint64_t>(thread));
-  const std::int64_t search_size = perThread(options.search_size, threads);
-  const std::int64_t max_evaluations = perThread(options.max_evaluations, threads);
-  std::int64_t since_best = 0;   // valid mappings since the last improvement
-  std::int64_t invalid_run = 0;  // invalid mappings since the last valid one
-  Mapping tiling, mapping;
-  Evaluation evaluation;
-  PermutationWalk walk;
-  bool have_tiling = false;
-  while (true) {
-    // Timeloop's termination checks, in its order, before each mapping.
-    if (search_size > 0 && out.valid == search_size) {
-      out.reason = EndReason::SearchSize;
-      return;
-    }
-    if (options.victory_condition > 0 && since_best == options.victory_condition) {
-      out.reason = EndReason::Victory;
-      return;
-    }
-    if (options.timeout > 0 && invalid_run == options.timeout) {
-      out.reason = EndReason::Timeout;
-      return;
-    }
-    if (out.evaluations >= max_evaluations) {
-      out.reason = EndReason::MaxEvaluations;
-      return;
-    }
-    if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) {
-      out.reason = EndReason::Interrupted;
-      return;
-    }
-    if (!have_tiling) {
-      if (!space.sampleTiling(rng, tiling, options.sampler)) {
-        // No mapping could be built from this draw: Timeloop's mapping construction failure.
-        ++out.samples;
-        ++invalid_run;
-        continue;
-      }
-      walk.reset(space, tiling);
-      have_tiling = true;
-    }
-    mapping = tiling;
-    walk.apply(mapping);
-    ++out.samples;
-    ++out.evaluations;
-    evaluator.evaluate(mapping, evaluation);
-    if (options.observer) options.observer(mapping, evaluation);
-    if (!evaluation.valid) {
-      // Capacity does not depend on the loop order: every order of this tiling fails too.
-      ++invalid_run;
-      have_tiling = false;
-      continue;
-    }
-    ++out.valid;
-    invalid_run = 0;
-    if (!out.found || betterThan(evaluation, out.evaluation, options.metrics)) {
-      out.found = true;
-      out.mapping = mapping;
-      out.evaluation = evaluation;
-      since_best = 0;
-    } else {
-      ++since_best;
-    }
-    if (!walk.advance()) have_tiling = false;
-  }
+std::string endsMessage(const std::vector<SearchEnd>& ends) {
+  auto count = [&](SearchEnd end) { return std::to_string(std::count(ends.begin(), ends.end(), end)); };
+  std::string message = "threads ended by: search-size " + count(SearchEnd::Valid) + ", victory-condition " +
+                        count(SearchEnd::Victory) + ", timeout " + count(SearchEnd::InvalidRun) +
+                        ", max-evaluations " + count(SearchEnd::Evaluations);
+  if (std::count(ends.begin(), ends.end(), SearchEnd::Interrupted) > 0)
+    message += ", interrupted " + count(SearchEnd::Interrupted);
+  return message;
 }
 
 }  // namespace
@@ -172,53 +132,28 @@ SearchResult hybridMapper(const Architecture& arch, const Workload& workload, co
 
 SearchResult hybridMapper(const ConstrainedMapSpace& constrained, const EnergyTable& energy,
                           const HybridMapperOptions& options) {
-  const auto start = std::chrono::steady_clock::now();
-  const Architecture& arch = constrained.arch();
-  const Workload& workload = constrained.workload();
-  SearchResult result;
-  const MapSpace space(constrained);
+  const FactorSpace space(constrained);
   if (!space.error().empty()) {
+    SearchResult result;
     result.message = "no mapping satisfies the constraints: " + space.error();
     return result;
   }
   const int threads = std::max(1, options.threads);
-  std::vector<ThreadOutcome> outcomes(static_cast<std::size_t>(threads));
-  std::vector<Evaluator> evaluators;
-  evaluators.reserve(static_cast<std::size_t>(threads));
-  for (int t = 0; t < threads; ++t) evaluators.emplace_back(arch, workload, energy);
-  if (threads == 1) {
-    searchThread(space, evaluators[0], options, 0, 1, outcomes[0]);
-  } else {
-    std::vector<std::thread> pool;
-    for (int t = 0; t < threads; ++t)
-      pool.emplace_back([&, t] {
-        searchThread(space, evaluators[static_cast<std::size_t>(t)], options, t, threads,
-                     outcomes[static_cast<std::size_t>(t)]);
-      });
-    for (std::thread& thread : pool) thread.join();
-  }
-
-  std::array<int, kNumReasons> ended{};
-  for (const ThreadOutcome& o : outcomes) {
-    result.samples += o.samples;
-    result.evaluations += o.evaluations;
-    result.valid += o.valid;
-    ++ended[static_cast<std::size_t>(o.reason)];
-    if (o.found && (!result.found || betterThan(o.evaluation, result.evaluation, options.metrics))) {
-      result.found = true;
-      result.mapping = o.mapping;
-      result.evaluation = o.evaluation;
-    }
-  }
-  result.message = "threads ended by: search-size " + std::to_string(ended[0]) + ", victory-condition " +
-                   std::to_string(ended[1]) + ", timeout " + std::to_string(ended[2]) + ", max-evaluations " +
-                   std::to_string(ended[3]);
-  if (ended[4] > 0) {
-    result.interrupted = true;
-    result.message += ", interrupted " + std::to_string(ended[4]);
-  }
+  std::vector<HybridStrategy> strategies;
+  for (int t = 0; t < threads; ++t) strategies.emplace_back(space, options.sampler, options.seed, t);
+  SearchSettings settings;
+  settings.metrics = options.metrics;
+  // Timeloop's termination conditions, per thread; search size and the evaluation cap are split.
+  settings.limits.valid = perThread(options.search_size, threads);
+  settings.limits.victory = options.victory_condition;
+  settings.limits.invalid_run = options.timeout;
+  settings.limits.evaluations = perThread(options.max_evaluations, threads);
+  settings.stop = options.stop;
+  settings.observer = options.observer;
+  SearchOutcome outcome = SearchDriver(constrained, energy, settings).run(strategyPointers(strategies));
+  SearchResult& result = outcome.result;
+  result.message = endsMessage(outcome.ends);
   if (!result.found) result.message = "no valid mapping found; " + result.message;
-  result.time_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return result;
 }
 

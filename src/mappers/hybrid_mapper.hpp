@@ -14,8 +14,9 @@
 //   permutation decoded from its digit in factoradic (lexicographic) order.
 // - A mapping the model rejects (capacity) ends its tiling: the keep pattern is fixed (one
 //   bypass choice), so Timeloop skips to the next index factorization.
-// Differences: tilings never exceed fan-out (see mapspace.hpp), and the X/Y split and spatial loop
-// orders come with the tiling instead of being walked (they change no cost but the mesh check).
+// Differences: tilings never exceed fan-out (the factor space's FanoutValid sampler), and the X/Y split
+// and spatial loop orders come with the tiling instead of being walked (they change no cost but the
+// mesh check). Each thread's search is a strategy of the search driver (search_driver.hpp).
 
 #include <atomic>
 #include <cstdint>
@@ -23,9 +24,9 @@
 
 #include "arch/architecture.hpp"
 #include "mappers/constrained_mapspace.hpp"
+#include "mappers/factor_space.hpp"
 #include "mappers/mapper.hpp"
-#include "mappers/mapspace.hpp"
-#include "mappers/random_mapper.hpp"
+#include "mappers/search_driver.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
 #include "workload/workload.hpp"
@@ -40,7 +41,7 @@ struct HybridMapperOptions {
   std::uint64_t seed = 0;
   int threads = 1;
   // FanoutValid (default) draws only tilings that fit the fan-outs; Timeloop draws them as Timeloop
-  // does, so most fail (see mapspace.hpp): the paper's baseline, faithfully.
+  // does, so most fail (see factor_space.hpp): the paper's baseline, faithfully.
   TilingSampler sampler = TilingSampler::FanoutValid;
   // Safety cap on cost-model evaluations in total (split among threads like search_size).
   std::int64_t max_evaluations = 10'000'000;

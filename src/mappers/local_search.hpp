@@ -1,13 +1,14 @@
 #pragma once
 // Polishing on the exact cost model: the MIP optimises a proxy, so a short first-improvement local
-// search moves single prime factors between levels (and between temporal and spatial), brings single loops
-// innermost, and keeps or bypasses a data space at a level where the constraints leave that open, keeping
-// only valid improving mappings.
+// search moves single prime factors between slots (levels, temporal and spatial), brings single loops
+// innermost, and keeps or bypasses a data space at a level where the constraints leave that open,
+// keeping only valid improving mappings. The moves are the factor space's (factor_space.hpp), which
+// also says what the constraints fix and polishing must leave alone.
 
 #include <cstdint>
 #include <functional>
-#include <vector>
 
+#include "mappers/factor_space.hpp"
 #include "mapping/mapping.hpp"
 #include "model/evaluator.hpp"
 
@@ -24,22 +25,14 @@ struct LocalSearchResult {
 };
 
 // `start` must be valid. Stops at a local optimum or after `max_evaluations`.
-// What polishing must leave alone (the user's constraints).
-struct FrozenParts {
-  std::vector<bool> permutation;            // [level]: loop order fixed
-  std::vector<std::vector<bool>> temporal;  // [level][dim]: factor fixed
-  std::vector<std::vector<bool>> spatial;   // [level][dim]: factor fixed
-  std::vector<std::vector<bool>> keep;      // [level][data space]: keep/bypass fixed (empty: all fixed)
-};
-
 LocalSearchResult polishMapping(Evaluator& evaluator, const Mapping& start, const MappingScore& score,
-                                std::int64_t max_evaluations, const FrozenParts& frozen);
+                                std::int64_t max_evaluations, const FactorSpace& space);
 
 // Iterated local search: from the polished `start`, kick the best mapping with a few random moves
 // (prime factors to random slots, keep toggles, a loop brought innermost), polish, and keep the result
 // when it is better, until `max_evaluations` are spent. Escapes the local optima that single moves
 // cannot leave (e.g. a tiling that must change at two levels at once). Deterministic for a seed.
 LocalSearchResult refineMapping(Evaluator& evaluator, const Mapping& start, const MappingScore& score,
-                                std::int64_t max_evaluations, const FrozenParts& frozen, std::uint64_t seed);
+                                std::int64_t max_evaluations, const FactorSpace& space, std::uint64_t seed);
 
 }  // namespace cosa

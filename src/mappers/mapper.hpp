@@ -33,7 +33,8 @@ struct RunContext {
   // Polled while running; once set, the mapper returns the best so far, marked interrupted.
   const std::atomic<bool>* stop = nullptr;
   // Called for every mapping a search mapper evaluates (random: in sample order from the calling
-  // thread; hybrid: from its worker threads, serialise inside when threads > 1). Optional.
+  // thread; hybrid and exhaustive: from their worker threads, serialise inside when threads > 1).
+  // Optional.
   std::function<void(const Mapping&, const Evaluation&)> on_evaluation;
   int threads = 0;         // 0: the mapper's own setting
   std::uint64_t seed = 0;  // the search mappers' random streams; cosa's MIP seed (modulo 1e9+7)

@@ -1,6 +1,7 @@
 #pragma once
-// The paper's Random baseline: draw mappings from the mapspace (valid fan-out by construction),
-// evaluate them, and keep the best of the first `valid_target` valid ones.
+// The paper's Random baseline: draw mappings from the factor space (valid fan-out by construction),
+// evaluate them, and keep the best of the first `valid_target` valid ones. A strategy of the search
+// driver (search_driver.hpp) in sequence: sample i is drawn from the random stream (seed, i).
 
 #include <atomic>
 #include <cstdint>
@@ -10,22 +11,20 @@
 #include "arch/architecture.hpp"
 #include "mappers/constrained_mapspace.hpp"
 #include "mappers/mapper.hpp"
+#include "mappers/search_driver.hpp"
 #include "mapping/constraints.hpp"
 #include "model/energy.hpp"
 #include "workload/workload.hpp"
 
 namespace cosa {
 
-// Called for every evaluated mapping, in sample order, from the calling thread.
-using EvaluationObserver = std::function<void(const Mapping&, const Evaluation&)>;
-
 struct RandomMapperOptions {
-  std::int64_t valid_target = 5;  // the paper: best of 5 valid schedules
+  std::int64_t valid_target = 5;  // the paper: best of 5 valid schedules; at least 1
   std::int64_t max_samples = 100000;
   std::vector<SearchMetric> metrics = {SearchMetric::Delay, SearchMetric::Energy};
   std::uint64_t seed = 0;
   int threads = 1;
-  EvaluationObserver observer;  // optional
+  EvaluationObserver observer;  // optional; called in sample order, from the calling thread
   // Checked before every batch (every sample with one thread); once set, the search stops and returns
   // the best so far, marked interrupted.
   const std::atomic<bool>* stop = nullptr;
