@@ -30,6 +30,8 @@ set(COSA_MAPPING_SOURCES
 set(COSA_MODEL_SOURCES
   model/energy.cpp
   model/evaluator.cpp
+  model/evaluator_traffic.cpp
+  model/evaluator_validity.cpp
   model/roofline.cpp
   model/tile_analysis.cpp
 )

@@ -194,7 +194,7 @@ Solution solveContinuous(const Model& model, const SolveOptions& options, const 
   ClpSimplex* clp = solver.getModelPtr();
   clp->setLogLevel(options.verbose ? 1 : 0);
   loadInto(solver, buildProblem(model, false));
-  clp->setMaximumWallSeconds(options.time_limit_s);
+  clp->setMaximumWallSeconds(std::min(options.time_limit_s, 1e9));  // Clp takes no infinity
   clp->setRandomSeed(positiveSeed(options.seed));
   const LpGuard guard(limits, options.time_limit_s);
   const LpLimitHandler lp_limits(guard);

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <string>
 #include <utility>
@@ -81,8 +82,9 @@ class Model {
 
 struct SolveOptions {
   // Wall-clock limit on the whole solve, the LP relaxation included; the best incumbent is returned
-  // when hit.
-  double time_limit_s = 10.0;
+  // when hit. None by default: a caller's limit is a setting of its own (the scheduler's is
+  // ScheduleOptions::time_limit_s).
+  double time_limit_s = std::numeric_limits<double>::infinity();
   double relative_gap = 1e-6;  // stop when (incumbent - bound) / |incumbent| is below this
   // Stop after this many branch-and-bound nodes (0: no limit). Unlike the time limit, the result
   // does not depend on the machine's speed or load.
