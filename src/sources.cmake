@@ -39,6 +39,8 @@ set(COSA_MODEL_SOURCES
 # io/: every external format the core reads or writes (YAML access, Timeloop formats, network files, evaluation reports)
 set(COSA_IO_SPEC_SOURCES
   io/atomic_file.cpp
+  io/csv.cpp
+  io/json_file.cpp
   io/text_file.cpp
   io/yaml/expression.cpp
   io/yaml/input_files.cpp
@@ -110,6 +112,7 @@ set(COSA_IO_RESULTS_SOURCES
   io/results/comparison_report.cpp
   io/results/layer_files.cpp
   io/results/schedule_report.cpp
+  io/results/sweep_results.cpp
 )
 
 # report/: HTML reports

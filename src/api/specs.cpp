@@ -26,7 +26,7 @@ std::shared_ptr<SourceFiles> SourceFiles::load(const std::vector<std::string>& p
 
 std::shared_ptr<SourceFiles> SourceFiles::fromYaml(const std::string& text, const std::string& name) {
   auto source = std::make_shared<SourceFiles>();
-  source->files = InputFiles::fromRoot(YamlView::loadString(text, name, source->warnings.get()));
+  source->files = InputFiles::fromText(text, name, source->warnings.get());
   return source;
 }
 

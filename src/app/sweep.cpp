@@ -16,6 +16,8 @@
 #include "app/network_run.hpp"
 #include "common/error.hpp"
 #include "io/atomic_file.hpp"
+#include "io/csv.hpp"
+#include "io/json_file.hpp"
 #include "io/network/network_yaml.hpp"
 #include "io/onnx/onnx_import.hpp"
 #include "io/results/schedule_report.hpp"
@@ -320,16 +322,6 @@ nlohmann::json planJson(const SweepSpec& spec, const std::vector<SweepPoint>& po
           {"points", list}};
 }
 
-nlohmann::json readJsonFile(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw InputError({path, 0, 0}, "", "cannot read the file");
-  try {
-    return nlohmann::json::parse(in);
-  } catch (const nlohmann::json::exception& e) {
-    throw InputError({path, 0, 0}, "", std::string("malformed JSON: ") + e.what());
-  }
-}
-
 // Writes the plan, or checks that the one already there is the same sweep (its spec may have moved).
 void writeOrCheckPlan(const SweepSpec& spec, const std::vector<SweepPoint>& points, const fs::path& dir) {
   const nlohmann::json plan = planJson(spec, points);
@@ -476,13 +468,6 @@ PointOutcome runPoint(const SweepSpec& spec, const Architecture& base, const Swe
 }
 
 // ---- merging ------------------------------------------------------------------------------------
-
-std::string csvField(const std::string& text) {
-  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 template <typename T>
 std::optional<T> optionalField(const nlohmann::json& j, const char* key) {

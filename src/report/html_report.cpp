@@ -18,6 +18,7 @@
 
 #include "common/error.hpp"
 #include "io/atomic_file.hpp"
+#include "io/json_file.hpp"
 #include "report/html_text.hpp"
 
 namespace cosa {
@@ -29,24 +30,6 @@ namespace {
 
 // ------------------------------------------------------------------------------------------------
 // Loading
-
-json readJsonFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError({path.string(), 0, 0}, "", "cannot be read");
-  try {
-    return json::parse(in);
-  } catch (const json::parse_error& e) {
-    throw InputError({path.string(), 0, 0}, "", fmt::format("not valid JSON ({})", e.what()));
-  }
-}
-
-std::optional<std::string> readTextIfPresent(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
 
 template <class T>
 const char* expectedType() {
@@ -173,7 +156,7 @@ void readRunFiles(const fs::path& dir, const std::string& stats_file, const std:
                   ReportLayer& layer, ReportRun& run, std::vector<std::string>& notes) {
   const fs::path stats_path = dir / stats_file;
   if (!stats_file.empty() && fs::exists(stats_path)) {
-    const json root = readJsonFile(stats_path);
+    const json root = readJsonFile(stats_path.string());
     const JsonFields stats(root, stats_path.string(), "");
     run.energy_breakdown = energyBreakdown(stats);
     run.macs = stats.get<std::int64_t>("macs", 0);
@@ -189,7 +172,8 @@ void readRunFiles(const fs::path& dir, const std::string& stats_file, const std:
     notes.push_back(fmt::format("{} ({}): no statistics file{}; its energy breakdown is not shown.",
                                 layer.name, run.mapper, stats_file.empty() ? "" : " " + stats_file));
   }
-  if (auto text = loopnest_file.empty() ? std::nullopt : readTextIfPresent(dir / loopnest_file))
+  if (auto text =
+          loopnest_file.empty() ? std::nullopt : readTextFileIfPresent((dir / loopnest_file).string()))
     run.loop_nest = std::move(*text);
   else
     notes.push_back(fmt::format("{} ({}): no loop-nest file{}.", layer.name, run.mapper,
@@ -198,7 +182,7 @@ void readRunFiles(const fs::path& dir, const std::string& stats_file, const std:
 
 ReportData loadNetworkSummary(const fs::path& dir) {
   const fs::path file = dir / "summary.json";
-  const json root = readJsonFile(file);
+  const json root = readJsonFile(file.string());
   const JsonFields top(root, file.string(), "");
   ReportData data;
   data.kind = ReportKind::Network;
@@ -247,7 +231,7 @@ ReportData loadNetworkSummary(const fs::path& dir) {
 
 ReportData loadComparisonResults(const fs::path& dir) {
   const fs::path file = dir / "results.json";
-  const json root = readJsonFile(file);
+  const json root = readJsonFile(file.string());
   const JsonFields top(root, file.string(), "");
   ReportData data;
   data.kind = ReportKind::Comparison;

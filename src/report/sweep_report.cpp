@@ -199,8 +199,6 @@ constexpr std::string_view kLoadScript = R"js(
 
 }  // namespace
 
-std::string parameterText(double value) { return fmt::format("{}", value); }
-
 std::vector<bool> paretoFront(const std::vector<SweepReportPoint>& points) {
   std::vector<bool> front(points.size(), false);
   const auto usable = [](const SweepReportPoint& p) { return p.status == "ok" && p.cycles && p.energy_pJ; };

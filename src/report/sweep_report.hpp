@@ -1,44 +1,14 @@
 #pragma once
-// The results of a design-space sweep as typed values (built by app/sweep from the points'
-// point.json files) and their self-contained HTML report: per workload, a scatter of every
-// point's energy against its latency with the Pareto front (points no other point beats on both)
-// drawn and listed, each point hoverable with its parameters; and a table of every point.
+// The self-contained HTML report of a design-space sweep (io/results/sweep_results.hpp): per workload, a
+// scatter of every point's energy against its latency with the Pareto front (points no other point beats on
+// both) drawn and listed, each point hoverable with its parameters; and a table of every point.
 
-#include <cstdint>
-#include <optional>
 #include <string>
 #include <vector>
 
+#include "io/results/sweep_results.hpp"
+
 namespace cosa {
-
-struct SweepReportPoint {
-  std::string id;
-  std::string workload;
-  std::vector<double> values;  // one per SweepReportData::parameters
-  std::string status;          // ok | failed | invalid | missing
-  std::string message;         // why, when not ok
-  // Totals over the network (layer counts included); set when status is ok.
-  std::optional<std::int64_t> cycles;
-  std::optional<double> energy_pJ;
-  std::optional<double> edp;
-  std::optional<double> pj_per_mac;
-  std::optional<int> unique_layers;
-  std::optional<int> failed_layers;
-  std::optional<double> solve_time_s;  // MIP solver time over the point's layers
-  std::optional<double> wall_time_s;   // the point from start to point.json
-};
-
-struct SweepReportData {
-  std::string name;
-  std::string architecture;  // the base architecture's file
-  std::string objective;
-  std::vector<std::string> parameters;
-  std::vector<std::string> workloads;
-  std::vector<SweepReportPoint> points;  // in the sweep's order
-};
-
-// A parameter value as ids, the CSV and the report write it (shortest text that reads back).
-std::string parameterText(double value);
 
 // For each point: whether it is on its workload's Pareto front of (cycles, energy), both
 // minimised. Only ok points take part; ties (equal on both) are all on the front.

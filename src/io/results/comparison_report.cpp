@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "io/atomic_file.hpp"
+#include "io/csv.hpp"
 #include "io/results/evaluation_report.hpp"
 #include "io/timeloop/loop_nest.hpp"
 #include "io/timeloop/mapping_yaml.hpp"
@@ -16,13 +17,6 @@
 namespace cosa {
 
 namespace {
-
-std::string csvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string quoted = "\"";
-  for (char c : text) quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return quoted + "\"";
-}
 
 double ratioOverBound(const LayerResult& run) {
   return run.found && run.roofline_cycles > 0

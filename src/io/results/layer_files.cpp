@@ -4,16 +4,11 @@
 
 #include <algorithm>
 
+#include "io/csv.hpp"
+
 namespace cosa {
 
 namespace {
-
-std::string csvField(const std::string& text) {
-  if (text.find_first_of(",\"\n") == std::string::npos) return text;
-  std::string out = "\"";
-  for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
-  return out + "\"";
-}
 
 std::string boundsText(const Workload& w) {
   std::string out;

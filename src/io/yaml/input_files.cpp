@@ -87,6 +87,10 @@ InputFiles InputFiles::fromRoot(const YamlView& root) {
   return files;
 }
 
+InputFiles InputFiles::fromText(const std::string& text, const std::string& name, Warnings* warnings) {
+  return fromRoot(YamlView::loadString(text, name, warnings));
+}
+
 InputFiles InputFiles::preferring(const std::vector<std::string>& first) const {
   InputFiles out = *this;
   std::stable_partition(out.roots_.begin(), out.roots_.end(), [&](const YamlView& root) {

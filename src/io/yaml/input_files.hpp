@@ -31,6 +31,8 @@ class InputFiles {
   // One document already parsed (its sections are the top-level keys of `root`); a null root is
   // the empty-file InputError.
   static InputFiles fromRoot(const YamlView& root);
+  // One document given as text (e.g. by the API or Python), named `name` in errors and warnings.
+  static InputFiles fromText(const std::string& text, const std::string& name, Warnings* warnings = nullptr);
 
   // The same files with `first` (a subset, by path) looked up before the others: a section given
   // explicitly for one role (e.g. `--problem`) wins over the same section in another role's file.
