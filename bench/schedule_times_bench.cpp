@@ -4,7 +4,8 @@
 // objective, relative to the first one, and geomean cycles over the roofline bound. A report, not a
 // timed test.
 //
-// usage: schedule_times_bench [--gap G] [--no-polish] [objective ...]   (default: latency cosa-paper)
+// usage: schedule_times_bench [--gap G] [--energy-model-nodes N] [--no-polish] [objective ...]   (default:
+// latency cosa-paper)
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -38,6 +39,8 @@ int main(int argc, char** argv) {
     const std::string arg = argv[i];
     if (arg == "--gap" && i + 1 < argc) {
       base.relative_gap = std::stod(argv[++i]);
+    } else if (arg == "--energy-model-nodes" && i + 1 < argc) {
+      base.energy_model_nodes = std::stoll(argv[++i]);
     } else if (arg == "--no-polish") {
       base.polish = false;
     } else if (arg == "--polish") {
