@@ -107,10 +107,11 @@ set(COSA_MAPPERS_SOURCES
   mappers/objectives/objective_table.cpp
 )
 
-# io/results/: the files schedule, network and compare write
+# io/results/: the files schedule, network and compare write, and the report's reading of them
 set(COSA_IO_RESULTS_SOURCES
   io/results/comparison_report.cpp
   io/results/layer_files.cpp
+  io/results/report_inputs.cpp
   io/results/schedule_report.cpp
   io/results/sweep_results.cpp
 )
