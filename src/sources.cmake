@@ -116,8 +116,9 @@ set(COSA_IO_RESULTS_SOURCES
   io/results/sweep_results.cpp
 )
 
-# report/: HTML reports
+# report/: HTML reports, each page composed from one kit (html_kit: page, table, figures)
 set(COSA_REPORT_SOURCES
+  report/html_kit.cpp
   report/html_report.cpp
   report/html_text.cpp
   report/sweep_report.cpp
