@@ -118,9 +118,14 @@ set(COSA_IO_RESULTS_SOURCES
 
 # report/: HTML reports, each page composed from one kit (html_kit: page, table, figures)
 set(COSA_REPORT_SOURCES
+  report/breakdown_figures.cpp
+  report/comparison_page.cpp
   report/html_kit.cpp
   report/html_report.cpp
   report/html_text.cpp
+  report/layer_page.cpp
+  report/network_page.cpp
+  report/results_page.cpp
   report/sweep_report.cpp
 )
 
