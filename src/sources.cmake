@@ -107,18 +107,25 @@ set(COSA_MAPPERS_SOURCES
   mappers/objectives/objective_table.cpp
 )
 
-# io/results/: the files schedule, network and compare write
+# io/results/: the files schedule, network and compare write, and the report's reading of them
 set(COSA_IO_RESULTS_SOURCES
   io/results/comparison_report.cpp
   io/results/layer_files.cpp
+  io/results/report_inputs.cpp
   io/results/schedule_report.cpp
   io/results/sweep_results.cpp
 )
 
-# report/: HTML reports
+# report/: HTML reports, each page composed from one kit (html_kit: page, table, figures)
 set(COSA_REPORT_SOURCES
+  report/breakdown_figures.cpp
+  report/comparison_page.cpp
+  report/html_kit.cpp
   report/html_report.cpp
   report/html_text.cpp
+  report/layer_page.cpp
+  report/network_page.cpp
+  report/results_page.cpp
   report/sweep_report.cpp
 )
 

@@ -4,9 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
-#include <numeric>
 #include <string_view>
 
+#include "report/html_kit.hpp"
 #include "report/html_text.hpp"
 
 namespace cosa {
@@ -22,22 +22,6 @@ std::string axisText(double value) {
   return fmt::format("{:.3g}", value);
 }
 
-struct Range {
-  double low = 0;
-  double high = 1;
-  double at(double value, double from, double to) const {
-    return from + (value - low) / (high - low) * (to - from);
-  }
-};
-
-// The data's extent with 5% of room on each side (a unit of room when every value is equal).
-Range paddedRange(const std::vector<double>& values) {
-  const auto [low, high] = std::minmax_element(values.begin(), values.end());
-  const double span = *high - *low;
-  const double pad = span > 0 ? span * 0.05 : std::max(std::fabs(*low) * 0.05, 1.0);
-  return {*low - pad, *high + pad};
-}
-
 // Everything a point's tooltip and info line show.
 std::string describePoint(const SweepReportData& data, const SweepReportPoint& p, bool pareto) {
   std::string text = p.id + (pareto ? " (Pareto front)" : "");
@@ -49,8 +33,6 @@ std::string describePoint(const SweepReportData& data, const SweepReportPoint& p
   return text;
 }
 
-constexpr double kWidth = 760, kHeight = 440, kLeft = 90, kRight = 20, kTop = 20, kBottom = 60;
-
 // One workload's scatter: energy (uJ) against cycles, the front as a step line through its points.
 std::string scatterSvg(const SweepReportData& data, const std::vector<bool>& front,
                        const std::string& workload, int chart) {
@@ -58,59 +40,27 @@ std::string scatterSvg(const SweepReportData& data, const std::vector<bool>& fro
   for (std::size_t i = 0; i < data.points.size(); ++i)
     if (data.points[i].workload == workload && data.points[i].status == "ok") shown.push_back(i);
   if (shown.empty()) return "<p class=\"empty\">No point of this workload has a schedule.</p>\n";
-  std::vector<double> xs, ys;
+  std::vector<html::ScatterPoint> points;
   for (std::size_t i : shown) {
-    xs.push_back(static_cast<double>(*data.points[i].cycles));
-    ys.push_back(*data.points[i].energy_pJ / 1e6);
+    const SweepReportPoint& p = data.points[i];
+    const bool pareto = front[i];
+    points.push_back({static_cast<double>(*p.cycles), *p.energy_pJ / 1e6, pareto ? "pt pareto" : "pt",
+                      pareto ? 6 : 4.5, describePoint(data, p, pareto)});
   }
-  const Range rx = paddedRange(xs), ry = paddedRange(ys);
-  const double x0 = kLeft, x1 = kWidth - kRight, y0 = kHeight - kBottom, y1 = kTop;
-  std::string svg = fmt::format(
-      "<svg class=\"scatter\" id=\"scatter-{}\" viewBox=\"0 0 {} {}\" width=\"{}\" height=\"{}\" "
-      "role=\"img\" "
-      "aria-label=\"energy against latency, {}\">\n",
-      chart, kWidth, kHeight, kWidth, kHeight, escapeHtml(workload));
-  for (int t = 0; t <= 4; ++t) {
-    const double vx = rx.low + (rx.high - rx.low) * t / 4, vy = ry.low + (ry.high - ry.low) * t / 4;
-    const double px = rx.at(vx, x0, x1), py = ry.at(vy, y0, y1);
-    svg += fmt::format(
-        "<line class=\"grid\" x1=\"{:.1f}\" y1=\"{}\" x2=\"{:.1f}\" y2=\"{}\"/><text class=\"tick\" "
-        "x=\"{:.1f}\" "
-        "y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-        px, y0, px, y1, px, y0 + 18, axisText(vx));
-    svg += fmt::format(
-        "<line class=\"grid\" x1=\"{}\" y1=\"{:.1f}\" x2=\"{}\" y2=\"{:.1f}\"/><text class=\"tick\" x=\"{}\" "
-        "y=\"{:.1f}\" text-anchor=\"end\">{}</text>\n",
-        x0, py, x1, py, x0 - 8, py + 4, axisText(vy));
-  }
-  svg += fmt::format(
-      "<text class=\"axis-label\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">latency (cycles)</text>\n"
-      "<text class=\"axis-label\" transform=\"translate(18 {}) rotate(-90)\" text-anchor=\"middle\">energy "
-      "(uJ)</text>\n",
-      (x0 + x1) / 2, kHeight - 12, (y0 + y1) / 2);
+  html::ScatterSpec spec{fmt::format("scatter-{}", chart),
+                         "energy against latency, " + workload,
+                         "latency (cycles)",
+                         "energy (uJ)",
+                         axisText,
+                         "front",
+                         {}};
   // The front, left to right: each step goes across at the previous point's energy, then down.
-  std::vector<std::size_t> on_front;
   for (std::size_t k = 0; k < shown.size(); ++k)
-    if (front[shown[k]]) on_front.push_back(k);
-  std::sort(on_front.begin(), on_front.end(),
-            [&](std::size_t a, std::size_t b) { return xs[a] != xs[b] ? xs[a] < xs[b] : ys[a] > ys[b]; });
-  std::string path;
-  for (std::size_t n = 0; n < on_front.size(); ++n) {
-    const double px = rx.at(xs[on_front[n]], x0, x1), py = ry.at(ys[on_front[n]], y0, y1);
-    path += n == 0 ? fmt::format("M{:.1f} {:.1f}", px, py) : fmt::format(" H{:.1f} V{:.1f}", px, py);
-  }
-  svg += fmt::format("<path class=\"front\" d=\"{}\"/>\n", path);
-  for (std::size_t k = 0; k < shown.size(); ++k) {
-    const SweepReportPoint& p = data.points[shown[k]];
-    const bool pareto = front[shown[k]];
-    const std::string text = describePoint(data, p, pareto);
-    svg += fmt::format(
-        "<circle class=\"pt{}\" cx=\"{:.1f}\" cy=\"{:.1f}\" r=\"{}\" "
-        "data-info=\"{}\"><title>{}</title></circle>\n",
-        pareto ? " pareto" : "", rx.at(xs[k], x0, x1), ry.at(ys[k], y0, y1), pareto ? 6 : 4.5,
-        escapeHtml(text), escapeHtml(text));
-  }
-  return svg + "</svg>\n";
+    if (front[shown[k]]) spec.step_line.push_back(k);
+  std::sort(spec.step_line.begin(), spec.step_line.end(), [&](std::size_t a, std::size_t b) {
+    return points[a].x != points[b].x ? points[a].x < points[b].x : points[a].y > points[b].y;
+  });
+  return html::scatterChart(spec, points);
 }
 
 std::string optionalNumber(const std::optional<double>& value, const char* format) {
@@ -118,25 +68,28 @@ std::string optionalNumber(const std::optional<double>& value, const char* forma
 }
 
 std::string pointsTable(const SweepReportData& data, const std::vector<bool>& front) {
-  std::string out = "<table class=\"points\"><thead><tr><th>id</th><th>workload</th>";
-  for (const std::string& name : data.parameters) out += "<th>" + escapeHtml(name) + "</th>";
-  out +=
-      "<th>status</th><th>cycles</th><th>energy (uJ)</th><th>EDP (pJ*cycles)</th><th>Pareto</th>"
-      "<th>solve (s)</th><th>wall (s)</th><th>note</th></tr></thead>\n<tbody>\n";
+  std::vector<std::string> head{"id", "workload"};
+  head.insert(head.end(), data.parameters.begin(), data.parameters.end());
+  for (const char* h :
+       {"status", "cycles", "energy (uJ)", "EDP (pJ*cycles)", "Pareto", "solve (s)", "wall (s)", "note"})
+    head.push_back(h);
+  html::Table table({"points", false, true});
+  table.header(head);
   for (std::size_t i = 0; i < data.points.size(); ++i) {
     const SweepReportPoint& p = data.points[i];
-    out += fmt::format("<tr class=\"{}\"><td>{}</td><td>{}</td>", escapeHtml(p.status), escapeHtml(p.id),
-                       escapeHtml(p.workload));
-    for (double v : p.values) out += "<td class=\"num\">" + parameterText(v) + "</td>";
-    out += fmt::format(
-        "<td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td>"
-        "<td class=\"num\">{}</td><td class=\"num\">{}</td><td>{}</td></tr>\n",
-        escapeHtml(p.status), p.cycles ? thousands(*p.cycles) : "",
-        p.energy_pJ ? fmt::format("{:.2f}", *p.energy_pJ / 1e6) : "", optionalNumber(p.edp, "{:.4g}"),
-        front[i] ? "&#10003;" : "", optionalNumber(p.solve_time_s, "{:.2f}"),
-        optionalNumber(p.wall_time_s, "{:.2f}"), escapeHtml(p.message));
+    std::vector<html::Cell> cells{html::Cell::text(p.id), html::Cell::text(p.workload)};
+    for (double v : p.values) cells.push_back(html::Cell::number(parameterText(v)));
+    cells.push_back(html::Cell::text(p.status));
+    cells.push_back(html::Cell::number(p.cycles ? thousands(*p.cycles) : ""));
+    cells.push_back(html::Cell::number(p.energy_pJ ? fmt::format("{:.2f}", *p.energy_pJ / 1e6) : ""));
+    cells.push_back(html::Cell::number(optionalNumber(p.edp, "{:.4g}")));
+    cells.push_back(html::Cell::markup(front[i] ? "&#10003;" : ""));
+    cells.push_back(html::Cell::number(optionalNumber(p.solve_time_s, "{:.2f}")));
+    cells.push_back(html::Cell::number(optionalNumber(p.wall_time_s, "{:.2f}")));
+    cells.push_back(html::Cell::text(p.message));
+    table.row(cells, p.status);
   }
-  return out + "</tbody></table>\n";
+  return table.html();
 }
 
 constexpr std::string_view kStyle = R"css(
@@ -230,16 +183,14 @@ std::string renderSweepReport(const SweepReportData& data) {
     solve += p.solve_time_s.value_or(0);
     wall += p.wall_time_s.value_or(0);
   }
+  html::Page page("Sweep " + data.name + " \u2014 cosa", {kStyle, kErrorScript, kLoadScript});
   std::string body = fmt::format(
       "<header><h1>Sweep {}</h1><p class=\"sub\">cosa sweep &middot; base architecture {} &middot; objective "
-      "{} "
-      "&middot; {} points: {} ok, {} failed (a layer without a mapping), {} invalid (architecture), {} "
-      "missing "
-      "(not finished) &middot; solver time {:.1f} s (summed over layers), points' wall time {:.1f} "
+      "{} &middot; {} points: {} ok, {} failed (a layer without a mapping), {} invalid (architecture), {} "
+      "missing (not finished) &middot; solver time {:.1f} s (summed over layers), points' wall time {:.1f} "
       "s</p></header>\n<main>\n",
       escapeHtml(data.name), escapeHtml(data.architecture), escapeHtml(data.objective), data.points.size(),
       ok, failed, invalid, missing, solve, wall);
-  int charts = 0;
   for (const std::string& workload : data.workloads) {
     std::size_t on_front = 0, with_schedule = 0;
     for (std::size_t i = 0; i < data.points.size(); ++i)
@@ -247,38 +198,26 @@ std::string renderSweepReport(const SweepReportData& data) {
         on_front += front[i];
         with_schedule += data.points[i].status == "ok";
       }
-    const std::string svg = scatterSvg(data, front, workload, charts);
+    const std::string svg = scatterSvg(data, front, workload, page.charts());
     body += fmt::format(
         "<section><h2>{}: energy against latency</h2><p class=\"sub\">{} points with a schedule, {} on the "
-        "Pareto "
-        "front (no other point has both fewer cycles and less energy). Hover a point for its parameters."
-        "<span class=\"legend\"><i style=\"background:#d9480f\"></i>Pareto front<i "
+        "Pareto front (no other point has both fewer cycles and less energy). Hover a point for its "
+        "parameters.<span class=\"legend\"><i style=\"background:#d9480f\"></i>Pareto front<i "
         "style=\"background:#8aa4c8\"></i>dominated</span></p>\n{}",
         escapeHtml(workload), with_schedule, on_front, svg);
     if (with_schedule > 0) {
-      body += fmt::format(
-          "<div class=\"info\" id=\"info-scatter-{}\">(hover a point for its parameters)</div>\n", charts);
-      ++charts;
+      body +=
+          fmt::format("<div class=\"info\" id=\"info-scatter-{}\">(hover a point for its parameters)</div>\n",
+                      page.charts());
+      page.countChart();
     }
     body += "</section>\n";
   }
-  body += "<section><h2>Every point</h2>\n" + pointsTable(data, front) + "</section>\n";
+  body += html::element("section", {}, "<h2>Every point</h2>\n" + pointsTable(data, front)) + "\n";
   body +=
       "<p class=\"sub\">The built-in energy model gives no area, so there is no energy-against-area chart. "
       "This page is self-contained: nothing is fetched from anywhere.</p>\n</main>\n";
-
-  std::string html = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
-  html +=
-      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; "
-      "style-src 'unsafe-inline'; script-src 'unsafe-inline'; img-src data:\">\n";
-  html += "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n";
-  html += "<title>Sweep " + escapeHtml(data.name) + " \u2014 cosa</title>\n";
-  html += "<script>" + std::string(kErrorScript) + "</script>\n";
-  html += "<style>" + std::string(kStyle) + "</style>\n</head>\n";
-  html += fmt::format("<body data-expected-charts=\"{}\">\n", charts);
-  html += body;
-  html += "<script>" + std::string(kLoadScript) + "</script>\n</body>\n</html>\n";
-  return html;
+  return page.render(body);
 }
 
 }  // namespace cosa
