@@ -36,7 +36,7 @@ set(COSA_MODEL_SOURCES
   model/tile_analysis.cpp
 )
 
-# io/: every external format the core reads or writes (YAML access, Timeloop formats, network files, evaluation reports)
+# io/: every external format the core reads or writes (YAML access, Timeloop formats, network and sweep files, evaluation reports)
 set(COSA_IO_SPEC_SOURCES
   io/atomic_file.cpp
   io/csv.cpp
@@ -58,6 +58,7 @@ set(COSA_IO_SPEC_SOURCES
   io/timeloop/problem_yaml.cpp
   io/timeloop/shapes.cpp
   io/network/network_yaml.cpp
+  io/sweep/sweep_spec.cpp
   io/results/evaluation_report.cpp
 )
 
@@ -107,12 +108,15 @@ set(COSA_MAPPERS_SOURCES
   mappers/objectives/objective_table.cpp
 )
 
-# io/results/: the files schedule, network and compare write, and the report's reading of them
+# io/results/: the files schedule, network, compare and sweep write, and the report's and the sweep
+# merge's reading of them
 set(COSA_IO_RESULTS_SOURCES
   io/results/comparison_report.cpp
   io/results/layer_files.cpp
+  io/results/points_csv.cpp
   io/results/report_inputs.cpp
   io/results/schedule_report.cpp
+  io/results/sweep_folder.cpp
   io/results/sweep_results.cpp
 )
 
@@ -137,7 +141,13 @@ set(COSA_APP_SOURCES
   app/network_run.cpp
   app/network_source.cpp
   app/settings.cpp
-  app/sweep.cpp
+  app/slurm_scripts.cpp
+  app/sweep_merge.cpp
+  app/sweep_overrides.cpp
+  app/sweep_plan.cpp
+  app/sweep_points.cpp
+  app/sweep_run.cpp
+  app/sweep_spec.cpp
 )
 
 # cli/: the cosa command (main.cpp excluded: the executable's own)

@@ -192,6 +192,21 @@ grep -q '"status": "failed"' "$work"/sweep_failed/points/*/point.json || fail "e
 validate sweep-plan.schema.json "$work/sweep/sweep.json" "$work/sweep_failed/sweep.json"
 validate sweep-point.schema.json "$work"/sweep/points/*/point.json "$work"/sweep_failed/points/*/point.json
 validate network-summary.schema.json "$work"/sweep/points/*/summary.json
+# The same sweep with the search mappers: the spec's scheduler.mapper (random, with every search
+# setting) and --mapper hybrid in place of it.
+sed "s#\.\./\.\./\.\./#$root/#; s#workload: two_layers#workload: $root/tests/data/sweep/two_layers#" \
+  "$root/tests/data/sweep/small.yaml" | grep -v '^scheduler:\|^  time-limit:' >"$work/specs/mappers.yaml"
+printf 'scheduler:\n  mapper: random\n  seed: 3\n  random-valid: 2\n  search-size: 40\n  victory-condition: 10\n  hybrid-sampling: fanout-valid\n  hybrid-threads: 1\n  max-evaluations: 100\n' >>"$work/specs/mappers.yaml"
+yaml_to_json "$work/specs/mappers.yaml" "$work/specs/mappers.json"
+validate sweep-spec.schema.json "$work/specs/mappers.json"
+run 0 "$work/sweep_random" sweep run "$work/specs/mappers.yaml" --out "$work/sweep_random"
+run 0 "$work/sweep_hybrid" sweep run "$work/specs/mappers.yaml" --out "$work/sweep_hybrid" --mapper hybrid
+grep -q '"mapper": "random"' "$work/sweep_random/sweep.json" || fail "sweep.json does not name the random mapper"
+grep -q '"mapper": "hybrid"' "$work"/sweep_hybrid/points/*/point.json || fail "point.json does not name the hybrid mapper"
+grep -q '"status": "ok"' "$work"/sweep_random/points/*/point.json || fail "expected ok points with the random mapper"
+validate sweep-plan.schema.json "$work/sweep_random/sweep.json" "$work/sweep_hybrid/sweep.json"
+validate sweep-point.schema.json "$work"/sweep_random/points/*/point.json "$work"/sweep_hybrid/points/*/point.json
+validate network-summary.schema.json "$work"/sweep_random/points/*/summary.json
 
 # --- negative checks: broken copies of real outputs must be rejected ---------------------------------
 mkdir -p "$work/broken"
@@ -259,6 +274,9 @@ break_copy "$invalid_point" "$work/broken/point_invalid_without_message.json" 'd
 validate --expect-invalid sweep-point.schema.json "$work"/broken/point_*.json
 break_copy "$work/sweep/sweep.json" "$work/broken/plan_missing_points.json" 'del d["points"]'
 break_copy "$work/sweep/sweep.json" "$work/broken/plan_bad_combine.json" 'd["combine"] = "cross"'
+break_copy "$work/sweep_random/sweep.json" "$work/broken/plan_mapper_without_settings.json" 'del d["mapper_settings"]'
+break_copy "$work/sweep_random/sweep.json" "$work/broken/plan_unknown_mapper.json" 'd["mapper"] = "annealing"'
+break_copy "$work/sweep/sweep.json" "$work/broken/plan_settings_without_mapper.json" 'd["mapper_settings"] = {"valid_target": 5}'
 validate --expect-invalid sweep-plan.schema.json "$work"/broken/plan_*.json
 
 echo "ok: every output matches its schema, and every broken copy is rejected"

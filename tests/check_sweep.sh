@@ -3,7 +3,7 @@
 # architecture that does not divide): one run, three shards merged, and a resume after deleting one
 # point all give the same points.csv; the resume recomputes only the deleted point (every other
 # point's files keep their bytes and modification times); a merge with a point missing reports it;
-# a re-run with a different spec into the same folder is refused; an interrupted run exits with 130
+# a re-run with a different spec or mapper into the same folder is refused; an interrupted run exits with 130
 # and leaves the interrupted point unfinished; bad specs exit with 2; and
 # `cosa sweep slurm` writes its three scripts.
 # usage: tests/check_sweep.sh COSA_BINARY
@@ -87,6 +87,11 @@ sed 's/values: \[32, 64, 128\]/values: [32, 64]/' "$spec" >"$work/other.yaml"
 sed -i "s#\.\./\.\./\.\./#$root/#; s#workload: two_layers#workload: $root/tests/data/sweep/two_layers#" "$work/other.yaml"
 run 2 "$work/other" sweep run "$work/other.yaml" --out "$work/one"
 grep -q "describes a different sweep" "$work/other.err" || fail "no clear message for a different sweep"
+# ... and so is the same spec with another mapper (sweep.json records it); an unknown one is bad input.
+run 2 "$work/other_mapper" sweep run "$spec" --out "$work/one" --mapper random
+grep -q "describes a different sweep" "$work/other_mapper.err" || fail "a resume with another mapper was not refused"
+run 2 "$work/bad_mapper" sweep run "$spec" --out "$work/bad" --mapper annealing
+grep -q "unknown mapper 'annealing'" "$work/bad_mapper.err" || fail "unknown --mapper not explained: $(cat "$work/bad_mapper.err")"
 
 # --- an ONNX workload (a 3x3 Conv, a Relu and a 3-D Conv that are skipped; fixed batch), no parameters --
 cp "$root/tests/data/onnx/tiny_conv_relu_conv3d.onnx" "$work/tiny.onnx"
@@ -154,4 +159,9 @@ for task in 0 1 2 3; do
 done
 "${bound[@]}" bash "$work/slurm/merge.sbatch" >/dev/null 2>&1 || fail "the merge job failed"
 cmp "$csv" "$work/slurm/points.csv" || fail "the Slurm scripts' points.csv differs from one run"
+# --mapper on cosa sweep slurm: the plan names the mapper and the shards get it.
+run 0 "$work/slurm_random" sweep slurm "$spec" --out "$work/slurm_random" --array 2 --mapper random
+grep -q "\-\-shard slurm --jobs .* --mapper 'random'$" "$work/slurm_random/sweep.sbatch" ||
+  fail "sweep.sbatch does not pass --mapper on: $(grep exec "$work/slurm_random/sweep.sbatch")"
+grep -q '"mapper": "random"' "$work/slurm_random/sweep.json" || fail "the Slurm plan does not name the mapper"
 echo "ok: one run, three shards, a resume and the Slurm scripts give the same points.csv"

@@ -10,9 +10,11 @@
 #include <map>
 
 #include "common/error.hpp"
+#include "io/results/points_csv.hpp"
 #include "io/timeloop/arch_writer.hpp"
 #include "io/timeloop/arch_yaml.hpp"
 #include "io/yaml/yaml_util.hpp"
+#include "report/sweep_report.hpp"
 #include "test_support.hpp"
 
 namespace cosa {
@@ -263,7 +265,7 @@ TEST(SweepCsv, QuotesMessagesAndLeavesTotalsOfPointsWithoutScheduleEmpty) {
   invalid.message = "arch.yaml:3:1: entries: \"0\", too small";
   data.points.push_back(invalid);
   EXPECT_EQ(
-      app::pointsCsv(data),
+      pointsCsv(data, paretoFront(data.points)),
       "id,workload,glb,status,total_cycles,total_energy_pJ,total_edp,pJ_per_mac,unique_layers,failed_layers,"
       "pareto,message\n"
       "w-glb32,w,32,ok,5794,9726940.5,56357893257,2.5,2,0,yes,\n"

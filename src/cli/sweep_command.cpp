@@ -17,8 +17,9 @@ namespace {
 struct SweepCliOptions {
   std::string spec;
   std::string out;
-  int jobs = 1;
+  int jobs = app::SweepRunOptions{}.jobs;
   std::string shard = "0/1";
+  std::string mapper;  // empty: the spec's scheduler.mapper
   int array = 1;
   app::SlurmOptions slurm;
 };
@@ -40,8 +41,14 @@ app::SweepProgressCallback sweepProgressPrinter(bool tty) {
   };
 }
 
+// The spec, with --mapper in place of its own mapper when given.
+app::SweepSpec loadSpec(const SweepCliOptions& o) {
+  app::SweepSpec spec = app::loadSweepSpec(o.spec);
+  return o.mapper.empty() ? spec : app::withMapper(std::move(spec), o.mapper);
+}
+
 int runSweepCommand(const SweepCliOptions& o) {
-  const app::SweepSpec spec = app::loadSweepSpec(o.spec);
+  const app::SweepSpec spec = loadSpec(o);
   app::SweepRunOptions options;
   options.out_dir = o.out;
   options.jobs = o.jobs;
@@ -76,6 +83,7 @@ int mergeSweepCommand(const SweepCliOptions& o) {
 int slurmSweepCommand(SweepCliOptions o) {
   const app::SweepSpec spec = app::loadSweepSpec(o.spec);
   o.slurm.out_dir = o.out;
+  o.slurm.mapper = o.mapper;
   o.slurm.array = o.array;
   if (o.slurm.cosa.empty()) o.slurm.cosa = std::filesystem::canonical("/proc/self/exe").string();
   for (const std::string& path : app::writeSlurmScripts(spec, o.slurm)) std::cout << "wrote " << path << "\n";
@@ -100,6 +108,10 @@ Action registerSweep(CLI::App& app) {
   run->add_option("--shard", o->shard,
                   "I/N: run points i with i mod N = I (0 <= I < N); slurm: from the array task")
       ->capture_default_str();
+  const std::string mapper_help =
+      fmt::format("The mapper that schedules each layer, in place of the spec's scheduler.mapper: {}",
+                  fmt::join(mapperNames(), " | "));
+  run->add_option("--mapper", o->mapper, mapper_help);
 
   CLI::App* merge =
       sweep->add_subcommand("merge", "Write DIR/points.csv and DIR/report.html from the points");
@@ -119,6 +131,7 @@ Action registerSweep(CLI::App& app) {
       ->capture_default_str();
   slurm->add_option("--sbatch", o->slurm.extra, "Further #SBATCH options, e.g. --sbatch=--qos=short");
   slurm->add_option("--cosa", o->slurm.cosa, "The cosa binary the jobs run (default: this one)");
+  slurm->add_option("--mapper", o->mapper, mapper_help + " (passed on to the shards)");
 
   return [sweep, run, merge, slurm, o]() -> int {
     if (!sweep->parsed()) return -1;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <filesystem>
+#include <stdexcept>
 
 #include "io/atomic_file.hpp"
 #include "io/results/comparison_report.hpp"
@@ -17,6 +18,24 @@ nlohmann::json scheduleSettingsJson(const ScheduleOptions& options) {
   return {{"time_limit_s", options.time_limit_s}, {"relative_gap", options.relative_gap},
           {"threads", options.threads},           {"seed", options.seed},
           {"polish", polishes(options)},          {"polish_evaluations", options.polish_evaluations}};
+}
+
+nlohmann::json mapperSettingsJson(const std::string& mapper, const MapperOptions& options) {
+  if (mapper == "cosa") return scheduleSettingsJson(options.cosa);
+  if (mapper == "random")
+    return {{"valid_target", options.random.valid_target}, {"max_samples", options.random.max_samples}};
+  if (mapper == "hybrid") {
+    const HybridMapperOptions& h = options.hybrid;
+    return {{"search_size", h.search_size},
+            {"victory_condition", h.victory_condition},
+            {"timeout", h.timeout},
+            {"threads", h.threads},
+            {"sampling", h.sampler == TilingSampler::Timeloop ? "timeloop" : "fanout-valid"},
+            {"max_evaluations", h.max_evaluations}};
+  }
+  if (mapper == "exhaustive")
+    return {{"max_evaluations", options.exhaustive.max_evaluations}, {"threads", options.exhaustive.threads}};
+  throw std::invalid_argument("no settings record for mapper '" + mapper + "'");
 }
 
 nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOptions& options,

@@ -10,6 +10,7 @@
 #include "arch/architecture.hpp"
 #include "mappers/cosa_scheduler.hpp"
 #include "mappers/layer_result.hpp"
+#include "mappers/mapper_registry.hpp"
 #include "model/energy.hpp"
 #include "workload/workload.hpp"
 
@@ -18,6 +19,12 @@ namespace cosa {
 // The settings a schedule was made with (time limit, gap, threads, seed, polishing): with the
 // inputs, what it takes to reproduce it.
 nlohmann::json scheduleSettingsJson(const ScheduleOptions& options);
+
+// The settings of mapper `mapper` in `options` (names as the options structs spell them): cosa's as
+// scheduleSettingsJson; random: valid_target, max_samples; hybrid: search_size, victory_condition,
+// timeout, threads, sampling, max_evaluations; exhaustive: max_evaluations, threads. Throws
+// std::invalid_argument for an unknown mapper.
+nlohmann::json mapperSettingsJson(const std::string& mapper, const MapperOptions& options);
 
 nlohmann::json scheduleStatsJson(const ScheduleResult& result, const ScheduleOptions& options,
                                  const Architecture& arch, const Workload& workload,

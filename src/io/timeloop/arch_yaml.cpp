@@ -586,6 +586,10 @@ Architecture loadArchitecture(const std::string& path) {
   return arch;
 }
 
+Architecture parseArchitectureText(const std::string& text, const std::string& name) {
+  return parseArchitecture(YamlView::loadString(text, name));
+}
+
 Architecture loadArchitecture(const InputFiles& files) {
   Architecture arch = parseArchitecture(files);
   if (arch.name.empty()) {

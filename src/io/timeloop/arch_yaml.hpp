@@ -15,6 +15,9 @@ namespace cosa {
 // keys and component classes cosa does not use are ignored with a warning to `root`'s Warnings.
 Architecture parseArchitecture(const YamlView& root);
 Architecture loadArchitecture(const std::string& path);
+// An architecture written as YAML text (e.g. a sweep point's, read back with every check);
+// `name` stands for the file in messages. Unlike loadArchitecture, an unnamed one stays unnamed.
+Architecture parseArchitectureText(const std::string& text, const std::string& name);
 // The `arch` (else `architecture`) section of a set of input files (see InputFiles). An unnamed
 // architecture is named after the file holding it.
 Architecture parseArchitecture(const InputFiles& files);
