@@ -437,32 +437,27 @@ void NestWalk::fillSpatialDeltas(int i, Deltas& deltas, std::map<std::uint64_t, 
 
 void NestWalk::multicast(const Deltas& deltas, std::vector<std::set<std::uint64_t>>& unaccounted,
                          std::vector<AccessMatrix>& out) const {
-  // Per data space: multicast factor -> (accesses, number of such groups).
-  std::vector<std::map<std::int64_t, std::pair<double, std::int64_t>>> groups(num_ds_);
-  for (auto it = deltas.begin(); it != deltas.end(); ++it) {
-    for (int ds = 0; ds < num_ds_; ++ds) {
-      auto own = unaccounted[ds].find(it->first);
-      if (own == unaccounted[ds].end()) continue;
-      unaccounted[ds].erase(own);
-      std::int64_t matches = 1;
-      for (auto other = std::next(it); other != deltas.end(); ++other) {
-        auto found = unaccounted[ds].find(other->first);
-        if (found == unaccounted[ds].end()) continue;
-        if (it->second[ds] == other->second[ds]) {
-          unaccounted[ds].erase(found);
-          ++matches;
-        }
-      }
-      const std::int64_t size = it->second[ds].size();
-      if (size > 0) {
-        auto& group = groups[ds][matches];
-        group.first += static_cast<double>(static_cast<std::uint64_t>(size) * epochs_);
-        group.second += 1;
-      }
+  // Timeloop compares every pair of children's deltas; equal deltas (an equivalence) share one
+  // access, multicast to the group. Grouping by a canonical key gives the same groups.
+  for (int ds = 0; ds < num_ds_; ++ds) {
+    std::map<std::vector<std::int64_t>, std::pair<std::int64_t, std::int64_t>>
+        groups;  // key -> (members, size)
+    for (const auto& [index, region] : deltas) {
+      if (!unaccounted[ds].count(index)) continue;
+      auto& group = groups[region[ds].key()];
+      if (group.first++ == 0) group.second = region[ds].size();
     }
+    unaccounted[ds].clear();
+    // Per multicast factor: accesses and the number of such groups (the scatter factor).
+    std::map<std::int64_t, std::pair<double, std::int64_t>> by_multicast;
+    for (const auto& [key, group] : groups) {
+      if (group.second == 0) continue;
+      auto& entry = by_multicast[group.first];
+      entry.first += static_cast<double>(static_cast<std::uint64_t>(group.second) * epochs_);
+      entry.second += 1;
+    }
+    for (const auto& [multicast, entry] : by_multicast) out[ds][{multicast, entry.second}] = entry.first;
   }
-  for (int ds = 0; ds < num_ds_; ++ds)
-    for (const auto& [multicast, group] : groups[ds]) out[ds][{multicast, group.second}] = group.first;
 }
 
 void NestWalk::linkTransfers(int i, const Deltas& deltas, std::vector<std::set<std::uint64_t>>& unaccounted,

@@ -1,5 +1,6 @@
 #include "model/point_set.hpp"
 
+#include <algorithm>
 #include <cmath>
 
 namespace cosa {
@@ -149,6 +150,23 @@ bool PointSet::operator==(const PointSet& other) const {
     if (!found) return false;
   }
   return true;
+}
+
+std::vector<std::int64_t> PointSet::key() const {
+  // The boxes of a set are disjoint (so distinct): equality is equality of the sorted box lists.
+  std::vector<std::vector<std::int64_t>> boxes;
+  boxes.reserve(boxes_.size());
+  for (const Box& box : boxes_) {
+    std::vector<std::int64_t>& b = boxes.emplace_back();
+    for (int r = 0; r < order_; ++r) {
+      b.push_back(box.lo[r]);
+      b.push_back(box.hi[r]);
+    }
+  }
+  std::sort(boxes.begin(), boxes.end());
+  std::vector<std::int64_t> out{static_cast<std::int64_t>(boxes.size())};
+  for (const auto& b : boxes) out.insert(out.end(), b.begin(), b.end());
+  return out;
 }
 
 }  // namespace cosa

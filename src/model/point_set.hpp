@@ -45,6 +45,8 @@ class PointSet {
   // The translation that moves this set onto `to` (centroid difference, rounded).
   Offset translationTo(const PointSet& to) const;
   bool operator==(const PointSet& other) const;
+  // A canonical form: equal sets (by operator==) give equal keys, and only they do.
+  std::vector<std::int64_t> key() const;
 
  private:
   int order_ = 0;
