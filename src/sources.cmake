@@ -30,8 +30,11 @@ set(COSA_MAPPING_SOURCES
 set(COSA_MODEL_SOURCES
   model/energy.cpp
   model/evaluator.cpp
+  model/evaluator_imperfect.cpp
   model/evaluator_traffic.cpp
   model/evaluator_validity.cpp
+  model/imperfect_nest.cpp
+  model/point_set.cpp
   model/roofline.cpp
   model/tile_analysis.cpp
 )

@@ -36,8 +36,12 @@ struct LevelStats {
 
 struct Evaluation {
   bool valid = false;
-  std::string error;  // why the mapping is invalid (empty when valid)
-  std::int64_t macs = 0;
+  std::string error;      // why the mapping is invalid (empty when valid)
+  std::int64_t macs = 0;  // the workload's MACs
+  // MACs timeloop-model counts ("Computes"): equal to macs for a perfect mapping; with residual
+  // factors Timeloop may count padded iterations (see docs/cost-model.md). Arithmetic energy and
+  // utilization use this count, as Timeloop's do.
+  std::int64_t computes = 0;
   std::int64_t compute_cycles = 0;
   std::int64_t cycles = 0;
   double utilization = 0;

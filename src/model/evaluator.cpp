@@ -193,8 +193,10 @@ void Evaluator::collectLoops(const Mapping& mapping) {
 bool Evaluator::prepare(const Mapping& mapping) {
   if (static_cast<int>(mapping.levels.size()) != num_levels_) return false;
   std::int64_t temporal_product = 1;
+  bool residuals = false;
   for (int l = 0; l < num_levels_; ++l) {
     const LevelMapping& level = mapping.levels[l];
+    residuals = residuals || !level.temporal_residual.empty() || !level.spatial_residual.empty();
     if (static_cast<int>(level.temporal.size()) != num_dims_ ||
         static_cast<int>(level.spatial.size()) != num_dims_ || static_cast<int>(level.keep.size()) != num_ds_)
       return false;
@@ -213,9 +215,14 @@ bool Evaluator::prepare(const Mapping& mapping) {
     for (int ds = 0; ds < num_ds_; ++ds) keep_[at(ds, l)] = level.keep[ds];
   }
   temporal_product_ = temporal_product;
-  const std::int64_t* total = &extents_[static_cast<std::size_t>((num_levels_ - 1) * num_dims_)];
-  for (int d = 0; d < num_dims_; ++d)
-    if (total[d] != workload_.bounds[d]) return false;
+  imperfect_ = residuals && mapping.hasResiduals();
+  if (imperfect_) {
+    if (!residualsValid(mapping)) return false;
+  } else {
+    const std::int64_t* total = &extents_[static_cast<std::size_t>((num_levels_ - 1) * num_dims_)];
+    for (int d = 0; d < num_dims_; ++d)
+      if (total[d] != workload_.bounds[d]) return false;
+  }
   std::int64_t above = 1;
   for (int l = num_levels_ - 1; l >= 0; --l) {
     instances_[l] = above;
@@ -302,14 +309,23 @@ void Evaluator::computeCyclesAndEnergy(Evaluation& out) const {
     }
     storage_energy += level.energy_total_pJ;
   }
-  out.arithmetic_energy_pJ = energy_.mac_pJ * static_cast<double>(out.macs);
+  out.arithmetic_energy_pJ = energy_.mac_pJ * static_cast<double>(out.computes);
   out.energy_pJ = out.arithmetic_energy_pJ + storage_energy;
-  out.utilization = static_cast<double>(out.macs) /
+  out.utilization = static_cast<double>(out.computes) /
                     (static_cast<double>(arch_.arithmetic.instances) * static_cast<double>(out.cycles));
 }
 
-void Evaluator::evaluate(const Mapping& mapping, Evaluation& out) {
+void Evaluator::evaluate(const Mapping& mapping, Evaluation& out) { evaluate(mapping, out, false); }
+
+Evaluation Evaluator::evaluateByWalk(const Mapping& mapping) {
+  Evaluation out;
+  evaluate(mapping, out, true);
+  return out;
+}
+
+void Evaluator::evaluate(const Mapping& mapping, Evaluation& out, bool walk) {
   out.macs = macs_;
+  out.computes = macs_;
   if (!prepare(mapping)) {
     out.error = describeFailure(mapping);
     out.valid = false;
@@ -328,8 +344,12 @@ void Evaluator::evaluate(const Mapping& mapping, Evaluation& out) {
   }
   std::int64_t spatial = 1;
   for (int l = 0; l < num_levels_; ++l) spatial *= fanout_used_[l];
-  out.compute_cycles = temporal_product_;
   out.utilized_mac_instances = spatial;
+  if (imperfect_ || walk) {
+    evaluateWalk(mapping, out);
+    return;
+  }
+  out.compute_cycles = temporal_product_;
   collectLoops(mapping);
   for (int ds = 0; ds < num_ds_; ++ds) analyseDataSpace(ds, mapping, temporal_product_, out);
   computeCyclesAndEnergy(out);

@@ -29,6 +29,11 @@ class Evaluator {
   // Only the validity check: empty when valid, else the reason (Timeloop's wording).
   std::string checkValidity(const Mapping& mapping);
 
+  // Timeloop's nest analysis walked loop by loop, what evaluate() does for mappings with residual
+  // factors. For a perfect mapping it gives what evaluate()'s closed form gives, much more slowly:
+  // a cross-check of the two paths.
+  Evaluation evaluateByWalk(const Mapping& mapping);
+
   const Architecture& arch() const { return arch_; }
   const Workload& workload() const { return workload_; }
   const EnergyTable& energy() const { return energy_; }
@@ -94,6 +99,12 @@ class Evaluator {
   std::int64_t fillsPerInstance(int ds, int level);
   void analyseDataSpace(int ds, const Mapping& mapping, std::int64_t temporal_iterations, Evaluation& out);
   void computeCyclesAndEnergy(Evaluation& out) const;
+  void evaluate(const Mapping& mapping, Evaluation& out, bool walk);
+  // Mappings with residual factors: Timeloop's nest analysis walked exactly (imperfect_nest.hpp)
+  // and its tiling step (evaluator_imperfect.cpp). prepare() has checked validity.
+  void evaluateWalk(const Mapping& mapping, Evaluation& out);
+  bool residualsValid(const Mapping& mapping) const;
+  std::string describeResidualFailure(const Mapping& mapping) const;
 
   std::size_t at(int ds, int level) const { return static_cast<std::size_t>(ds * num_levels_ + level); }
 
@@ -120,6 +131,7 @@ class Evaluator {
   std::vector<std::int64_t> instances_;     // [level]: utilized instances (spatial product above)
   std::vector<std::int64_t> fanout_used_;   // [level]: product of the level's spatial factors
   std::int64_t temporal_product_ = 1;       // product of every temporal factor
+  bool imperfect_ = false;                  // the prepared mapping has residual factors
   std::vector<Loop> loops_;                 // every level's loops, innermost first
   std::vector<int> loops_above_;            // [level]: index in loops_ of the first loop above it
   std::vector<std::int64_t> axis_extents_;  // [data space][level][axis]: the tiles' extents

@@ -40,8 +40,12 @@ std::string Evaluator::describeFailure(const Mapping& mapping) {
     }
     fanout_used_[l] = used;
   }
+  const bool residuals = mapping.hasResiduals();
+  if (residuals) {
+    if (std::string why = describeResidualFailure(mapping); !why.empty()) return why;
+  }
   const std::int64_t* total = &extents_[static_cast<std::size_t>((num_levels_ - 1) * num_dims_)];
-  for (int d = 0; d < num_dims_; ++d)
+  for (int d = 0; d < num_dims_ && !residuals; ++d)
     if (total[d] != workload_.bounds[d])
       return fmt::format(
           "product of all factors of dimension {} is {}, which is not equal to the dimension size of the "
@@ -94,6 +98,61 @@ std::string Evaluator::describeFailure(const Mapping& mapping) {
       return fmt::format(
           "couldn't map level {}: spatial factors use {}x{} (X x Y) children, but the mesh is {}x{}",
           arch_.levels[l].name, used_x, used_y, limits.fanout_x, limits.fanout_y);
+  }
+  return {};
+}
+
+// Residual vectors of the right size, every residual in [1, factor], and Timeloop's residual
+// product equal to every bound.
+bool Evaluator::residualsValid(const Mapping& mapping) const {
+  for (const LevelMapping& level : mapping.levels) {
+    for (const auto* residuals : {&level.temporal_residual, &level.spatial_residual}) {
+      if (residuals->empty()) continue;
+      if (static_cast<int>(residuals->size()) != num_dims_) return false;
+      const std::vector<std::int64_t>& factors =
+          residuals == &level.temporal_residual ? level.temporal : level.spatial;
+      for (int d = 0; d < num_dims_; ++d)
+        if ((*residuals)[d] < 1 || (*residuals)[d] > factors[d]) return false;
+    }
+  }
+  for (int d = 0; d < num_dims_; ++d) {
+    bool overflow = false;
+    if (mapping.residualProduct(d, &overflow) != workload_.bounds[d] || overflow) return false;
+  }
+  return true;
+}
+
+std::string Evaluator::describeResidualFailure(const Mapping& mapping) const {
+  for (int l = 0; l < num_levels_; ++l) {
+    const LevelMapping& level = mapping.levels[l];
+    for (const bool temporal : {true, false}) {
+      const std::vector<std::int64_t>& residuals =
+          temporal ? level.temporal_residual : level.spatial_residual;
+      const std::vector<std::int64_t>& factors = temporal ? level.temporal : level.spatial;
+      if (residuals.empty()) continue;
+      if (static_cast<int>(residuals.size()) != num_dims_)
+        return fmt::format("mapping of level {} does not match the workload's dimensions",
+                           arch_.levels[l].name);
+      for (int d = 0; d < num_dims_; ++d)
+        if (residuals[d] < 1 || residuals[d] > factors[d])
+          return fmt::format("level {}: residual {} of the {} factor {}{} must be between 1 and {}",
+                             arch_.levels[l].name, residuals[d], temporal ? "temporal" : "spatial",
+                             workload_.dimensions[d], factors[d], factors[d]);
+    }
+  }
+  for (int d = 0; d < num_dims_; ++d) {
+    bool overflow = false;
+    const std::int64_t product = mapping.residualProduct(d, &overflow);
+    if (overflow)
+      return fmt::format(
+          "product of all factors of dimension {} overflows, so it is not equal to the dimension size of the "
+          "workload {}.",
+          workload_.dimensions[d], workload_.bounds[d]);
+    if (product != workload_.bounds[d])
+      return fmt::format(
+          "product of all factors of dimension {} is {}, which is not equal to the dimension size of the "
+          "workload {}.",
+          workload_.dimensions[d], product, workload_.bounds[d]);
   }
   return {};
 }

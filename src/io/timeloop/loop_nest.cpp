@@ -20,7 +20,9 @@ std::string formatLoopNest(const Mapping& mapping, const Architecture& arch, con
   for (const LevelMapping& level : mapping.levels)
     if (static_cast<int>(level.temporal.size()) != num_dims ||
         static_cast<int>(level.spatial.size()) != num_dims ||
-        static_cast<int>(level.keep.size()) != workload.numDataSpaces())
+        static_cast<int>(level.keep.size()) != workload.numDataSpaces() ||
+        (!level.temporal_residual.empty() && static_cast<int>(level.temporal_residual.size()) != num_dims) ||
+        (!level.spatial_residual.empty() && static_cast<int>(level.spatial_residual.size()) != num_dims))
       throw std::invalid_argument("formatLoopNest: the mapping does not match the workload");
 
   // Per level, the extent of every dimension covered by the loops at and below it.
@@ -32,8 +34,10 @@ std::string formatLoopNest(const Mapping& mapping, const Architecture& arch, con
 
   std::string out;
   std::string indent = "| ";
-  auto addLoop = [&](int dim, std::int64_t end, const char* suffix) {
-    out += fmt::format("{}for {} in [0:{}){}\n", indent, workload.dimensions[dim], end, suffix);
+  // A residual other than the bound is printed after it, as Timeloop does ("[0:16,9)").
+  auto addLoop = [&](int dim, std::int64_t end, std::int64_t residual, const char* suffix) {
+    const std::string bound = residual == end ? fmt::format("{}", end) : fmt::format("{},{}", end, residual);
+    out += fmt::format("{}for {} in [0:{}){}\n", indent, workload.dimensions[dim], bound, suffix);
     indent += "  ";
   };
   for (int l = num_levels - 1; l >= 0; --l) {
@@ -50,16 +54,16 @@ std::string formatLoopNest(const Mapping& mapping, const Architecture& arch, con
     bool any_temporal = false;
     for (auto it = level.temporal_order.rbegin(); it != level.temporal_order.rend(); ++it) {
       if (level.temporal[*it] <= 1) continue;
-      addLoop(*it, level.temporal[*it], "");
+      addLoop(*it, level.temporal[*it], level.temporalResidual(*it), "");
       any_temporal = true;
     }
-    if (!any_temporal) addLoop(num_dims - 1, 1, "");
+    if (!any_temporal) addLoop(num_dims - 1, 1, 1, "");
     const int order_size = static_cast<int>(level.spatial_order.size());
     for (int pos = order_size - 1; pos >= 0; --pos) {
       const int dim = level.spatial_order[pos];
       if (level.spatial[dim] <= 1) continue;
       const bool on_x = level.spatial_split < 0 || pos < level.spatial_split;
-      addLoop(dim, level.spatial[dim], on_x ? " (Spatial-X)" : " (Spatial-Y)");
+      addLoop(dim, level.spatial[dim], level.spatialResidual(dim), on_x ? " (Spatial-X)" : " (Spatial-Y)");
     }
   }
   out += "\n";

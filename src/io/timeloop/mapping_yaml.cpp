@@ -60,9 +60,9 @@ int parseTargetLevel(const YamlView& target, const Architecture& arch) {
   target.fail(fmt::format("unknown storage level '{}' (levels: {})", name, levels));
 }
 
-std::vector<std::pair<int, std::int64_t>> parseFactorText(const YamlView& factors, const Workload& workload) {
+std::vector<FactorTerm> parseFactorTerms(const YamlView& factors, const Workload& workload) {
   const std::string text = factors.asString();
-  std::vector<std::pair<int, std::int64_t>> out;
+  std::vector<FactorTerm> out;
   std::size_t i = 0;
   const std::size_t n = text.size();
   auto skipSpaces = [&] {
@@ -113,25 +113,38 @@ std::vector<std::pair<int, std::int64_t>> parseFactorText(const YamlView& factor
         malformed(fmt::format("no factor given for '{}'", word));
       }
     }
-    const std::int64_t value = parseDigits(factors, digits, text);
-    // Optional residual ",N": accepted only when it equals the factor (a perfect factorization).
+    FactorTerm term;
+    term.value = parseDigits(factors, digits, text);
+    term.residual = term.value;
+    // Optional residual ",R" right after the digits (Timeloop's `N(,R)?`).
     if (i + 1 < n && text[i] == ',' && isDigit(text[i + 1])) {
       ++i;
       const std::size_t res_start = i;
       while (i < n && isDigit(text[i])) ++i;
-      const std::int64_t residual = parseDigits(factors, text.substr(res_start, i - res_start), text);
-      if (residual != value)
-        factors.fail(fmt::format("residual factor {},{} in '{}' is not supported (imperfect factorization)",
-                                 name, residual, text));
+      term.residual = parseDigits(factors, text.substr(res_start, i - res_start), text);
+      term.has_residual = true;
     }
     if (i < n && !isSeparator(text[i])) malformed(fmt::format("unexpected character '{}'", text[i]));
-    const int dim = workload.dimIndex(name);
-    if (dim < 0)
+    term.dim = workload.dimIndex(name);
+    if (term.dim < 0)
       factors.fail(fmt::format("unknown dimension '{}' in factors '{}' (dimensions: {})", name, text,
                                joinDimensions(workload)));
-    for (const auto& [d, v] : out)
-      if (d == dim) factors.fail(fmt::format("dimension {} is given twice in factors '{}'", name, text));
-    out.emplace_back(dim, value);
+    for (const FactorTerm& seen : out)
+      if (seen.dim == term.dim)
+        factors.fail(fmt::format("dimension {} is given twice in factors '{}'", name, text));
+    out.push_back(term);
+  }
+  return out;
+}
+
+std::vector<std::pair<int, std::int64_t>> parseFactorText(const YamlView& factors, const Workload& workload) {
+  std::vector<std::pair<int, std::int64_t>> out;
+  for (const FactorTerm& term : parseFactorTerms(factors, workload)) {
+    if (term.residual != term.value)
+      factors.fail(
+          fmt::format("residual factor {},{} in '{}' is not supported here (imperfect factorization)",
+                      workload.dimensions[term.dim], term.residual, factors.asString()));
+    out.emplace_back(term.dim, term.value);
   }
   return out;
 }
@@ -223,21 +236,33 @@ void rejectUnsupportedList(const YamlView& entry, std::string_view key, const Wo
 void parseLoops(const YamlView& entry, EntryKind kind, const Workload& workload, LevelMapping& level) {
   const int num_dims = workload.numDims();
   std::vector<std::int64_t> factors(num_dims, 1);
+  std::vector<std::int64_t> residuals(num_dims, 1);
   if (auto text = entry.find("factors")) {
-    for (auto [dim, value] : parseFactorText(*text, workload))
-      factors[dim] = value == 0 ? workload.bounds[dim] : value;
+    for (const FactorTerm& term : parseFactorTerms(*text, workload)) {
+      // `0` is the whole dimension, as Timeloop reads it; a residual given with it stays as written.
+      factors[term.dim] = term.value == 0 ? workload.bounds[term.dim] : term.value;
+      residuals[term.dim] = term.has_residual ? term.residual : factors[term.dim];
+      if (residuals[term.dim] < 1 || residuals[term.dim] > factors[term.dim])
+        text->fail(fmt::format("residual {} of {}{},{} in '{}' must be between 1 and the factor {}",
+                               residuals[term.dim], workload.dimensions[term.dim], term.value,
+                               residuals[term.dim], text->asString(), factors[term.dim]));
+    }
   }
   std::vector<int> order;
   if (auto text = entry.find("permutation")) order = parsePermutationText(*text, workload);
   order = completePermutation(std::move(order), num_dims);
   if (kind == EntryKind::Temporal) {
     level.temporal = std::move(factors);
+    level.temporal_residual = std::move(residuals);
     level.temporal_order = std::move(order);
+    level.normalizeResiduals();
     rejectUnsupportedList(entry, "no_temporal_reuse", workload);
     return;
   }
   level.spatial = std::move(factors);
+  level.spatial_residual = std::move(residuals);
   level.spatial_order = std::move(order);
+  level.normalizeResiduals();
   level.spatial_split = -1;
   if (auto split = entry.find("split")) {
     const std::int64_t value = split->asInt();
@@ -259,10 +284,6 @@ void parseBypass(const YamlView& entry, const Workload& workload, LevelMapping& 
           fmt::format("data space '{}' is both kept and bypassed", workload.data_spaces[ds].name));
   for (int ds : keep) level.keep[ds] = true;
   for (int ds : bypass) level.keep[ds] = false;
-}
-
-bool mulOverflows(std::int64_t a, std::int64_t b, std::int64_t* out) {
-  return __builtin_mul_overflow(a, b, out);
 }
 
 // A spatial entry at a level whose children are as many as its instances (no fan-out): Timeloop
@@ -335,14 +356,11 @@ Mapping parseMapping(const InputFiles& files, const Architecture& arch, const Wo
     }
   }
 
+  // Timeloop's product rule, residuals included (for perfect factors, the plain product).
   std::string mismatch;
   for (int d = 0; d < num_dims; ++d) {
-    std::int64_t product = 1;
     bool overflow = false;
-    for (const auto& level : mapping.levels) {
-      overflow = overflow || mulOverflows(product, level.temporal[d], &product);
-      overflow = overflow || mulOverflows(product, level.spatial[d], &product);
-    }
+    const std::int64_t product = mapping.residualProduct(d, &overflow);
     if (overflow) {
       mismatch += fmt::format(
           "{}product of all factors of dimension {} overflows, so it is not equal to the "
@@ -387,16 +405,22 @@ void checkShape(const Mapping& mapping, const Architecture& arch, const Workload
     const LevelMapping& level = mapping.levels[l];
     if (level.temporal.size() != num_dims || level.spatial.size() != num_dims ||
         !isPermutation(level.temporal_order) || !isPermutation(level.spatial_order) ||
-        level.keep.size() != static_cast<std::size_t>(workload.numDataSpaces()))
+        level.keep.size() != static_cast<std::size_t>(workload.numDataSpaces()) ||
+        (!level.temporal_residual.empty() && level.temporal_residual.size() != num_dims) ||
+        (!level.spatial_residual.empty() && level.spatial_residual.size() != num_dims))
       throw std::invalid_argument(
           fmt::format("mapping level {} does not match the workload's dimensions/data spaces", l));
   }
 }
 
-std::string factorText(const std::vector<std::int64_t>& factors, const Workload& workload) {
+// `R=7`, or `R=7,3` for a residual other than the factor.
+std::string factorText(const std::vector<std::int64_t>& factors, const std::vector<std::int64_t>& residuals,
+                       const Workload& workload) {
   std::string out;
-  for (int d = 0; d < workload.numDims(); ++d)
+  for (int d = 0; d < workload.numDims(); ++d) {
     out += fmt::format("{}{}={}", out.empty() ? "" : " ", workload.dimensions[d], factors[d]);
+    if (!residuals.empty() && residuals[d] != factors[d]) out += fmt::format(",{}", residuals[d]);
+  }
   return out;
 }
 
@@ -423,7 +447,8 @@ std::string mappingToYaml(const Mapping& mapping, const Architecture& arch, cons
     out << YAML::BeginMap;
     out << YAML::Key << "target" << YAML::Value << name;
     out << YAML::Key << "type" << YAML::Value << "temporal";
-    out << YAML::Key << "factors" << YAML::Value << factorText(level.temporal, workload);
+    out << YAML::Key << "factors" << YAML::Value
+        << factorText(level.temporal, level.temporal_residual, workload);
     out << YAML::Key << "permutation" << YAML::Value << permutationText(level.temporal_order, workload);
     out << YAML::EndMap;
 
@@ -433,7 +458,8 @@ std::string mappingToYaml(const Mapping& mapping, const Architecture& arch, cons
       out << YAML::BeginMap;
       out << YAML::Key << "target" << YAML::Value << name;
       out << YAML::Key << "type" << YAML::Value << "spatial";
-      out << YAML::Key << "factors" << YAML::Value << factorText(level.spatial, workload);
+      out << YAML::Key << "factors" << YAML::Value
+          << factorText(level.spatial, level.spatial_residual, workload);
       out << YAML::Key << "permutation" << YAML::Value << permutationText(level.spatial_order, workload);
       if (level.spatial_split >= 0 && level.spatial_split < workload.numDims())
         out << YAML::Key << "split" << YAML::Value << level.spatial_split;

@@ -7,8 +7,12 @@
 //    `spatial`, `bypass` or its synonym `datatype`. At most one entry per (level, kind).
 //  - `factors: "R=3 S=3 P7 ..."`: `NAME=N`, `NAME N` or `NAMEN`, separated by spaces or commas.
 //    A dimension left out has factor 1. `0` means the whole dimension (its bound, as Timeloop reads
-//    it; all other factors of that dimension must then be 1). `NAME=N,N` (a residual equal to the
-//    factor) is accepted; imperfect residuals are rejected.
+//    it; all other factors of that dimension must then be 1).
+//  - Residual (imperfect) factors `NAME=N,R` / `NAMEN,R` (the comma right after the digits, as in
+//    Timeloop's reader): a loop of bound N whose last iteration covers R, 1 <= R <= N (Timeloop
+//    accepts anything; we reject R < 1 and R > N). Per dimension, from the outermost level in
+//    (temporal before spatial), prod = prod*N + R - 1 from 0; prod + 1 must be the bound. `N,N` is
+//    a perfect factor. See docs/cost-model.md for how the model evaluates residuals.
 //  - `permutation: "PRSQCKN"`: innermost loop first. Single-letter names may be concatenated;
 //    otherwise separate them by spaces or commas. Dimensions left out are appended (outermost) in
 //    the workload's dimension order, as Timeloop does. A missing permutation = dimension order.
@@ -54,10 +58,10 @@ Mapping loadMapping(const std::string& path, const Architecture& arch, const Wor
 Mapping parseMapping(const InputFiles& files, const Architecture& arch, const Workload& workload);
 
 // Timeloop mapping YAML that timeloop-model accepts unchanged. Per level, innermost first: a
-// temporal entry (every dimension, `R=7` form, full permutation), a spatial entry where the level
-// has a fan-out > 1 or uses a spatial factor > 1 (with `split` unless all loops are on X), and a
-// bypass entry with `keep`/`bypass` lists. Throws std::invalid_argument if `mapping` does not fit
-// the architecture/workload (wrong number of levels, dimensions or data spaces).
+// temporal entry (every dimension, `R=7` form, `R=7,3` for a residual, full permutation), a spatial entry
+// where the level has a fan-out > 1 or uses a spatial factor > 1 (with `split` unless all loops are on X),
+// and a bypass entry with `keep`/`bypass` lists. Throws std::invalid_argument if `mapping` does not fit the
+// architecture/workload (wrong number of levels, dimensions or data spaces).
 std::string mappingToYaml(const Mapping& mapping, const Architecture& arch, const Workload& workload);
 // Atomic write (temporary file + rename). Throws std::runtime_error on I/O failure.
 void writeMapping(const std::string& path, const Mapping& mapping, const Architecture& arch,
@@ -68,8 +72,18 @@ namespace mapping_syntax {
 
 // A storage level given by name or by index (innermost = 0).
 int parseTargetLevel(const YamlView& target, const Architecture& arch);
-// Factor text as written, in order: (dimension index, value); 0 = "whole dimension" is returned
-// as 0 for the caller to resolve. Rejects unknown/duplicate dimensions and malformed text.
+// One factor as written: dimension index, value (0 = "whole dimension", for the caller to
+// resolve) and residual (= value when none is written).
+struct FactorTerm {
+  int dim = 0;
+  std::int64_t value = 0;
+  std::int64_t residual = 0;
+  bool has_residual = false;  // `,R` was written
+};
+// Factor text as written, in order. Rejects unknown/duplicate dimensions and malformed text.
+std::vector<FactorTerm> parseFactorTerms(const YamlView& factors, const Workload& workload);
+// The same without residuals (constraints): (dimension index, value); a residual other than the
+// value is rejected as unsupported there.
 std::vector<std::pair<int, std::int64_t>> parseFactorText(const YamlView& factors, const Workload& workload);
 // Dimension indices as written (innermost first, possibly a subset); rejects unknown/duplicates.
 std::vector<int> parsePermutationText(const YamlView& permutation, const Workload& workload);
