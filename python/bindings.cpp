@@ -315,4 +315,53 @@ PYBIND11_MODULE(_cosa, m) {
         {});
     return py::make_tuple(*outcome.result, outcome.exception);
   });
+
+  py::class_<SweepSettings>(m, "SweepSettings")
+      .def(py::init<>())
+      .def_readwrite("out_dir", &SweepSettings::out_dir)
+      .def_readwrite("mapper", &SweepSettings::mapper)
+      .def_readwrite("jobs", &SweepSettings::jobs)
+      .def_readwrite("shard_index", &SweepSettings::shard_index)
+      .def_readwrite("shard_count", &SweepSettings::shard_count);
+  py::class_<SweepPointResult>(m, "SweepPoint")
+      .def_readonly("id", &SweepPointResult::id)
+      .def_readonly("workload", &SweepPointResult::workload)
+      .def_readonly("values", &SweepPointResult::values)
+      .def_readonly("status", &SweepPointResult::status)
+      .def_readonly("message", &SweepPointResult::message)
+      .def_readonly("cycles", &SweepPointResult::cycles)
+      .def_readonly("energy_pJ", &SweepPointResult::energy_pJ)
+      .def_readonly("edp", &SweepPointResult::edp)
+      .def_readonly("pareto", &SweepPointResult::pareto)
+      .def("__repr__",
+           [](const SweepPointResult& p) { return "<cosa.SweepPoint " + p.id + ": " + p.status + ">"; });
+  py::class_<SweepResult>(m, "SweepResult")
+      .def_readonly("name", &SweepResult::name)
+      .def_readonly("objective", &SweepResult::objective)
+      .def_readonly("mapper", &SweepResult::mapper)
+      .def_readonly("parameters", &SweepResult::parameters)
+      .def_readonly("workloads", &SweepResult::workloads)
+      .def_readonly("points", &SweepResult::points)
+      .def_readonly("ran", &SweepResult::ran)
+      .def_readonly("skipped", &SweepResult::skipped)
+      .def_readonly("failed", &SweepResult::failed)
+      .def_readonly("complete", &SweepResult::complete)
+      .def_readonly("missing", &SweepResult::missing);
+  py::class_<SweepProgressInfo>(m, "SweepProgress")
+      .def_readonly("point", &SweepProgressInfo::point)
+      .def_readonly("points", &SweepProgressInfo::points)
+      .def_readonly("id", &SweepProgressInfo::id)
+      .def_readonly("done", &SweepProgressInfo::done)
+      .def_readonly("status", &SweepProgressInfo::status);
+  m.def("run_sweep", [](const std::string& spec, const SweepSettings& settings, const py::object& progress) {
+    std::function<void(const SweepProgressInfo&)> on_item;
+    if (!progress.is_none()) on_item = [&progress](const SweepProgressInfo& p) { progress(p); };
+    auto outcome = runInterruptible<SweepResult, SweepProgressInfo>(
+        [&](const std::atomic<bool>* stop, const std::function<void(const SweepProgressInfo&)>& report) {
+          return runSweep(spec, settings, report, stop);
+        },
+        on_item);
+    return py::make_tuple(*outcome.result, outcome.exception);
+  });
+  m.def("merge_sweep", &mergeSweep, py::call_guard<py::gil_scoped_release>());
 }

@@ -169,4 +169,4 @@ set(COSA_CLI_SOURCES
 
 # api/: the public API (include/cosa/) over app/; specs and evaluate are core, the rest scheduler.
 set(COSA_API_CORE_SOURCES api/specs.cpp api/evaluate.cpp)
-set(COSA_API_SCHEDULER_SOURCES api/schedule.cpp api/compare.cpp api/settings.cpp)
+set(COSA_API_SCHEDULER_SOURCES api/schedule.cpp api/compare.cpp api/settings.cpp api/sweep.cpp)

@@ -24,7 +24,7 @@ __all__ = [
     "Architecture", "Problem", "Mapspace", "Mapping", "InputError", "LayerProgress",
     "load_architecture", "load_problem", "load_mapspace", "load_mapping", "evaluate", "schedule",
     "schedule_network", "compare", "builtin_networks", "ScheduleResult", "NetworkResult",
-    "LayerResult", "__version__",
+    "LayerResult", "run_sweep", "merge_sweep", "__version__",
 ]
 __version__ = _cosa.version()
 
@@ -266,3 +266,30 @@ def compare(arch, network=None, onnx=None, workload=None, mapspace=None, mappers
     if exception is not None:
         _raise_with(exception, result)
     return result
+
+
+def run_sweep(spec, out, mapper=None, jobs=None, shard=None, progress=None):
+    """Runs a sweep spec (docs/sweeps.md) into the folder ``out`` as ``cosa sweep run`` does (a
+    re-run resumes it); returns the SweepResult of the whole folder (``points``: id, workload,
+    values, status, message, cycles, energy_pJ, edp, pareto). ``mapper`` overrides the spec's;
+    ``shard=(i, n)`` runs the points i mod n; ``progress(p)`` is called as points start and finish
+    (``p.point``, ``p.points``, ``p.id``, ``p.done``, ``p.status``). Ctrl-C stops it after the point
+    in progress; the exception carries the partial result as ``result``."""
+    settings = _cosa.SweepSettings()
+    settings.out_dir = os.fspath(out)
+    if mapper is not None:
+        settings.mapper = mapper
+    if jobs is not None:
+        settings.jobs = int(jobs)
+    if shard is not None:
+        settings.shard_index, settings.shard_count = (int(x) for x in shard)
+    result, exception = _cosa.run_sweep(os.fspath(spec), settings, progress)
+    if exception is not None:
+        _raise_with(exception, result)
+    return result
+
+
+def merge_sweep(directory):
+    """Writes ``points.csv`` and ``report.html`` of a sweep folder (``cosa sweep merge``) and returns
+    its SweepResult."""
+    return _cosa.merge_sweep(os.fspath(directory))

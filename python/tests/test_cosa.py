@@ -218,3 +218,28 @@ def test_schedule_network_resnet50_equals_cli(cli, tmp_path):
     print("resnet50: %d cycles, %.6g pJ (CLI: %d cycles, %.6g pJ)" % (
         result.summary["total_cycles"], result.summary["total_energy_pJ"], expected["total_cycles"],
         expected["total_energy_pJ"]))
+
+
+SWEEP_SPEC = ROOT / "tests" / "data" / "sweep" / "small.yaml"
+
+
+def test_run_sweep_equals_cli(cli, tmp_path):
+    cli("sweep", "run", SWEEP_SPEC, "--out", tmp_path / "cli")
+    cli("sweep", "merge", tmp_path / "cli")
+    seen = []
+    result = cosa.run_sweep(SWEEP_SPEC, tmp_path / "py", progress=lambda p: seen.append((p.id, p.done)))
+    assert result.complete and result.ran == 6 and not result.missing
+    assert sorted({i for i, done in seen if done}) == sorted(p.id for p in result.points)
+    merged = cosa.merge_sweep(tmp_path / "py")
+    # points.csv has no time column: the two runs' files are identical.
+    assert (tmp_path / "py" / "points.csv").read_text() == (tmp_path / "cli" / "points.csv").read_text()
+    for point in merged.points:
+        expected = json.loads((tmp_path / "cli" / "points" / point.id / "point.json").read_text())
+        assert point.status == expected["status"]
+        assert point.cycles == expected.get("total_cycles")
+    assert [p.status for p in result.points].count("invalid") == 3
+
+
+def test_run_sweep_with_an_unknown_mapper_raises_input_error(tmp_path):
+    with pytest.raises(cosa.InputError, match="annealing"):
+        cosa.run_sweep(SWEEP_SPEC, tmp_path, mapper="annealing")

@@ -10,6 +10,7 @@
 #include <stdexcept>
 
 #include "app/network_run.hpp"
+#include "app/network_source.hpp"
 #include "app/sweep_overrides.hpp"
 #include "app/sweep_plan.hpp"
 #include "common/error.hpp"
@@ -26,23 +27,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Through the one network-source resolver, as `cosa network` resolves --network, --workload and --onnx.
 Network loadWorkload(const SweepWorkload& w, std::optional<OnnxProvenance>& onnx) {
+  NetworkSource source;
   switch (w.kind) {
     case WorkloadKind::Network:
-      return builtinNetwork(w.source);
+      source.network = w.source;
+      break;
     case WorkloadKind::Folder:
-      return loadWorkloadDir(w.source);
-    case WorkloadKind::Onnx: {
-      OnnxImportOptions options;
-      options.batch_size = w.batch;
-      OnnxImport imported = importOnnx(w.source, options);
-      if (imported.network.layers.empty())
-        throw InputError({w.source, 0, 0}, "graph", "no Conv, Gemm or MatMul layer could be imported");
-      onnx = onnxProvenance(w.source, w.batch, {}, imported);
-      return std::move(imported.network);
-    }
+      source.workload_dir = w.source;
+      break;
+    case WorkloadKind::Onnx:
+      source.onnx = w.source;
+      source.batch = w.batch;
+      break;
   }
-  throw std::logic_error("unknown workload kind");
+  ResolvedNetwork resolved = resolveNetwork(source);
+  onnx = std::move(resolved.onnx);
+  return std::move(resolved.network);
 }
 
 struct LoadedWorkload {
