@@ -131,3 +131,22 @@ TEST(PublicApi, AnInvalidMappingIsAResultNotAnError) {
 }
 
 }  // namespace
+
+namespace {
+
+// A residual (imperfect) mapping: M=1000 as DRAM M1, GLB M63, spatial M16,8 (timeloop-model
+// 019f107 on simple_weight_stationary: 8,127 cycles; computes padded to 2048 x 1008).
+TEST(PublicApi, EvaluateCountsPaddedComputesOfAResidualMapping) {
+  using namespace cosa::api;
+  const std::string dir = std::string(COSA_TEST_DATA_DIR) + "/residual/sws_fc_spatial_M1000/";
+  const Architecture arch = Architecture::load(dir + "arch.yaml");
+  const Problem problem = Problem::load(dir + "problem.yaml");
+  const EvaluationResult result = evaluate(arch, problem, Mapping::load(dir + "map.yaml"));
+  ASSERT_TRUE(result.valid) << result.error;
+  EXPECT_EQ(result.cycles, 8127);
+  EXPECT_EQ(result.macs, 2048000);
+  EXPECT_EQ(result.computes, 2064384);
+  EXPECT_NEAR(result.energy_pJ / 430.364686e6, 1.0, 1e-6);
+}
+
+}  // namespace

@@ -17,6 +17,9 @@ struct EvaluationResult {
   long long cycles = 0;
   double energy_pJ = 0;
   double macs = 0;
+  // The MACs the arithmetic level performs, as timeloop-model counts them: macs for a perfect mapping,
+  // more when a residual (imperfect) spatial factor pads iterations (docs/cost-model.md).
+  double computes = 0;
   double utilization = 0;
   // Exactly what `cosa evaluate --json` prints ({"valid": false, "error": ...} for an invalid one).
   std::string json;

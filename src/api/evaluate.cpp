@@ -39,6 +39,7 @@ EvaluationResult evaluate(const Architecture& architecture, const Problem& probl
     result.cycles = evaluation.cycles;
     result.energy_pJ = evaluation.energy_pJ;
     result.macs = static_cast<double>(evaluation.macs);
+    result.computes = static_cast<double>(evaluation.computes);
     result.utilization = evaluation.utilization;
     result.json = evaluationToJson(evaluation, arch, workload, energy).dump(2);
     return result;
