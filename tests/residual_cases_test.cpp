@@ -33,11 +33,6 @@ std::vector<std::string> caseNames() {
   return names;
 }
 
-json readJson(const fs::path& path) {
-  std::ifstream in(path);
-  return json::parse(in);
-}
-
 struct Case {
   Architecture arch;
   Workload workload;
@@ -54,7 +49,7 @@ Case loadCase(const std::string& name) {
 class ResidualCase : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(ResidualCase, MatchesTimeloop) {
-  const json expected = readJson(kCases / GetParam() / "ref.json");
+  const json expected = test::readJson(kCases / GetParam() / "ref.json");
   const Case c = loadCase(GetParam());
   Evaluator evaluator(c.arch, c.workload);
   const Evaluation result = evaluator.evaluate(c.mapping);

@@ -18,6 +18,7 @@
 #include "io/timeloop/mapping_yaml.hpp"
 #include "io/timeloop/problem_yaml.hpp"
 #include "model/evaluator.hpp"
+#include "test_support.hpp"
 
 namespace cosa {
 namespace {
@@ -25,17 +26,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const std::string kDataDir = COSA_TEST_DATA_DIR;
-
-nlohmann::json readJson(const fs::path& path) {
-  std::ifstream in(path);
-  EXPECT_TRUE(in.good()) << path;
-  return nlohmann::json::parse(in);
-}
-
-std::string readText(const fs::path& path) {
-  std::ifstream in(path);
-  return std::string(std::istreambuf_iterator<char>(in), {});
-}
 
 // A two-point sweep of tests/data/sweep/two_layers (two unique layers, one of them twice) on Simba
 // with the bypass mapspace, in a temporary folder.
@@ -78,7 +68,7 @@ class SweepMapperTest : public ::testing::Test {
     for (const app::SweepPoint& point : app::expandPoints(spec)) {
       SCOPED_TRACE(point.id);
       const fs::path dir = out() / "points" / point.id;
-      const nlohmann::json j = readJson(dir / "point.json");
+      const nlohmann::json j = test::readJson(dir / "point.json");
       EXPECT_EQ(j.at("mapper"), mapper);
       ASSERT_EQ(j.at("status"), "ok") << j.dump(2);
       const double energy = j.at("total_energy_pJ").get<double>();
@@ -86,7 +76,7 @@ class SweepMapperTest : public ::testing::Test {
       EXPECT_TRUE(std::isfinite(energy));
       EXPECT_GT(energy, 0);
       EXPECT_GT(cycles, 0);
-      const nlohmann::json summary = readJson(dir / "summary.json");
+      const nlohmann::json summary = test::readJson(dir / "summary.json");
       EXPECT_EQ(summary.at("mapper"), mapper);
       const Architecture arch = loadArchitecture((dir / "arch.yaml").string());
       std::int64_t sum_cycles = 0;
@@ -118,12 +108,12 @@ TEST_F(SweepMapperTest, RandomPointsNameTheMapperAndTheirTotalsAreTheirMappings)
   EXPECT_EQ(summary.ran, 2u);
   EXPECT_EQ(summary.failed, 0u);
   expectPointsMatchTheirMappings(spec, "random");
-  const nlohmann::json plan = readJson(out() / "sweep.json");
+  const nlohmann::json plan = test::readJson(out() / "sweep.json");
   EXPECT_EQ(plan.at("mapper"), "random");
   EXPECT_EQ(plan.at("mapper_settings").at("valid_target"), 3);
   // The merge adds a mapper column (only for a mapper other than cosa).
   app::mergeSweep(out().string());
-  const std::string csv = readText(out() / "points.csv");
+  const std::string csv = test::readText((out() / "points.csv").string());
   EXPECT_EQ(csv.substr(0, csv.find('\n')),
             "id,workload,mapper,glb_kib,status,total_cycles,total_energy_pJ,total_edp,pJ_per_mac,"
             "unique_layers,failed_layers,pareto,message");
@@ -141,7 +131,7 @@ TEST_F(SweepMapperTest, HybridPointsNameTheMapperAndTheirTotalsAreTheirMappings)
   EXPECT_EQ(summary.ran, 2u);
   EXPECT_EQ(summary.failed, 0u);
   expectPointsMatchTheirMappings(spec, "hybrid");
-  const nlohmann::json plan = readJson(out() / "sweep.json");
+  const nlohmann::json plan = test::readJson(out() / "sweep.json");
   EXPECT_EQ(plan.at("mapper"), "hybrid");
   EXPECT_EQ(plan.at("mapper_settings").at("search_size"), 60);
   EXPECT_EQ(plan.at("mapper_settings").at("victory_condition"), 20);
@@ -155,8 +145,8 @@ TEST_F(SweepMapperTest, ExhaustiveRunsWithItsEvaluationBudget) {
   const app::SweepRunSummary summary = run(spec);
   EXPECT_EQ(summary.ran, 2u);
   for (const app::SweepPoint& point : app::expandPoints(spec))
-    EXPECT_EQ(readJson(out() / "points" / point.id / "point.json").at("mapper"), "exhaustive");
-  EXPECT_EQ(readJson(out() / "sweep.json").at("mapper_settings").at("max_evaluations"), 300);
+    EXPECT_EQ(test::readJson(out() / "points" / point.id / "point.json").at("mapper"), "exhaustive");
+  EXPECT_EQ(test::readJson(out() / "sweep.json").at("mapper_settings").at("max_evaluations"), 300);
 }
 
 TEST_F(SweepMapperTest, AnUnknownMapperIsAnErrorAtItsField) {
